@@ -1,0 +1,145 @@
+//! Server functions for first-run setup, signing in and out, and who is signed in.
+
+use super::CurrentUser as StaffUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{db, password, session},
+    crate::domain::{Email, Password, PersonName, Role},
+    crate::error::FieldErrors,
+    crate::state::{AppState, app_state, now_ms},
+    leptos_axum::ResponseOptions,
+};
+
+/// How many failed sign-ins for one email within [`FAILURE_WINDOW_MS`] are allowed before each
+/// further attempt must wait, the wait doubling from 30 seconds up to 15 minutes.
+#[cfg(feature = "ssr")]
+const FREE_FAILURES: i64 = 5;
+#[cfg(feature = "ssr")]
+const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+#[server(endpoint = "auth/signed_in_user")]
+pub async fn signed_in_user() -> Result<Option<StaffUser>, AppError> {
+    match session::require_staff().await {
+        Ok(user) => Ok(Some(user)),
+        Err(AppError::Unauthorized) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Creates the first Admin on a new install and signs them in. Refused once any staff user exists.
+#[server(endpoint = "auth/setup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_first_admin(name: String, email: String, password: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    if state.staff_exists().await? {
+        return Err(AppError::Refused("Clientele is already set up. Sign in instead.".into()));
+    }
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", PersonName::parse(&name));
+    let email = errors.check("email", Email::parse(&email));
+    let password = errors.check("password", Password::parse(&password));
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let hash = password::hash(&password).await?;
+    let mut tx = state.db.pool.begin().await?;
+    if db::count_staff_in(&mut *tx).await? > 0 {
+        return Err(AppError::Refused("Clientele is already set up. Sign in instead.".into()));
+    }
+    let id = db::insert_staff(&mut *tx, name.as_str(), email.as_str(), &email.key(), &hash, Role::Admin, now_ms())
+        .await?
+        .ok_or_else(|| AppError::internal("first admin's email already taken"))?;
+    tx.commit().await?;
+    start_session(&state, id).await
+}
+
+#[server(endpoint = "auth/sign_in")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let email_key = email.trim().to_lowercase();
+    if email_key.is_empty() {
+        return Err(AppError::field("email", "Email is required."));
+    }
+    let now = now_ms();
+    let (failures, latest) = db::recent_failures(&state.db, &email_key, now - FAILURE_WINDOW_MS).await?;
+    if let Some(wait_ms) = throttle_wait(failures, latest, now) {
+        let seconds = (wait_ms + 999) / 1000;
+        return Err(AppError::Refused(format!(
+            "Too many failed sign-ins for this email. Try again in {seconds} seconds."
+        )));
+    }
+    let record = db::staff_by_email(&state.db, &email_key).await?;
+    let accepted = match &record {
+        Some(record) => password::verify(&record.password_hash, &password).await?,
+        None => password::verify_decoy(&password).await?,
+    };
+    match record {
+        Some(record) if accepted => {
+            db::clear_failures(&state.db, &email_key).await?;
+            start_session(&state, record.user.id).await
+        }
+        _ => {
+            db::record_failure(&state.db, &email_key, now).await?;
+            tracing::info!("failed sign-in");
+            Err(AppError::Refused("That email and password do not match an account.".into()))
+        }
+    }
+}
+
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = app_state()?;
+    if let Some(token) = session::current_token() {
+        db::delete_session(&state.db, &session::hash_token(&token)).await?;
+    }
+    expect_context::<ResponseOptions>()
+        .insert_header(axum::http::header::SET_COOKIE, session::clearing_cookie(state.secure_cookies()));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    let token = session::new_token();
+    let now = now_ms();
+    let expires = now + session::SESSION_DAYS * 24 * 3600 * 1000;
+    db::insert_session(&state.db, &session::hash_token(&token), user_id, now, expires).await?;
+    expect_context::<ResponseOptions>()
+        .insert_header(axum::http::header::SET_COOKIE, session::session_cookie(&token, state.secure_cookies()));
+    Ok(())
+}
+
+/// How long the next attempt must wait, given the recent failures and the latest one's time.
+#[cfg(feature = "ssr")]
+fn throttle_wait(failures: i64, latest: Option<i64>, now: i64) -> Option<i64> {
+    let latest = latest?;
+    if failures < FREE_FAILURES {
+        return None;
+    }
+    let doublings = (failures - FREE_FAILURES).min(5) as u32;
+    let wait = (30_000_i64 << doublings).min(FAILURE_WINDOW_MS);
+    let remaining = latest + wait - now;
+    (remaining > 0).then_some(remaining)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_failures_are_free() {
+        assert_eq!(throttle_wait(4, Some(1_000), 1_001), None);
+        assert_eq!(throttle_wait(0, None, 1_001), None);
+    }
+
+    #[test]
+    fn the_wait_doubles_with_each_further_failure() {
+        assert_eq!(throttle_wait(5, Some(0), 0), Some(30_000));
+        assert_eq!(throttle_wait(6, Some(0), 0), Some(60_000));
+        assert_eq!(throttle_wait(6, Some(0), 59_000), Some(1_000));
+        assert_eq!(throttle_wait(6, Some(0), 60_000), None);
+        assert_eq!(throttle_wait(50, Some(0), 0), Some(FAILURE_WINDOW_MS));
+    }
+}

@@ -1,0 +1,179 @@
+//! Staff users, their sessions and failed sign-ins.
+
+use super::CurrentUser;
+use crate::domain::Role;
+use crate::state::Db;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct StaffRecord {
+    pub user: CurrentUser,
+    pub password_hash: String,
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(CurrentUser {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+    })
+}
+
+pub async fn count_staff(db: &Db) -> Result<i64, sqlx::Error> {
+    count_staff_in(&db.pool).await
+}
+
+/// Inserts a staff user; `Ok(None)` when the email is already taken.
+pub async fn insert_staff<'c, E>(
+    executor: E,
+    name: &str,
+    email: &str,
+    email_key: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar(
+        "INSERT INTO staff_users (name, email, email_key, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (email_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(name)
+    .bind(email)
+    .bind(email_key)
+    .bind(password_hash)
+    .bind(role.key())
+    .bind(now)
+    .fetch_optional(executor)
+    .await
+}
+
+pub async fn staff_by_email(db: &Db, email_key: &str) -> Result<Option<StaffRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, name, email, role, password_hash FROM staff_users WHERE email_key = $1",
+    )
+    .bind(email_key)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| Ok(StaffRecord { user: user_from_row(&row)?, password_hash: row.try_get("password_hash")? }))
+        .transpose()
+}
+
+pub async fn list_staff(db: &Db) -> Result<Vec<CurrentUser>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, email, role FROM staff_users ORDER BY name, id")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
+pub async fn count_admins<'c, E>(executor: E) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users WHERE role = 'admin'")
+        .fetch_one(executor)
+        .await
+}
+
+pub async fn set_role<'c, E>(executor: E, user_id: i64, role: Role) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let done = sqlx::query("UPDATE staff_users SET role = $1 WHERE id = $2")
+        .bind(role.key())
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO staff_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn user_by_session(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.email, u.role FROM staff_sessions s
+         JOIN staff_users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Failed sign-ins for an email since `since`, and when the latest was.
+pub async fn recent_failures(db: &Db, email_key: &str, since: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS failures, MAX(failed_at) AS latest FROM sign_in_failures
+         WHERE email_key = $1 AND failed_at > $2",
+    )
+    .bind(email_key)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("failures")?, row.try_get("latest")?))
+}
+
+pub async fn record_failure(db: &Db, email_key: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO sign_in_failures (email_key, failed_at) VALUES ($1, $2)")
+        .bind(email_key)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Db, email_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE email_key = $1")
+        .bind(email_key)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn count_staff_in<'c, E>(executor: E) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users").fetch_one(executor).await
+}

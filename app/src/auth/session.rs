@@ -1,0 +1,114 @@
+//! Who is calling: the staff session behind the request's cookie.
+//!
+//! A session is a random token in an HttpOnly, SameSite=Lax cookie; the database keeps only its
+//! SHA-256, so a leaked database cannot be replayed as sessions.
+
+use super::CurrentUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::state::{AppState, app_state, now_ms};
+use axum::http::{HeaderMap, HeaderValue, header};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub const COOKIE_NAME: &str = "clientele_session";
+pub const SESSION_DAYS: i64 = 14;
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_string())
+        .filter(|value| !value.is_empty())
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let max_age = SESSION_DAYS * 24 * 3600;
+    cookie(&format!("{COOKIE_NAME}={token}; Max-Age={max_age}"), secure)
+}
+
+pub fn clearing_cookie(secure: bool) -> HeaderValue {
+    cookie(&format!("{COOKIE_NAME}=; Max-Age=0"), secure)
+}
+
+fn cookie(start: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{start}; Path=/; HttpOnly; SameSite=Lax{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The signed-in staff user of a request, if its cookie names a live session.
+pub async fn staff_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = token_from_headers(headers) else {
+        return Ok(None);
+    };
+    Ok(super::db::user_by_session(&state.db, &hash_token(&token), now_ms()).await?)
+}
+
+/// The request being served by a server function, as the integration hands it over.
+fn request_headers() -> HeaderMap {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default()
+}
+
+/// The calling staff user, or `Unauthorized`.
+pub async fn require_staff() -> Result<CurrentUser, AppError> {
+    let state = app_state()?;
+    staff_from_headers(&state, &request_headers()).await?.ok_or(AppError::Unauthorized)
+}
+
+/// The calling staff user if an Admin, else `Forbidden`.
+pub async fn require_admin() -> Result<CurrentUser, AppError> {
+    let user = require_staff().await?;
+    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+pub fn current_token() -> Option<String> {
+    token_from_headers(&request_headers())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_http_only_and_same_site() {
+        let value = session_cookie("abc", false);
+        let text = value.to_str().unwrap();
+        assert!(text.starts_with("clientele_session=abc;"));
+        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+        assert!(!text.contains("Secure"));
+        assert!(session_cookie("abc", true).to_str().unwrap().ends_with("; Secure"));
+    }
+
+    #[test]
+    fn the_token_is_read_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; clientele_session=tok; b=2"));
+        assert_eq!(token_from_headers(&headers).as_deref(), Some("tok"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_only_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_ne!(hash_token(&a), a);
+        assert_eq!(hash_token(&a), hash_token(&a));
+    }
+}

@@ -1,0 +1,119 @@
+//! Server functions of the customers pages: thin — who is calling, parse, store, say what happened.
+
+use super::{Customer, CustomerPageData, ListQuery, SaveOutcome, TrashedCustomer};
+use crate::domain::CompanyInput;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{MAX_BULK, db},
+    crate::auth::session::{require_admin, require_staff},
+    crate::domain::ValidCompany,
+    crate::state::{Db, app_state, now_ms},
+};
+
+#[server(endpoint = "customers/list", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(q = %query.q)))]
+pub async fn list_customers(query: ListQuery) -> Result<CustomerPageData, AppError> {
+    require_staff().await?;
+    Ok(db::list_page(&app_state()?.db, &query).await?)
+}
+
+#[server(endpoint = "customers/get")]
+pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
+    require_staff().await?;
+    db::find(&app_state()?.db, id).await?.ok_or_else(|| AppError::NotFound("This customer".into()))
+}
+
+/// "Save and Continue" of the company step: creates the customer and returns its id.
+#[server(endpoint = "customers/create")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_customer(company: CompanyInput) -> Result<i64, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let company = parse_company(&db, &company, None).await?;
+    db::insert(&db, &company, now_ms()).await.map_err(|e| unique_account_number(e, &company))
+}
+
+/// Saves the customer page's form over `version`, the version the form was filled from.
+#[server(endpoint = "customers/update")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn update_customer(
+    id: i64,
+    version: i64,
+    company: CompanyInput,
+    active: Option<String>,
+) -> Result<SaveOutcome, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let current = db::find(&db, id).await?.filter(|c| c.deleted_at.is_none());
+    let current = current.ok_or_else(|| AppError::NotFound("This customer".into()))?;
+    if current.version != version {
+        return Ok(SaveOutcome::Conflict(current));
+    }
+    let company = parse_company(&db, &company, Some(id)).await?;
+    let saved = db::update(&db, id, version, &company, active.is_some(), now_ms())
+        .await
+        .map_err(|e| unique_account_number(e, &company))?;
+    let latest = db::find(&db, id).await?.ok_or_else(|| AppError::NotFound("This customer".into()))?;
+    Ok(if saved { SaveOutcome::Saved(latest) } else { SaveOutcome::Conflict(latest) })
+}
+
+/// Moves customers to the Trash; returns how many were moved.
+#[server(endpoint = "customers/delete")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn delete_customers(ids: Vec<i64>) -> Result<u64, AppError> {
+    let user = require_staff().await?;
+    if ids.len() > MAX_BULK {
+        return Err(AppError::Refused(format!(
+            "At most {MAX_BULK} customers can be deleted at once; {} were selected.",
+            ids.len()
+        )));
+    }
+    Ok(db::trash(&app_state()?.db, &ids, user.id, now_ms()).await?)
+}
+
+#[server(endpoint = "customers/trash")]
+pub async fn list_trash() -> Result<Vec<TrashedCustomer>, AppError> {
+    require_staff().await?;
+    Ok(db::trashed(&app_state()?.db, 500).await?)
+}
+
+#[server(endpoint = "customers/restore")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn restore_customer(id: i64) -> Result<(), AppError> {
+    require_admin().await?;
+    if db::restore(&app_state()?.db, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This customer in the Trash".into()))
+    }
+}
+
+/// Parses the form and checks the account number is not another customer's.
+#[cfg(feature = "ssr")]
+async fn parse_company(db: &Db, input: &CompanyInput, except: Option<i64>) -> Result<ValidCompany, AppError> {
+    let company = input.parse().map_err(AppError::Invalid)?;
+    if let Some(number) = &company.account_number {
+        if let Some((holder, trashed)) = db::account_number_holder(db, &number.key(), except).await? {
+            let place = if trashed { " (in the Trash)" } else { "" };
+            return Err(AppError::field(
+                "account_number",
+                format!("Account number {} is already used by {holder}{place}.", number.as_str()),
+            ));
+        }
+    }
+    Ok(company)
+}
+
+/// A save that lost a race for an account number to another save is told so at the field.
+#[cfg(feature = "ssr")]
+fn unique_account_number(error: sqlx::Error, company: &ValidCompany) -> AppError {
+    match (&error, &company.account_number) {
+        (sqlx::Error::Database(e), Some(number)) if e.is_unique_violation() => AppError::field(
+            "account_number",
+            format!("Account number {} was just given to another customer.", number.as_str()),
+        ),
+        _ => AppError::internal(error),
+    }
+}

@@ -1,0 +1,247 @@
+//! Customer queries: the list page, one customer, create, update with a version check, the Trash.
+
+use super::search;
+use crate::sql::{Bind, Sql};
+use super::{Customer, CustomerPageData, CustomerSummary, ListQuery, PAGE_SIZE, StatusFilter, TrashedCustomer};
+use crate::domain::ValidCompany;
+use crate::state::Db;
+use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::AnyRow;
+
+const CUSTOMER_COLUMNS: &str = "id, name, account_number, street, city, region, postal_code, country, \
+     phone, website, active, version, created_at, updated_at, deleted_at";
+
+fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
+    Ok(Customer {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        account_number: row.try_get("account_number")?,
+        street: row.try_get("street")?,
+        city: row.try_get("city")?,
+        region: row.try_get("region")?,
+        postal_code: row.try_get("postal_code")?,
+        country: row.try_get("country")?,
+        phone: row.try_get("phone")?,
+        website: row.try_get("website")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        deleted_at: row.try_get("deleted_at")?,
+    })
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
+    Ok(CustomerSummary {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        account_number: row.try_get("account_number")?,
+        city: row.try_get("city")?,
+        country: row.try_get("country")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// One page of the list: a walk of the index for the chosen order from the cursor customer.
+pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
+    let key = if query.sort.by_name() { "name_key" } else { "created_at" };
+    // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
+    let backwards = query.before.is_some() || query.last;
+    let ascending = query.sort.ascending() != backwards;
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.active, c.created_at
+         FROM customers c WHERE c.deleted_at IS NULL",
+    );
+    match query.status {
+        StatusFilter::All => {}
+        StatusFilter::Active => sql.push(" AND c.active = 1"),
+        StatusFilter::Inactive => sql.push(" AND c.active = 0"),
+    }
+    search::push_conditions(db, &mut sql, &query.q).await?;
+    if let Some(cursor) = query.after.or(query.before) {
+        if let Some(cursor_key) = cursor_key(db, cursor, query.sort.by_name()).await? {
+            sql.push(&format!(" AND (c.{key}, c.id) {cmp} ("));
+            sql.bind(cursor_key);
+            sql.push(", ");
+            sql.bind(Bind::Int(cursor));
+            sql.push(")");
+        }
+    }
+    sql.push(&format!(" ORDER BY c.{key} {dir}, c.id {dir} LIMIT {}", PAGE_SIZE + 1));
+
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut rows: Vec<CustomerSummary> = rows.iter().map(summary_from_row).collect::<Result<_, _>>()?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    if backwards {
+        rows.reverse();
+    }
+    let cursor_given = query.after.is_some() || query.before.is_some();
+    Ok(CustomerPageData {
+        has_previous: if backwards { more } else { cursor_given },
+        has_next: if backwards { query.before.is_some() } else { more },
+        rows,
+    })
+}
+
+async fn cursor_key(db: &Db, id: i64, by_name: bool) -> Result<Option<Bind>, sqlx::Error> {
+    let row = sqlx::query("SELECT name_key, created_at FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        Ok(if by_name { Bind::Text(row.try_get("name_key")?) } else { Bind::Int(row.try_get("created_at")?) })
+    })
+    .transpose()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Customer>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(customer_from_row).transpose()
+}
+
+/// The customer, other than `except`, that already has this account number, and whether it is
+/// in the Trash.
+pub async fn account_number_holder(
+    db: &Db,
+    account_key: &str,
+    except: Option<i64>,
+) -> Result<Option<(String, bool)>, sqlx::Error> {
+    let row = sqlx::query("SELECT name, deleted_at FROM customers WHERE account_key = $1 AND id <> $2")
+        .bind(account_key)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| Ok((row.try_get("name")?, row.try_get::<Option<i64>, _>("deleted_at")?.is_some())))
+        .transpose()
+}
+
+/// The values every save writes, in the order of the insert's and update's placeholders.
+fn company_values(company: &ValidCompany) -> [Option<String>; 11] {
+    let account = company.account_number.as_ref();
+    let a = &company.address;
+    [
+        Some(company.name.as_str().to_string()),
+        Some(company.name.as_str().to_lowercase()),
+        account.map(|n| n.as_str().to_string()),
+        account.map(|n| n.key()),
+        Some(a.street.clone()),
+        Some(a.city.clone()),
+        a.region.clone(),
+        Some(a.postal_code.clone()),
+        Some(a.country.clone()),
+        company.phone.as_ref().map(|p| p.as_str().to_string()),
+        company.website.as_ref().map(|w| w.as_str().to_string()),
+    ]
+}
+
+fn bind_company<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    company: &ValidCompany,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for value in company_values(company) {
+        query = query.bind(value);
+    }
+    let account = company.account_number.as_ref().map(|n| n.as_str());
+    query.bind(search::search_text(company.name.as_str(), account, &company.address.city))
+}
+
+const COMPANY_SET: &str = "name = $1, name_key = $2, account_number = $3, account_key = $4, street = $5, \
+     city = $6, region = $7, postal_code = $8, country = $9, phone = $10, website = $11, search_text = $12";
+
+pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sqlx::Error> {
+    let query = sqlx::query(
+        "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
+             postal_code, country, phone, website, search_text, active, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $13)
+         RETURNING id",
+    );
+    bind_company(query, company).bind(now).fetch_one(&db.pool).await?.try_get("id")
+}
+
+/// Saves over `version`; `false` when the stored customer is at another version (or gone).
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    company: &ValidCompany,
+    active: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE customers SET {COMPANY_SET}, active = $13, updated_at = $14, version = version + 1
+         WHERE id = $15 AND version = $16 AND deleted_at IS NULL"
+    );
+    let done = bind_company(sqlx::query(AssertSqlSafe(sql)), company)
+        .bind(i64::from(active))
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves customers to the Trash; returns how many were moved.
+pub async fn trash(db: &Db, ids: &[i64], user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = Sql::default();
+    sql.push("UPDATE customers SET deleted_at = ");
+    sql.bind(Bind::Int(now));
+    sql.push(", deleted_by = ");
+    sql.bind(Bind::Int(user_id));
+    sql.push(", version = version + 1 WHERE deleted_at IS NULL AND id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Bind::Int(*id));
+    }
+    sql.push(")");
+    Ok(sql.query().execute(&db.pool).await?.rows_affected())
+}
+
+/// Takes a customer out of the Trash; `false` when it was not in it.
+pub async fn restore(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE customers SET deleted_at = NULL, deleted_by = NULL, version = version + 1
+         WHERE id = $1 AND deleted_at IS NOT NULL",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The Trash, most recently deleted first.
+pub async fn trashed(db: &Db, limit: i64) -> Result<Vec<TrashedCustomer>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.account_number, c.city, c.deleted_at, u.name AS deleted_by
+         FROM customers c LEFT JOIN staff_users u ON u.id = c.deleted_by
+         WHERE c.deleted_at IS NOT NULL ORDER BY c.deleted_at DESC, c.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TrashedCustomer {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                account_number: row.try_get("account_number")?,
+                city: row.try_get("city")?,
+                deleted_at: row.try_get("deleted_at")?,
+                deleted_by: row.try_get("deleted_by")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! Adding a customer (the company step) and a customer's page: view, edit, delete.
+
+use super::api::{CreateCustomer, DeleteCustomers, UpdateCustomer, get_customer};
+use super::form::CompanyFields;
+use super::{Customer, SaveOutcome};
+use crate::domain::CompanyInput;
+use crate::error::AppError;
+use crate::ui::{ErrorNotice, FormNotice, date_time, error_of, field_errors_of};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let action = ServerAction::<CreateCustomer>::new();
+    let value = Signal::from(action.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            navigate(&format!("/customers/{id}"), Default::default());
+        }
+    });
+    view! {
+        <section class="page">
+            <p class="crumbs"><A href="/customers">"Customers"</A>" › New Customer"</p>
+            <h1>"New Customer"</h1>
+            <ActionForm action=action attr:class="card" attr:aria-label="New customer">
+                <FormNotice error=error_of(value)/>
+                <CompanyFields values=CompanyInput::default() errors=field_errors_of(value)/>
+                <div class="form-actions">
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        "Save and Continue"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let customer = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_customer(id).await,
+            None => Err(AppError::NotFound("This customer".into())),
+        }
+    });
+    view! {
+        <section class="page">
+            <p class="crumbs"><A href="/customers">"Customers"</A></p>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match customer.await {
+                        Ok(customer) if customer.deleted_at.is_some() => view! {
+                            <h1>{customer.name}</h1>
+                            <p class="notice">"This customer is in the "<A href="/customers/trash">"Trash"</A>"."</p>
+                        }.into_any(),
+                        Ok(customer) => view! { <CustomerEditor customer/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The customer's values in a form that saves over the version it was filled from.
+#[component]
+fn CustomerEditor(customer: Customer) -> impl IntoView {
+    let current = RwSignal::new(customer);
+    let action = ServerAction::<UpdateCustomer>::new();
+    let outcome = RwSignal::new(None::<SaveOutcome>);
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = action.value().get() {
+            let (SaveOutcome::Saved(customer) | SaveOutcome::Conflict(customer)) = saved.clone();
+            current.set(customer);
+            outcome.set(Some(saved));
+        }
+    });
+    let value = Signal::from(action.value());
+    let errors = field_errors_of(value);
+    let notice = move || match outcome.get() {
+        Some(SaveOutcome::Saved(_)) => Some(view! { <p class="notice success" role="status">"Saved."</p> }.into_any()),
+        Some(SaveOutcome::Conflict(_)) => Some(
+            view! {
+                <div class="notice warning" role="alert">
+                    "Someone else saved this customer while you were editing. Your changes were not saved; "
+                    "the form now shows their version. Make your changes again and save."
+                </div>
+            }
+            .into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        <header class="page-header">
+            <h1>{move || current.with(|c| c.name.clone())}</h1>
+            <p class="muted">
+                {move || current.with(|c| format!("Added {} · last saved {}", date_time(c.created_at), date_time(c.updated_at)))}
+            </p>
+        </header>
+        {notice}
+        {move || {
+            let customer = current.get();
+            view! {
+                <ActionForm action=action attr:class="card" attr:aria-label="Edit customer">
+                    <FormNotice error=error_of(value)/>
+                    <input type="hidden" name="id" value=customer.id/>
+                    <input type="hidden" name="version" value=customer.version/>
+                    <CompanyFields values=customer.to_input() errors/>
+                    <div class="field checkbox">
+                        <input id="active" type="checkbox" name="active" value="on" checked=customer.active/>
+                        <label for="active">"Active"</label>
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="primary" disabled=move || action.pending().get()>"Save"</button>
+                    </div>
+                </ActionForm>
+            }
+        }}
+        <DeleteCustomer id=current.get_untracked().id name=Signal::derive(move || current.with(|c| c.name.clone()))/>
+    }
+}
+
+/// "Delete customer": asks once, then moves the customer to the Trash and returns to the list.
+#[component]
+fn DeleteCustomer(id: i64, name: Signal<String>) -> impl IntoView {
+    let action = ServerAction::<DeleteCustomers>::new();
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            navigate("/customers", Default::default());
+        }
+    });
+    view! {
+        <section class="danger-zone" aria-label="Delete customer">
+            {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete customer"</button>
+                }
+            >
+                <p role="alert">{move || format!("Move {} to the Trash? An Admin can restore it.", name.get())}</p>
+                <button type="button" class="danger" on:click=move |_| { action.dispatch(DeleteCustomers { ids: vec![id] }); }>
+                    "Move to Trash"
+                </button>
+                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </Show>
+        </section>
+    }
+}

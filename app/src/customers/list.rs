@@ -1,0 +1,196 @@
+//! The Customers list: search, filter, sort, keyset pages, bulk delete. Its state lives in the URL.
+
+use super::api::{DeleteCustomers, list_customers};
+use super::{CustomerPageData, ListQuery, MAX_BULK, SortKey, StatusFilter};
+use crate::ui::{date, ErrorNotice};
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
+    let delete = ServerAction::<DeleteCustomers>::new();
+    let page = Resource::new(move || (query.get(), delete.version().get()), |(q, _)| list_customers(q));
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    Effect::new(move |_| {
+        query.track();
+        selected.set(BTreeSet::new());
+    });
+
+    view! {
+        <section class="page">
+            <header class="page-header">
+                <h1>"Customers"</h1>
+                <div class="actions">
+                    <A href="/customers/trash" attr:class="button">"Trash"</A>
+                    <A href="/customers/new" attr:class="button primary">"+ New Customer"</A>
+                </div>
+            </header>
+            {move || view! { <SearchForm query=query.get()/> }}
+            <BulkBar selected delete/>
+            <Transition fallback=|| view! { <p class="muted">"Loading customers…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <CustomerTable data query=query.get_untracked() selected/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SearchForm(query: ListQuery) -> impl IntoView {
+    let status_option = move |value: StatusFilter, label: &'static str| {
+        view! { <option value=value.param() selected=query.status == value>{label}</option> }
+    };
+    view! {
+        <Form method="GET" action="/customers" attr:class="search-bar" attr:role="search">
+            <div class="field">
+                <label for="q">"Search"</label>
+                <input id="q" name="q" type="search" value=query.q.clone()
+                    placeholder="Name, account number or city"/>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status">
+                    {status_option(StatusFilter::All, "All")}
+                    {status_option(StatusFilter::Active, "Active")}
+                    {status_option(StatusFilter::Inactive, "Inactive")}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort">
+                    {SortKey::ALL
+                        .into_iter()
+                        .map(|key| view! { <option value=key.param() selected=query.sort == key>{key.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit">"Search"</button>
+        </Form>
+    }
+}
+
+#[component]
+fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustomers>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let count = move || selected.with(BTreeSet::len);
+    let result = move || {
+        delete.value().get().map(|outcome| match outcome {
+            Ok(moved) => view! {
+                <p class="notice success" role="status">
+                    {format!("Moved {moved} customer{} to the ", if moved == 1 { "" } else { "s" })}
+                    <A href="/customers/trash">"Trash"</A>"."
+                </p>
+            }
+            .into_any(),
+            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+        })
+    };
+    let confirm = move |_| {
+        let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
+        delete.dispatch(DeleteCustomers { ids });
+        confirming.set(false);
+    };
+    view! {
+        <div class="bulk-bar" aria-live="polite">
+            {result}
+            <Show when=move || { count() > 0 }>
+                <span>{move || format!("{} selected", count())}</span>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! {
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)
+                            disabled=move || count() > MAX_BULK>
+                            "Delete selected"
+                        </button>
+                    }
+                >
+                    <span role="alert">{move || format!("Move {} customers to the Trash?", count())}</span>
+                    <button type="button" class="danger" on:click=confirm>"Move to Trash"</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </Show>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn CustomerTable(data: CustomerPageData, query: ListQuery, selected: RwSignal<BTreeSet<i64>>) -> impl IntoView {
+    if data.rows.is_empty() {
+        let message = if query.q.is_empty() && query.status == StatusFilter::All {
+            "No customers yet. Add the first with “+ New Customer”."
+        } else {
+            "No customers match this search."
+        };
+        return view! { <p class="empty">{message}</p> }.into_any();
+    }
+    let ids: Vec<i64> = data.rows.iter().map(|r| r.id).collect();
+    let all_ids = ids.clone();
+    let all_selected = move || selected.with(|s| all_ids.iter().all(|id| s.contains(id)));
+    let toggle_all = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        selected.update(|s| ids.iter().for_each(|id| { if on { s.insert(*id); } else { s.remove(id); } }));
+    };
+    let (first, last) = (data.rows[0].id, data.rows[data.rows.len() - 1].id);
+    let rows = data
+        .rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let toggle = move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+            };
+            let label = format!("Select {}", row.name);
+            view! {
+                <tr>
+                    <td><input type="checkbox" aria-label=label prop:checked=move || selected.with(|s| s.contains(&id)) on:change=toggle/></td>
+                    <td><A href=format!("/customers/{id}")>{row.name}</A></td>
+                    <td>{row.account_number.unwrap_or_default()}</td>
+                    <td>{row.city}</td>
+                    <td>{row.country}</td>
+                    <td>{if row.active { "Active" } else { "Inactive" }}</td>
+                    <td>{date(row.created_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let link = |enabled: bool, href: String, label: &'static str| {
+        if enabled {
+            view! { <A href=href>{label}</A> }.into_any()
+        } else {
+            view! { <span class="disabled" aria-disabled="true">{label}</span> }.into_any()
+        }
+    };
+    view! {
+        <table class="list">
+            <thead>
+                <tr>
+                    <th scope="col"><input type="checkbox" aria-label="Select all on this page"
+                        prop:checked=all_selected on:change=toggle_all/></th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Account #"</th>
+                    <th scope="col">"City"</th>
+                    <th scope="col">"Country"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Added"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {link(data.has_previous, query.first_page().href(), "« First")}
+            {link(data.has_previous, query.page_before(first).href(), "‹ Previous")}
+            {link(data.has_next, query.page_after(last).href(), "Next ›")}
+            {link(data.has_next, query.last_page().href(), "Last »")}
+        </nav>
+    }
+    .into_any()
+}

@@ -1,0 +1,102 @@
+//! Customers: the list with search and filters, the company form, a customer's page, the Trash.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod detail;
+mod form;
+mod list;
+mod query;
+#[cfg(feature = "ssr")]
+pub mod search;
+mod trash;
+
+pub use detail::{CustomerPage, NewCustomerPage};
+pub use list::CustomersPage;
+pub use query::{ListQuery, SortKey, StatusFilter};
+pub use trash::TrashPage;
+
+use crate::domain::CompanyInput;
+use serde::{Deserialize, Serialize};
+
+/// A customer as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub account_number: Option<String>,
+    pub street: String,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub active: bool,
+    /// Raised by every save; a save naming an older version is refused as a conflict.
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+impl Customer {
+    /// The company form filled with this customer's values.
+    pub fn to_input(&self) -> CompanyInput {
+        CompanyInput {
+            name: self.name.clone(),
+            account_number: self.account_number.clone().unwrap_or_default(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            region: self.region.clone().unwrap_or_default(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            phone: self.phone.clone().unwrap_or_default(),
+            website: self.website.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A customer as a row of the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub id: i64,
+    pub name: String,
+    pub account_number: Option<String>,
+    pub city: String,
+    pub country: String,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+/// One page of the list, and whether there are pages before and after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPageData {
+    pub rows: Vec<CustomerSummary>,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+/// What became of a save of the company form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved(Customer),
+    /// Someone else saved first; here is what they saved. Nothing of this save was stored.
+    Conflict(Customer),
+}
+
+/// A customer in the Trash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashedCustomer {
+    pub id: i64,
+    pub name: String,
+    pub account_number: Option<String>,
+    pub city: String,
+    pub deleted_at: i64,
+    pub deleted_by: Option<String>,
+}
+
+/// Up to how many customers one "Delete selected" may name.
+pub const MAX_BULK: usize = 500;
+/// Customers per page of the list.
+pub const PAGE_SIZE: usize = 50;

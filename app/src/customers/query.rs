@@ -1,0 +1,193 @@
+//! The state of the customers list, as it is held in the page's URL.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Active,
+    Inactive,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    #[default]
+    NameAsc,
+    NameDesc,
+    NewestFirst,
+    OldestFirst,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [SortKey::NameAsc, SortKey::NameDesc, SortKey::NewestFirst, SortKey::OldestFirst];
+
+    pub fn param(self) -> &'static str {
+        match self {
+            SortKey::NameAsc => "name",
+            SortKey::NameDesc => "name-desc",
+            SortKey::NewestFirst => "newest",
+            SortKey::OldestFirst => "oldest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::NameAsc => "Name A–Z",
+            SortKey::NameDesc => "Name Z–A",
+            SortKey::NewestFirst => "Newest first",
+            SortKey::OldestFirst => "Oldest first",
+        }
+    }
+
+    pub fn ascending(self) -> bool {
+        matches!(self, SortKey::NameAsc | SortKey::OldestFirst)
+    }
+
+    pub fn by_name(self) -> bool {
+        matches!(self, SortKey::NameAsc | SortKey::NameDesc)
+    }
+}
+
+impl StatusFilter {
+    pub fn param(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Active => "active",
+            StatusFilter::Inactive => "inactive",
+        }
+    }
+}
+
+/// Which page of which search. Unknown or malformed parameters fall back to the defaults, so a
+/// hand-edited or old link still opens a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub q: String,
+    pub status: StatusFilter,
+    pub sort: SortKey,
+    /// The page starts after this customer (the "Next" link).
+    pub after: Option<i64>,
+    /// The page ends before this customer (the "Previous" link).
+    pub before: Option<i64>,
+    /// The last page.
+    pub last: bool,
+}
+
+impl ListQuery {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let status = match get("status").as_deref() {
+            Some("active") => StatusFilter::Active,
+            Some("inactive") => StatusFilter::Inactive,
+            _ => StatusFilter::All,
+        };
+        let sort = get("sort")
+            .and_then(|s| SortKey::ALL.into_iter().find(|k| k.param() == s))
+            .unwrap_or_default();
+        let id = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
+        let last = get("page").as_deref() == Some("last");
+        let (after, before) = if last { (None, None) } else { (id("after"), id("before")) };
+        ListQuery {
+            q: get("q").unwrap_or_default().trim().chars().take(100).collect(),
+            status,
+            sort,
+            after,
+            before: if after.is_some() { None } else { before },
+            last,
+        }
+    }
+
+    /// The URL of this search's first page, with another page's position added by the caller.
+    fn base_params(&self) -> BTreeMap<&'static str, String> {
+        let mut params = BTreeMap::new();
+        if !self.q.is_empty() {
+            params.insert("q", self.q.clone());
+        }
+        if self.status != StatusFilter::All {
+            params.insert("status", self.status.param().to_string());
+        }
+        if self.sort != SortKey::NameAsc {
+            params.insert("sort", self.sort.param().to_string());
+        }
+        params
+    }
+
+    pub fn href(&self) -> String {
+        let mut params = self.base_params();
+        if let Some(after) = self.after {
+            params.insert("after", after.to_string());
+        }
+        if let Some(before) = self.before {
+            params.insert("before", before.to_string());
+        }
+        if self.last {
+            params.insert("page", "last".into());
+        }
+        to_href(&params)
+    }
+
+    pub fn first_page(&self) -> ListQuery {
+        ListQuery { after: None, before: None, last: false, ..self.clone() }
+    }
+
+    pub fn page_after(&self, id: i64) -> ListQuery {
+        ListQuery { after: Some(id), ..self.first_page() }
+    }
+
+    pub fn page_before(&self, id: i64) -> ListQuery {
+        ListQuery { before: Some(id), ..self.first_page() }
+    }
+
+    pub fn last_page(&self) -> ListQuery {
+        ListQuery { last: true, ..self.first_page() }
+    }
+}
+
+fn to_href(params: &BTreeMap<&'static str, String>) -> String {
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    if query.is_empty() { "/customers".into() } else { format!("/customers?{}", query.join("&")) }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> ListQuery {
+        ListQuery::from_params(|k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn a_url_round_trips_through_the_query() {
+        let query = parse(&[("q", "Coffee & Co"), ("status", "active"), ("sort", "newest"), ("after", "42")]);
+        assert_eq!(query.href(), "/customers?after=42&q=Coffee+%26+Co&sort=newest&status=active");
+        assert_eq!(query.status, StatusFilter::Active);
+        assert_eq!(query.after, Some(42));
+    }
+
+    #[test]
+    fn malformed_parameters_fall_back_to_defaults() {
+        let query = parse(&[("status", "zzz"), ("sort", "drop table"), ("after", "x")]);
+        assert_eq!(query, ListQuery::default());
+        assert_eq!(query.href(), "/customers");
+    }
+
+    #[test]
+    fn paging_links_keep_the_search_but_not_the_position() {
+        let query = parse(&[("q", "uptown"), ("before", "9")]);
+        assert_eq!(query.page_after(10).href(), "/customers?after=10&q=uptown");
+        assert_eq!(query.last_page().href(), "/customers?page=last&q=uptown");
+        assert_eq!(query.first_page().href(), "/customers?q=uptown");
+    }
+}

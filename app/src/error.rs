@@ -1,0 +1,119 @@
+//! The app's error type: what can go wrong in a server function, in words a person understands.
+//!
+//! Expected outcomes (a field is invalid, the caller may not do this) are variants the page shows
+//! next to the form; `Internal` is for the unexpected and carries only a reference the operator
+//! can find in the server log, never the cause itself.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Messages for individual form fields, keyed by the field's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.to_string(), message.into()));
+    }
+
+    /// Records the error of a parse, if any, and returns the parsed value when there was none.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
+    /// `Ok(())` when nothing was recorded, else the errors as an [`AppError::Invalid`].
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You are not allowed to do that. Ask an Admin.")]
+    Forbidden,
+    #[error("{0} was not found. It may have been deleted.")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("Something went wrong on our side. If it happens again, quote reference {0}.")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An invalid-input error about a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        AppError::Invalid(errors)
+    }
+
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Invalid(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Refused(
+                "The server could not be reached. Check your connection and try again.".into(),
+            ),
+            other => AppError::Internal(format!("client: {other}")),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::internal(error)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs the whole cause on the server and gives the user a reference to it.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        tracing::error!(%reference, %error, "internal error");
+        AppError::Internal(reference)
+    }
+}

@@ -1,0 +1,139 @@
+//! Clientele: customer management for suppliers. The pages, their server functions and the
+//! domain types, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod auth;
+pub mod customers;
+pub mod domain;
+pub mod error;
+pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod sql;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+use auth::{LoginPage, SetupPage, SignOutButton, api::signed_in_user};
+use customers::{CustomerPage, CustomersPage, NewCustomerPage, TrashPage};
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+use settings::{SettingsPage, UsersPage};
+use ui::NotYetBuilt;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:,"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Browser tests wait for this mark: effects run only once the page is hydrated.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Title text="Clientele"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/setup") view=SetupPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=StaffShell>
+                    <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
+                    <Route path=path!("customers") view=CustomersPage/>
+                    <Route path=path!("customers/new") view=NewCustomerPage/>
+                    <Route path=path!("customers/trash") view=TrashPage/>
+                    <Route path=path!("customers/:id") view=CustomerPage/>
+                    <Route path=path!("contacts") view=|| view! {
+                        <NotYetBuilt title="Contacts" what="People who work for your customers."/>
+                    }/>
+                    <Route path=path!("listings/locations") view=|| view! {
+                        <NotYetBuilt title="Locations" what="Your production sites."/>
+                    }/>
+                    <Route path=path!("listings/items") view=|| view! {
+                        <NotYetBuilt title="Items" what="The products you sell."/>
+                    }/>
+                    <Route path=path!("share-settings") view=|| view! {
+                        <NotYetBuilt title="Share Settings" what="Document types and the default requirements of new customers."/>
+                    }/>
+                    <Route path=path!("orders") view=|| view! {
+                        <NotYetBuilt title="Orders" what="Orders your customers place in the portal."/>
+                    }/>
+                    <Route path=path!("settings") view=SettingsPage/>
+                    <Route path=path!("settings/users") view=UsersPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The frame of every staff page: navigation, who is signed in, and the page itself.
+#[component]
+fn StaffShell() -> impl IntoView {
+    let user = Resource::new(|| (), |_| signed_in_user());
+    provide_context(user);
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/customers">"Clientele"</a>
+            <nav aria-label="Main">
+                <A href="/customers">"Customers"</A>
+                <A href="/contacts">"Contacts"</A>
+                <span class="nav-group" role="group" aria-label="Listings">
+                    <span class="nav-group-label" aria-hidden="true">"Listings:"</span>
+                    <A href="/listings/locations">"Locations"</A>
+                    <A href="/listings/items">"Items"</A>
+                </span>
+                <A href="/share-settings">"Share Settings"</A>
+                <A href="/orders">"Orders"</A>
+                <A href="/settings">"Settings"</A>
+            </nav>
+            <div class="who">
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|user| view! {
+                            <span>{user.name}" · "{user.role.to_string()}</span>
+                            <SignOutButton/>
+                        })
+                    })}
+                </Suspense>
+            </div>
+        </header>
+        <main id="main">
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page">
+            <h1>"Page not found"</h1>
+            <p><a href="/customers">"Go to Customers"</a></p>
+        </main>
+    }
+}

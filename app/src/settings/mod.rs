@@ -1,0 +1,91 @@
+//! Settings: for now, the staff users and their roles (Admin only).
+
+pub mod api;
+
+use crate::domain::{Email, Password, PersonName, Role};
+use crate::ui::{ErrorNotice, Field, FormNotice, error_of, field_errors_of};
+use api::{AddStaffUser, ChangeRole, list_staff_users};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"Settings"</h1>
+            <ul class="link-list">
+                <li><A href="/settings/users">"Users"</A>" — staff accounts and their roles."</li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let add = ServerAction::<AddStaffUser>::new();
+    let change = ServerAction::<ChangeRole>::new();
+    let users = Resource::new(move || (add.version().get(), change.version().get()), |_| list_staff_users());
+    let added = Signal::from(add.value());
+    view! {
+        <section class="page">
+            <p class="crumbs"><A href="/settings">"Settings"</A>" › Users"</p>
+            <h1>"Users"</h1>
+            {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(users) => view! {
+                            <table class="list">
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th></tr></thead>
+                                <tbody>
+                                    {users.into_iter().map(|user| {
+                                        let id = user.id;
+                                        let label = format!("Role of {}", user.name);
+                                        let option = move |role: Role| view! {
+                                            <option value=role.key() selected=user.role == role>{role.to_string()}</option>
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{user.name.clone()}</td>
+                                                <td>{user.email.clone()}</td>
+                                                <td>
+                                                    <select aria-label=label on:change=move |ev| {
+                                                        change.dispatch(ChangeRole { user_id: id, role: event_target_value(&ev) });
+                                                    }>
+                                                        {option(Role::Admin)}
+                                                        {option(Role::Staff)}
+                                                    </select>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <h2>"Add a user"</h2>
+            <ActionForm action=add attr:class="card" attr:aria-label="Add a user">
+                <FormNotice error=Signal::derive(move || error_of(added).get().filter(|e| e.field_errors().is_none()))/>
+                {move || matches!(added.get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">"User added."</p> })}
+                <Field label="Name" field="name" required=true errors=field_errors_of(added)
+                    check=|_, v| PersonName::parse(v).map(drop)/>
+                <Field label="Email" field="email" kind="email" required=true errors=field_errors_of(added)
+                    check=|_, v| Email::parse(v).map(drop)/>
+                <Field label="Password" field="password" kind="password" required=true autocomplete="new-password"
+                    hint="At least 10 characters. Tell it to the user; they sign in with it."
+                    errors=field_errors_of(added) check=|_, v| Password::parse(v).map(drop)/>
+                <div class="field">
+                    <label for="role">"Role"</label>
+                    <select id="role" name="role">
+                        <option value="staff" selected=true>"Staff"</option>
+                        <option value="admin">"Admin"</option>
+                    </select>
+                </div>
+                <button type="submit" class="primary" disabled=move || add.pending().get()>"Add user"</button>
+            </ActionForm>
+        </section>
+    }
+}

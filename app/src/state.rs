@@ -1,0 +1,132 @@
+//! What every server function is given: the database and the settings that shape responses.
+//! Provided as Leptos context by the server for each request.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Which database engine is behind the pool; queries are shared, a few statements are not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating an SQLite file and its
+    /// folder when missing, and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(sqlx::Error::Configuration(
+                format!("DATABASE_URL must start with sqlite:// or postgres://, not '{url}'").into(),
+            ));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_creating_folder(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let options = match backend {
+            // WAL lets readers work while one writer commits; NORMAL sync is durable in WAL mode
+            // against application crashes, which is what a laptop install needs.
+            Backend::Sqlite => options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(&url).await?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await?;
+        Ok(Db { pool, backend })
+    }
+}
+
+fn sqlite_url_creating_folder(url: &str) -> Result<String, sqlx::Error> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)?;
+            }
+        }
+    }
+    Ok(if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") })
+}
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored, on both databases.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    /// Base of links in emails, e.g. `https://clientele.example.com`.
+    pub public_url: String,
+    /// Once a staff user exists it always will; remembering it spares a query per page.
+    staff_exists: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn new(db: Db, public_url: String) -> Self {
+        Self { db, public_url, staff_exists: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Cookies are marked Secure when the app is reached over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub async fn staff_exists(&self) -> Result<bool, sqlx::Error> {
+        if self.staff_exists.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let exists = crate::auth::db::count_staff(&self.db).await? > 0;
+        if exists {
+            self.staff_exists.store(true, Ordering::Relaxed);
+        }
+        Ok(exists)
+    }
+}
+
+/// The state of the request being served.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}

@@ -1,0 +1,46 @@
+//! Settings from the environment, with defaults that suit a laptop.
+
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub public_url: String,
+    pub data_dir: String,
+    /// Outgoing mail server, e.g. `smtp://127.0.0.1:2525`; unused until email is built.
+    pub smtp_url: Option<String>,
+    pub site_addr: SocketAddr,
+    pub leptos: LeptosOptions,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let data_dir = var("DATA_DIR").unwrap_or_else(|| "data".into());
+        let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| format!("LEPTOS_SITE_ADDR is not an address such as 127.0.0.1:3000: {e}"))?;
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{data_dir}/clientele.db"));
+        let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
+        let leptos = LeptosOptions::builder()
+            .output_name(var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "clientele".into()))
+            .site_root(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
+            .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
+            .site_addr(site_addr)
+            .hash_files(var("LEPTOS_HASH_FILES").is_some_and(|v| v == "true"))
+            .build();
+        Ok(Config {
+            database_url,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            data_dir,
+            smtp_url: var("SMTP_URL"),
+            site_addr,
+            leptos,
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! `clientele`: serve the app (default), create an Admin, seed demo data, or benchmark search.
+
+use app::domain::{Email, PersonName, Password, Role};
+use app::state::{Db, now_ms};
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "clientele", about = "Customer management for suppliers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Create an Admin user, e.g. from a provisioning script.
+    CreateAdmin {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// The password; better given through the environment than on the command line.
+        #[arg(long, env = "CLIENTELE_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Fill the database with realistic demo customers.
+    Seed {
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+    },
+    /// Measure customer search over HTTP against a running server, and directly on the database.
+    Bench(server::bench::Options),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::CreateAdmin { name, email, password } => create_admin(&config, &name, &email, &password).await,
+        Command::Seed { customers } => seed(&config, customers).await,
+        Command::Bench(options) => server::bench::run(&config, options).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = server::build(&config).await.map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    tracing::info!("Clientele is serving http://{} ({})", config.site_addr, config.database_url);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn create_admin(config: &Config, name: &str, email: &str, password: &str) -> Result<(), String> {
+    let name = PersonName::parse(name)?;
+    let email = Email::parse(email)?;
+    let password = Password::parse(password)?;
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let hash = app::auth::password::hash(&password).await.map_err(|e| e.to_string())?;
+    let created =
+        app::auth::db::insert_staff(&db.pool, name.as_str(), email.as_str(), &email.key(), &hash, Role::Admin, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+    match created {
+        Some(id) => {
+            println!("Created Admin {} <{}> (user {id}).", name.as_str(), email.as_str());
+            Ok(())
+        }
+        None => Err(format!("{} already has an account.", email.as_str())),
+    }
+}
+
+async fn seed(config: &Config, customers: usize) -> Result<(), String> {
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    server::seed::customers(&db, customers).await.map_err(|e| e.to_string())?;
+    println!("Seeded {customers} customers in {:.1} s.", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The HTTP surface: Leptos pages and server functions, /healthz, static files, and the rules
+//! that every page request passes (first-run setup, sign-in).
+
+use app::auth::session::staff_from_headers;
+use app::state::AppState;
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (forms and server-function calls).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
+        .with_state(options.clone());
+
+    // Built files under /pkg carry a content hash in their names when hashing is on: cache them
+    // for a year. Otherwise browsers revalidate them each time (ServeDir answers 304s).
+    let pkg_cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let pkg = Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .with_state(state.clone())
+        .merge(pkg)
+        .merge(pages)
+        .layer(middleware::from_fn_with_state(state, page_guard))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": state.db.backend.name()})).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": state.db.backend.name()})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Pages need a signed-in staff user; before the first Admin exists, every page leads to setup.
+/// Server functions check the caller themselves; files and /healthz are open.
+async fn page_guard(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let is_page = request.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && path != "/healthz"
+        && !path.rsplit('/').next().unwrap_or_default().contains('.');
+    if !is_page {
+        return next.run(request).await;
+    }
+    let (headers, uri) = (request.headers().clone(), request.uri().clone());
+    let decision = async {
+        if !state.staff_exists().await? {
+            return Ok::<_, app::error::AppError>((path != "/setup").then(|| "/setup".to_string()));
+        }
+        if path == "/setup" {
+            return Ok(Some("/login".into()));
+        }
+        let signed_in = staff_from_headers(&state, &headers).await?.is_some();
+        Ok(match (signed_in, path.as_str()) {
+            (true, "/login") => Some("/customers".into()),
+            (false, "/login") | (true, _) => None,
+            (false, _) => Some(login_with_next(&uri)),
+        })
+    };
+    match decision.await {
+        Ok(Some(to)) => Redirect::to(&to).into_response(),
+        Ok(None) => next.run(request).await,
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
+fn login_with_next(uri: &Uri) -> String {
+    let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    if target == "/" {
+        return "/login".into();
+    }
+    let encoded: String = target
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/login?next={encoded}")
+}
