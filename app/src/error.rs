@@ -110,6 +110,19 @@ impl From<sqlx::Error> for AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
+    /// The HTTP status a server function's response carries for this error.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// Logs the whole cause on the server and gives the user a reference to it.
     pub fn internal(error: impl std::fmt::Display) -> Self {
         let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();

@@ -12,11 +12,11 @@ pub mod sql;
 pub mod state;
 pub mod ui;
 
-use auth::{LoginPage, SetupPage, SignOutButton, api::signed_in_user};
+use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
 use customers::{CustomerPage, CustomersPage, NewCustomerPage, TrashPage};
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 use settings::{SettingsPage, UsersPage};
 use ui::NotYetBuilt;

@@ -31,11 +31,14 @@ impl Sql {
     /// The statement with its values bound. Its text is made only of this module's fixed pieces
     /// and numbered placeholders; every value typed by a person is bound, never spliced.
     pub fn query(&self) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-        self.binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(self.text.clone())), |query, bind| match bind {
-            Bind::Int(value) => query.bind(*value),
-            Bind::Text(value) => query.bind(value.clone()),
-            Bind::MaybeText(value) => query.bind(value.clone()),
-        })
+        self.binds.iter().fold(
+            sqlx::query(sqlx::AssertSqlSafe(self.text.clone())),
+            |query, bind| match bind {
+                Bind::Int(value) => query.bind(*value),
+                Bind::Text(value) => query.bind(value.clone()),
+                Bind::MaybeText(value) => query.bind(value.clone()),
+            },
+        )
     }
 }
 

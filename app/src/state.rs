@@ -1,10 +1,10 @@
 //! What every server function is given: the database and the settings that shape responses.
 //! Provided as Leptos context by the server for each request.
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Which database engine is behind the pool; queries are shared, a few statements are not.
@@ -86,12 +86,18 @@ fn sqlite_url_creating_folder(url: &str) -> Result<String, sqlx::Error> {
             }
         }
     }
-    Ok(if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") })
+    Ok(if url.contains('?') {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    })
 }
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored, on both databases.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 #[derive(Clone, Debug)]
@@ -105,7 +111,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, public_url: String) -> Self {
-        Self { db, public_url, staff_exists: Arc::new(AtomicBool::new(false)) }
+        Self {
+            db,
+            public_url,
+            staff_exists: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Cookies are marked Secure when the app is reached over HTTPS.

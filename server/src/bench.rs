@@ -26,12 +26,33 @@ pub struct Options {
 
 /// The searches measured: common and rare words, an account number, a city, deep pages, filters.
 fn searches() -> Vec<(&'static str, ListQuery)> {
-    let q = |q: &str| ListQuery { q: q.into(), ..ListQuery::default() };
+    let q = |q: &str| ListQuery {
+        q: q.into(),
+        ..ListQuery::default()
+    };
     vec![
         ("first page, by name", ListQuery::default()),
-        ("last page, by name", ListQuery { last: true, ..ListQuery::default() }),
-        ("newest first", ListQuery { sort: SortKey::NewestFirst, ..ListQuery::default() }),
-        ("inactive only", ListQuery { status: StatusFilter::Inactive, ..ListQuery::default() }),
+        (
+            "last page, by name",
+            ListQuery {
+                last: true,
+                ..ListQuery::default()
+            },
+        ),
+        (
+            "newest first",
+            ListQuery {
+                sort: SortKey::NewestFirst,
+                ..ListQuery::default()
+            },
+        ),
+        (
+            "inactive only",
+            ListQuery {
+                status: StatusFilter::Inactive,
+                ..ListQuery::default()
+            },
+        ),
         ("word 'coffee'", q("coffee")),
         ("city 'portland'", q("portland")),
         ("two words 'golden bakery'", q("golden bakery")),
@@ -43,17 +64,28 @@ fn searches() -> Vec<(&'static str, ListQuery)> {
 }
 
 pub async fn run(config: &Config, options: Options) -> Result<(), String> {
-    let client = reqwest::Client::builder().cookie_store(true).build().map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .map_err(|e| e.to_string())?;
     let signed_in = client
         .post(format!("{}/api/auth/sign_in", options.url))
-        .form(&[("email", options.email.as_str()), ("password", options.password.as_str())])
+        .form(&[
+            ("email", options.email.as_str()),
+            ("password", options.password.as_str()),
+        ])
         .send()
         .await
         .map_err(|e| format!("cannot reach {}: {e}", options.url))?;
     if !signed_in.status().is_success() {
-        return Err(format!("sign-in refused: {}", signed_in.text().await.unwrap_or_default()));
+        return Err(format!(
+            "sign-in refused: {}",
+            signed_in.text().await.unwrap_or_default()
+        ));
     }
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL")
         .fetch_one(&db.pool)
         .await
@@ -64,14 +96,19 @@ pub async fn run(config: &Config, options: Options) -> Result<(), String> {
         options.requests,
         options.clients
     );
-    println!("{:<30} {:>9} {:>9} {:>9} | {:>9} {:>9}", "search", "http p50", "http p95", "http max", "db p50", "db p95");
+    println!(
+        "{:<30} {:>9} {:>9} {:>9} | {:>9} {:>9}",
+        "search", "http p50", "http p95", "http max", "db p50", "db p95"
+    );
     let mut all_http = Vec::new();
     for (label, query) in searches() {
         let http = over_http(&client, &options, &query).await?;
         let mut direct = Vec::new();
         for _ in 0..options.requests.min(200) {
             let started = Instant::now();
-            app::customers::db::list_page(&db, &query).await.map_err(|e| e.to_string())?;
+            app::customers::db::list_page(&db, &query)
+                .await
+                .map_err(|e| e.to_string())?;
             direct.push(started.elapsed());
         }
         println!(
@@ -94,7 +131,11 @@ pub async fn run(config: &Config, options: Options) -> Result<(), String> {
     Ok(())
 }
 
-async fn over_http(client: &reqwest::Client, options: &Options, query: &ListQuery) -> Result<Vec<Duration>, String> {
+async fn over_http(
+    client: &reqwest::Client,
+    options: &Options,
+    query: &ListQuery,
+) -> Result<Vec<Duration>, String> {
     let url = format!("{}/api/customers/list", options.url);
     let body = serde_json::json!({ "query": query });
     let per_client = options.requests.div_ceil(options.clients);
@@ -105,7 +146,12 @@ async fn over_http(client: &reqwest::Client, options: &Options, query: &ListQuer
                 let mut times = Vec::with_capacity(per_client);
                 for _ in 0..per_client {
                     let started = Instant::now();
-                    let response = client.post(&url).json(&body).send().await.map_err(|e| e.to_string())?;
+                    let response = client
+                        .post(&url)
+                        .json(&body)
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
                     let status = response.status();
                     response.bytes().await.map_err(|e| e.to_string())?;
                     if !status.is_success() {

@@ -1,13 +1,13 @@
 //! `clientele`: serve the app (default), create an Admin, seed demo data, or benchmark search.
 
-use app::domain::{Email, PersonName, Password, Role};
-use app::state::{Db, now_ms};
+use app::domain::{Email, Password, PersonName, Role};
+use app::state::{now_ms, Db};
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "clientele", about = "Customer management for suppliers")]
+#[command(name = "server", about = "Customer management for suppliers")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -54,7 +54,11 @@ async fn main() -> ExitCode {
     };
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::CreateAdmin { name, email, password } => create_admin(&config, &name, &email, &password).await,
+        Command::CreateAdmin {
+            name,
+            email,
+            password,
+        } => create_admin(&config, &name, &email, &password).await,
         Command::Seed { customers } => seed(&config, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
     };
@@ -68,11 +72,17 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = server::build(&config).await.map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let app = server::build(&config)
+        .await
+        .map_err(|e| format!("database {}: {e}", config.database_url))?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
-    tracing::info!("Clientele is serving http://{} ({})", config.site_addr, config.database_url);
+    tracing::info!(
+        "Clientele is serving http://{} ({})",
+        config.site_addr,
+        config.database_url
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -85,15 +95,30 @@ async fn create_admin(config: &Config, name: &str, email: &str, password: &str) 
     let name = PersonName::parse(name)?;
     let email = Email::parse(email)?;
     let password = Password::parse(password)?;
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
-    let hash = app::auth::password::hash(&password).await.map_err(|e| e.to_string())?;
-    let created =
-        app::auth::db::insert_staff(&db.pool, name.as_str(), email.as_str(), &email.key(), &hash, Role::Admin, now_ms())
-            .await
-            .map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let hash = app::auth::password::hash(&password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let created = app::auth::db::insert_staff(
+        &db.pool,
+        name.as_str(),
+        email.as_str(),
+        &email.key(),
+        &hash,
+        Role::Admin,
+        now_ms(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     match created {
         Some(id) => {
-            println!("Created Admin {} <{}> (user {id}).", name.as_str(), email.as_str());
+            println!(
+                "Created Admin {} <{}> (user {id}).",
+                name.as_str(),
+                email.as_str()
+            );
             Ok(())
         }
         None => Err(format!("{} already has an account.", email.as_str())),
@@ -101,9 +126,16 @@ async fn create_admin(config: &Config, name: &str, email: &str, password: &str) 
 }
 
 async fn seed(config: &Config, customers: usize) -> Result<(), String> {
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    server::seed::customers(&db, customers).await.map_err(|e| e.to_string())?;
-    println!("Seeded {customers} customers in {:.1} s.", started.elapsed().as_secs_f64());
+    server::seed::customers(&db, customers)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Seeded {customers} customers in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -2,18 +2,19 @@
 //! that every page request passes (first-run setup, sign-in).
 
 use app::auth::session::staff_from_headers;
+use app::error::AppError;
 use app::state::AppState;
-use app::{App, shell};
+use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -35,22 +36,34 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
-            {
-                let state = state.clone();
-                move || provide_context(state.clone())
-            },
-            shell,
-        ))
+        .fallback(
+            leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(
+                {
+                    let state = state.clone();
+                    move || provide_context(state.clone())
+                },
+                shell,
+            ),
+        )
         .with_state(options.clone());
 
     // Built files under /pkg carry a content hash in their names when hashing is on: cache them
     // for a year. Otherwise browsers revalidate them each time (ServeDir answers 304s).
-    let pkg_cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let pkg = Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)));
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -64,13 +77,30 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+/// Runs a server function. Leptos answers every error with 500; an expected outcome (invalid
+/// input, not signed in, not allowed) gets its own status instead, so logs and clients can tell a
+/// person's mistake from a fault.
+async fn server_fn(State(state): State<AppState>, request: Request) -> Response {
+    let response =
+        leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
+            .await
+            .into_response();
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => Json(serde_json::json!({"status": "ok", "database": state.db.backend.name()})).into_response(),
+        Ok(_) => {
+            Json(serde_json::json!({"status": "ok", "database": state.db.backend.name()})).into_response()
+        }
         Err(error) => {
             tracing::error!(%error, "health check failed");
             (
@@ -97,7 +127,7 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
     let (headers, uri) = (request.headers().clone(), request.uri().clone());
     let decision = async {
         if !state.staff_exists().await? {
-            return Ok::<_, app::error::AppError>((path != "/setup").then(|| "/setup".to_string()));
+            return Ok::<_, AppError>((path != "/setup").then(|| "/setup".to_string()));
         }
         if path == "/setup" {
             return Ok(Some("/login".into()));
@@ -124,7 +154,9 @@ fn login_with_next(uri: &Uri) -> String {
     let encoded: String = target
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect();

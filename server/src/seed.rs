@@ -3,31 +3,109 @@
 
 use app::customers::search::search_text;
 use app::sql::{Bind, Sql};
-use app::state::{Db, now_ms};
+use app::state::{now_ms, Db};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 const FIRST: &[&str] = &[
-    "Coffee", "Bean", "Roast", "Harvest", "Golden", "Blue", "Green", "Mountain", "River", "Urban",
-    "Corner", "Main Street", "Sunrise", "Maple", "Cedar", "Oak", "Northern", "Southern", "Royal", "Little",
-    "Happy", "Fresh", "Daily", "Artisan", "Family", "Village", "Harbor", "Summit", "Prairie", "Copper",
+    "Coffee",
+    "Bean",
+    "Roast",
+    "Harvest",
+    "Golden",
+    "Blue",
+    "Green",
+    "Mountain",
+    "River",
+    "Urban",
+    "Corner",
+    "Main Street",
+    "Sunrise",
+    "Maple",
+    "Cedar",
+    "Oak",
+    "Northern",
+    "Southern",
+    "Royal",
+    "Little",
+    "Happy",
+    "Fresh",
+    "Daily",
+    "Artisan",
+    "Family",
+    "Village",
+    "Harbor",
+    "Summit",
+    "Prairie",
+    "Copper",
 ];
 const SECOND: &[&str] = &[
-    "Bakery", "Café", "Market", "Grocers", "Kitchen", "Bistro", "Deli", "Provisions", "Foods", "Pantry",
-    "Roasters", "Tea House", "Creamery", "Brewing", "Eatery", "Larder", "Table", "Mill", "Co-op", "Trading",
+    "Bakery",
+    "Café",
+    "Market",
+    "Grocers",
+    "Kitchen",
+    "Bistro",
+    "Deli",
+    "Provisions",
+    "Foods",
+    "Pantry",
+    "Roasters",
+    "Tea House",
+    "Creamery",
+    "Brewing",
+    "Eatery",
+    "Larder",
+    "Table",
+    "Mill",
+    "Co-op",
+    "Trading",
 ];
-const SUFFIX: &[&str] = &["", "", "", " LLC", " Inc.", " & Sons", " Ltd", " Co.", " GmbH", " Uptown", " Downtown"];
+const SUFFIX: &[&str] = &[
+    "",
+    "",
+    "",
+    " LLC",
+    " Inc.",
+    " & Sons",
+    " Ltd",
+    " Co.",
+    " GmbH",
+    " Uptown",
+    " Downtown",
+];
 const PLACES: &[(&str, &str, &str)] = &[
-    ("Portland", "OR", "United States"), ("Seattle", "WA", "United States"), ("Austin", "TX", "United States"),
-    ("Denver", "CO", "United States"), ("Chicago", "IL", "United States"), ("Boston", "MA", "United States"),
-    ("San Diego", "CA", "United States"), ("Minneapolis", "MN", "United States"), ("Toronto", "ON", "Canada"),
-    ("Vancouver", "BC", "Canada"), ("Montréal", "QC", "Canada"), ("London", "", "United Kingdom"),
-    ("Manchester", "", "United Kingdom"), ("Berlin", "", "Germany"), ("Hamburg", "", "Germany"),
-    ("München", "BY", "Germany"), ("Amsterdam", "", "Netherlands"), ("Lyon", "", "France"),
-    ("Melbourne", "VIC", "Australia"), ("Auckland", "", "New Zealand"),
+    ("Portland", "OR", "United States"),
+    ("Seattle", "WA", "United States"),
+    ("Austin", "TX", "United States"),
+    ("Denver", "CO", "United States"),
+    ("Chicago", "IL", "United States"),
+    ("Boston", "MA", "United States"),
+    ("San Diego", "CA", "United States"),
+    ("Minneapolis", "MN", "United States"),
+    ("Toronto", "ON", "Canada"),
+    ("Vancouver", "BC", "Canada"),
+    ("Montréal", "QC", "Canada"),
+    ("London", "", "United Kingdom"),
+    ("Manchester", "", "United Kingdom"),
+    ("Berlin", "", "Germany"),
+    ("Hamburg", "", "Germany"),
+    ("München", "BY", "Germany"),
+    ("Amsterdam", "", "Netherlands"),
+    ("Lyon", "", "France"),
+    ("Melbourne", "VIC", "Australia"),
+    ("Auckland", "", "New Zealand"),
 ];
-const STREETS: &[&str] = &["Main St", "High Street", "Market Rd", "Elm Ave", "Harbour Way", "Bahnhofstraße", "Rue du Port"];
+const STREETS: &[&str] = &[
+    "Main St",
+    "High Street",
+    "Market Rd",
+    "Elm Ave",
+    "Harbour Way",
+    "Bahnhofstraße",
+    "Rue du Port",
+];
 
 /// Inserts `count` customers in batches, in one transaction.
 pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
@@ -35,7 +113,9 @@ pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
     let mut rng = StdRng::seed_from_u64(count as u64);
     let now = now_ms();
     let three_years_ms = 3 * 365 * 24 * 3600 * 1000_i64;
-    let first_number: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(&db.pool).await?;
+    let first_number: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&db.pool)
+        .await?;
     let mut tx = db.pool.begin().await?;
     for start in (0..count).step_by(BATCH) {
         let mut sql = Sql::default();
@@ -59,12 +139,22 @@ pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
                 Bind::Text(name.to_lowercase()),
                 Bind::MaybeText(account.clone()),
                 Bind::MaybeText(account.as_ref().map(|a| a.to_uppercase())),
-                Bind::Text(format!("{} {}", rng.gen_range(1..2000), STREETS.choose(&mut rng).unwrap_or(&"Main St"))),
+                Bind::Text(format!(
+                    "{} {}",
+                    rng.gen_range(1..2000),
+                    STREETS.choose(&mut rng).unwrap_or(&"Main St")
+                )),
                 Bind::Text(city.into()),
                 Bind::MaybeText((!region.is_empty()).then(|| region.to_string())),
                 Bind::Text(format!("{:05}", rng.gen_range(1000..99999))),
                 Bind::Text(country.into()),
-                Bind::MaybeText(rng.gen_ratio(2, 3).then(|| format!("+1 555 {:03} {:04}", rng.gen_range(0..1000), rng.gen_range(0..10000)))),
+                Bind::MaybeText(rng.gen_ratio(2, 3).then(|| {
+                    format!(
+                        "+1 555 {:03} {:04}",
+                        rng.gen_range(0..1000),
+                        rng.gen_range(0..10000)
+                    )
+                })),
                 Bind::MaybeText(None),
                 Bind::Text(search_text(&name, account.as_deref(), city)),
                 Bind::Int(i64::from(rng.gen_ratio(9, 10))),

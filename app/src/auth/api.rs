@@ -8,7 +8,7 @@ use {
     super::{db, password, session},
     crate::domain::{Email, Password, PersonName, Role},
     crate::error::FieldErrors,
-    crate::state::{AppState, app_state, now_ms},
+    crate::state::{app_state, now_ms, AppState},
     leptos_axum::ResponseOptions,
 };
 
@@ -34,7 +34,9 @@ pub async fn signed_in_user() -> Result<Option<StaffUser>, AppError> {
 pub async fn create_first_admin(name: String, email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
     if state.staff_exists().await? {
-        return Err(AppError::Refused("Clientele is already set up. Sign in instead.".into()));
+        return Err(AppError::Refused(
+            "Clientele is already set up. Sign in instead.".into(),
+        ));
     }
     let mut errors = FieldErrors::new();
     let name = errors.check("name", PersonName::parse(&name));
@@ -46,11 +48,21 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
     let hash = password::hash(&password).await?;
     let mut tx = state.db.pool.begin().await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
-        return Err(AppError::Refused("Clientele is already set up. Sign in instead.".into()));
+        return Err(AppError::Refused(
+            "Clientele is already set up. Sign in instead.".into(),
+        ));
     }
-    let id = db::insert_staff(&mut *tx, name.as_str(), email.as_str(), &email.key(), &hash, Role::Admin, now_ms())
-        .await?
-        .ok_or_else(|| AppError::internal("first admin's email already taken"))?;
+    let id = db::insert_staff(
+        &mut *tx,
+        name.as_str(),
+        email.as_str(),
+        &email.key(),
+        &hash,
+        Role::Admin,
+        now_ms(),
+    )
+    .await?
+    .ok_or_else(|| AppError::internal("first admin's email already taken"))?;
     tx.commit().await?;
     start_session(&state, id).await
 }
@@ -84,7 +96,9 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         _ => {
             db::record_failure(&state.db, &email_key, now).await?;
             tracing::info!("failed sign-in");
-            Err(AppError::Refused("That email and password do not match an account.".into()))
+            Err(AppError::Refused(
+                "That email and password do not match an account.".into(),
+            ))
         }
     }
 }
@@ -95,8 +109,10 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(token) = session::current_token() {
         db::delete_session(&state.db, &session::hash_token(&token)).await?;
     }
-    expect_context::<ResponseOptions>()
-        .insert_header(axum::http::header::SET_COOKIE, session::clearing_cookie(state.secure_cookies()));
+    expect_context::<ResponseOptions>().insert_header(
+        axum::http::header::SET_COOKIE,
+        session::clearing_cookie(state.secure_cookies()),
+    );
     Ok(())
 }
 
@@ -106,8 +122,10 @@ async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
     let now = now_ms();
     let expires = now + session::SESSION_DAYS * 24 * 3600 * 1000;
     db::insert_session(&state.db, &session::hash_token(&token), user_id, now, expires).await?;
-    expect_context::<ResponseOptions>()
-        .insert_header(axum::http::header::SET_COOKIE, session::session_cookie(&token, state.secure_cookies()));
+    expect_context::<ResponseOptions>().insert_header(
+        axum::http::header::SET_COOKIE,
+        session::session_cookie(&token, state.secure_cookies()),
+    );
     Ok(())
 }
 

@@ -55,14 +55,18 @@ where
 }
 
 pub async fn staff_by_email(db: &Db, email_key: &str) -> Result<Option<StaffRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, name, email, role, password_hash FROM staff_users WHERE email_key = $1",
-    )
-    .bind(email_key)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| Ok(StaffRecord { user: user_from_row(&row)?, password_hash: row.try_get("password_hash")? }))
-        .transpose()
+    let row =
+        sqlx::query("SELECT id, name, email, role, password_hash FROM staff_users WHERE email_key = $1")
+            .bind(email_key)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|row| {
+        Ok(StaffRecord {
+            user: user_from_row(&row)?,
+            password_hash: row.try_get("password_hash")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn list_staff(db: &Db) -> Result<Vec<CurrentUser>, sqlx::Error> {
@@ -112,7 +116,11 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn user_by_session(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn user_by_session(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.name, u.email, u.role FROM staff_sessions s
          JOIN staff_users u ON u.id = s.user_id
@@ -142,7 +150,11 @@ pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Err
 }
 
 /// Failed sign-ins for an email since `since`, and when the latest was.
-pub async fn recent_failures(db: &Db, email_key: &str, since: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
+pub async fn recent_failures(
+    db: &Db,
+    email_key: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS failures, MAX(failed_at) AS latest FROM sign_in_failures
          WHERE email_key = $1 AND failed_at > $2",
@@ -175,5 +187,7 @@ pub async fn count_staff_in<'c, E>(executor: E) -> Result<i64, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users").fetch_one(executor).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users")
+        .fetch_one(executor)
+        .await
 }

@@ -9,7 +9,7 @@ pub mod password;
 pub mod session;
 
 use crate::domain::{Email, Password, PersonName, Role};
-use crate::ui::{Field, FormNotice, error_of, field_errors_of, reload_to};
+use crate::ui::{error_of, field_errors_of, reload_to, Field, FormNotice};
 use api::{CreateFirstAdmin, SignIn};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -2,7 +2,7 @@
 
 use crate::domain::Password;
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::sync::OnceLock;
 
@@ -10,7 +10,9 @@ pub async fn hash(password: &Password) -> Result<String, AppError> {
     let plain = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(plain.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(plain.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(AppError::internal)?
@@ -20,8 +22,11 @@ pub async fn hash(password: &Password) -> Result<String, AppError> {
 pub async fn verify(stored_hash: &str, candidate: &str) -> Result<bool, AppError> {
     let (stored, candidate) = (stored_hash.to_string(), candidate.to_string());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&stored).map(|parsed| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .map_err(AppError::internal)?

@@ -6,8 +6,8 @@
 use super::CurrentUser;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::state::{AppState, app_state, now_ms};
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::state::{app_state, now_ms, AppState};
+use axum::http::{header, HeaderMap, HeaderValue};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -52,7 +52,10 @@ fn cookie(start: &str, secure: bool) -> HeaderValue {
 }
 
 /// The signed-in staff user of a request, if its cookie names a live session.
-pub async fn staff_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+pub async fn staff_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = token_from_headers(headers) else {
         return Ok(None);
     };
@@ -69,13 +72,19 @@ fn request_headers() -> HeaderMap {
 /// The calling staff user, or `Unauthorized`.
 pub async fn require_staff() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
-    staff_from_headers(&state, &request_headers()).await?.ok_or(AppError::Unauthorized)
+    staff_from_headers(&state, &request_headers())
+        .await?
+        .ok_or(AppError::Unauthorized)
 }
 
 /// The calling staff user if an Admin, else `Forbidden`.
 pub async fn require_admin() -> Result<CurrentUser, AppError> {
     let user = require_staff().await?;
-    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+    if user.role == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn current_token() -> Option<String> {
@@ -93,13 +102,19 @@ mod tests {
         assert!(text.starts_with("clientele_session=abc;"));
         assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
         assert!(!text.contains("Secure"));
-        assert!(session_cookie("abc", true).to_str().unwrap().ends_with("; Secure"));
+        assert!(session_cookie("abc", true)
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure"));
     }
 
     #[test]
     fn the_token_is_read_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; clientele_session=tok; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; clientele_session=tok; b=2"),
+        );
         assert_eq!(token_from_headers(&headers).as_deref(), Some("tok"));
     }
 

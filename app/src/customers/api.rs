@@ -6,10 +6,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::{MAX_BULK, db},
+    super::{db, MAX_BULK},
     crate::auth::session::{require_admin, require_staff},
     crate::domain::ValidCompany,
-    crate::state::{Db, app_state, now_ms},
+    crate::state::{app_state, now_ms, Db},
 };
 
 #[server(endpoint = "customers/list", input = leptos::server_fn::codec::Json)]
@@ -22,7 +22,9 @@ pub async fn list_customers(query: ListQuery) -> Result<CustomerPageData, AppErr
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
     require_staff().await?;
-    db::find(&app_state()?.db, id).await?.ok_or_else(|| AppError::NotFound("This customer".into()))
+    db::find(&app_state()?.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This customer".into()))
 }
 
 /// "Save and Continue" of the company step: creates the customer and returns its id.
@@ -32,7 +34,9 @@ pub async fn create_customer(company: CompanyInput) -> Result<i64, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     let company = parse_company(&db, &company, None).await?;
-    db::insert(&db, &company, now_ms()).await.map_err(|e| unique_account_number(e, &company))
+    db::insert(&db, &company, now_ms())
+        .await
+        .map_err(|e| unique_account_number(e, &company))
 }
 
 /// Saves the customer page's form over `version`, the version the form was filled from.
@@ -55,8 +59,14 @@ pub async fn update_customer(
     let saved = db::update(&db, id, version, &company, active.is_some(), now_ms())
         .await
         .map_err(|e| unique_account_number(e, &company))?;
-    let latest = db::find(&db, id).await?.ok_or_else(|| AppError::NotFound("This customer".into()))?;
-    Ok(if saved { SaveOutcome::Saved(latest) } else { SaveOutcome::Conflict(latest) })
+    let latest = db::find(&db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This customer".into()))?;
+    Ok(if saved {
+        SaveOutcome::Saved(latest)
+    } else {
+        SaveOutcome::Conflict(latest)
+    })
 }
 
 /// Moves customers to the Trash; returns how many were moved.
@@ -99,7 +109,10 @@ async fn parse_company(db: &Db, input: &CompanyInput, except: Option<i64>) -> Re
             let place = if trashed { " (in the Trash)" } else { "" };
             return Err(AppError::field(
                 "account_number",
-                format!("Account number {} is already used by {holder}{place}.", number.as_str()),
+                format!(
+                    "Account number {} is already used by {holder}{place}.",
+                    number.as_str()
+                ),
             ));
         }
     }
@@ -112,7 +125,10 @@ fn unique_account_number(error: sqlx::Error, company: &ValidCompany) -> AppError
     match (&error, &company.account_number) {
         (sqlx::Error::Database(e), Some(number)) if e.is_unique_violation() => AppError::field(
             "account_number",
-            format!("Account number {} was just given to another customer.", number.as_str()),
+            format!(
+                "Account number {} was just given to another customer.",
+                number.as_str()
+            ),
         ),
         _ => AppError::internal(error),
     }

@@ -1,12 +1,14 @@
 //! Customer queries: the list page, one customer, create, update with a version check, the Trash.
 
 use super::search;
-use crate::sql::{Bind, Sql};
-use super::{Customer, CustomerPageData, CustomerSummary, ListQuery, PAGE_SIZE, StatusFilter, TrashedCustomer};
+use super::{
+    Customer, CustomerPageData, CustomerSummary, ListQuery, StatusFilter, TrashedCustomer, PAGE_SIZE,
+};
 use crate::domain::ValidCompany;
+use crate::sql::{Bind, Sql};
 use crate::state::Db;
-use sqlx::{AssertSqlSafe, Row};
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 const CUSTOMER_COLUMNS: &str = "id, name, account_number, street, city, region, postal_code, country, \
      phone, website, active, version, created_at, updated_at, deleted_at";
@@ -45,7 +47,11 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
 
 /// One page of the list: a walk of the index for the chosen order from the cursor customer.
 pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
-    let key = if query.sort.by_name() { "name_key" } else { "created_at" };
+    let key = if query.sort.by_name() {
+        "name_key"
+    } else {
+        "created_at"
+    };
     // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
     let backwards = query.before.is_some() || query.last;
     let ascending = query.sort.ascending() != backwards;
@@ -71,7 +77,10 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
             sql.push(")");
         }
     }
-    sql.push(&format!(" ORDER BY c.{key} {dir}, c.id {dir} LIMIT {}", PAGE_SIZE + 1));
+    sql.push(&format!(
+        " ORDER BY c.{key} {dir}, c.id {dir} LIMIT {}",
+        PAGE_SIZE + 1
+    ));
 
     let rows = sql.query().fetch_all(&db.pool).await?;
     let mut rows: Vec<CustomerSummary> = rows.iter().map(summary_from_row).collect::<Result<_, _>>()?;
@@ -94,16 +103,22 @@ async fn cursor_key(db: &Db, id: i64, by_name: bool) -> Result<Option<Bind>, sql
         .fetch_optional(&db.pool)
         .await?;
     row.map(|row| {
-        Ok(if by_name { Bind::Text(row.try_get("name_key")?) } else { Bind::Int(row.try_get("created_at")?) })
+        Ok(if by_name {
+            Bind::Text(row.try_get("name_key")?)
+        } else {
+            Bind::Int(row.try_get("created_at")?)
+        })
     })
     .transpose()
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Customer>, sqlx::Error> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(customer_from_row).transpose()
 }
 
@@ -119,8 +134,13 @@ pub async fn account_number_holder(
         .bind(except.unwrap_or(-1))
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|row| Ok((row.try_get("name")?, row.try_get::<Option<i64>, _>("deleted_at")?.is_some())))
-        .transpose()
+    row.map(|row| {
+        Ok((
+            row.try_get("name")?,
+            row.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+        ))
+    })
+    .transpose()
 }
 
 /// The values every save writes, in the order of the insert's and update's placeholders.
@@ -150,7 +170,11 @@ fn bind_company<'q>(
         query = query.bind(value);
     }
     let account = company.account_number.as_ref().map(|n| n.as_str());
-    query.bind(search::search_text(company.name.as_str(), account, &company.address.city))
+    query.bind(search::search_text(
+        company.name.as_str(),
+        account,
+        &company.address.city,
+    ))
 }
 
 const COMPANY_SET: &str = "name = $1, name_key = $2, account_number = $3, account_key = $4, street = $5, \
@@ -163,7 +187,11 @@ pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sq
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $13)
          RETURNING id",
     );
-    bind_company(query, company).bind(now).fetch_one(&db.pool).await?.try_get("id")
+    bind_company(query, company)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("id")
 }
 
 /// Saves over `version`; `false` when the stored customer is at another version (or gone).

@@ -1,11 +1,11 @@
 //! Adding a customer (the company step) and a customer's page: view, edit, delete.
 
-use super::api::{CreateCustomer, DeleteCustomers, UpdateCustomer, get_customer};
+use super::api::{get_customer, CreateCustomer, DeleteCustomers, UpdateCustomer};
 use super::form::CompanyFields;
 use super::{Customer, SaveOutcome};
 use crate::domain::CompanyInput;
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, FormNotice, date_time, error_of, field_errors_of};
+use crate::ui::{date_time, error_of, field_errors_of, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -82,7 +82,9 @@ fn CustomerEditor(customer: Customer) -> impl IntoView {
     let value = Signal::from(action.value());
     let errors = field_errors_of(value);
     let notice = move || match outcome.get() {
-        Some(SaveOutcome::Saved(_)) => Some(view! { <p class="notice success" role="status">"Saved."</p> }.into_any()),
+        Some(SaveOutcome::Saved(_)) => {
+            Some(view! { <p class="notice success" role="status">"Saved."</p> }.into_any())
+        }
         Some(SaveOutcome::Conflict(_)) => Some(
             view! {
                 <div class="notice warning" role="alert">

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 
 /// The company's fields, named `company[…]` for the server function's `company` argument.
 #[component]
-pub fn CompanyFields(values: CompanyInput, #[prop(into)] errors: Signal<Option<FieldErrors>>) -> impl IntoView {
+pub fn CompanyFields(
+    values: CompanyInput,
+    #[prop(into)] errors: Signal<Option<FieldErrors>>,
+) -> impl IntoView {
     view! {
         <fieldset class="form-grid">
             <legend>"Company"</legend>

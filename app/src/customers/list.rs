@@ -1,10 +1,10 @@
 //! The Customers list: search, filter, sort, keyset pages, bulk delete. Its state lives in the URL.
 
-use super::api::{DeleteCustomers, list_customers};
-use super::{CustomerPageData, ListQuery, MAX_BULK, SortKey, StatusFilter};
+use super::api::{list_customers, DeleteCustomers};
+use super::{CustomerPageData, ListQuery, SortKey, StatusFilter, MAX_BULK};
 use crate::ui::{date, ErrorNotice};
 use leptos::prelude::*;
-use leptos_router::components::{A, Form};
+use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 use std::collections::BTreeSet;
 
@@ -13,7 +13,10 @@ pub fn CustomersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
     let delete = ServerAction::<DeleteCustomers>::new();
-    let page = Resource::new(move || (query.get(), delete.version().get()), |(q, _)| list_customers(q));
+    let page = Resource::new(
+        move || (query.get(), delete.version().get()),
+        |(q, _)| list_customers(q),
+    );
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     Effect::new(move |_| {
         query.track();
@@ -81,6 +84,7 @@ fn SearchForm(query: ListQuery) -> impl IntoView {
 fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustomers>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let count = move || selected.with(BTreeSet::len);
+    let too_many = move || count() > MAX_BULK;
     let result = move || {
         delete.value().get().map(|outcome| match outcome {
             Ok(moved) => view! {
@@ -103,11 +107,14 @@ fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustome
             {result}
             <Show when=move || { count() > 0 }>
                 <span>{move || format!("{} selected", count())}</span>
+                {move || too_many().then(|| view! {
+                    <span role="alert">{format!("Select at most {MAX_BULK} customers at once.")}</span>
+                })}
                 <Show
                     when=move || confirming.get()
                     fallback=move || view! {
                         <button type="button" class="danger" on:click=move |_| confirming.set(true)
-                            disabled=move || count() > MAX_BULK>
+                            disabled=too_many>
                             "Delete selected"
                         </button>
                     }
@@ -122,7 +129,11 @@ fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustome
 }
 
 #[component]
-fn CustomerTable(data: CustomerPageData, query: ListQuery, selected: RwSignal<BTreeSet<i64>>) -> impl IntoView {
+fn CustomerTable(
+    data: CustomerPageData,
+    query: ListQuery,
+    selected: RwSignal<BTreeSet<i64>>,
+) -> impl IntoView {
     if data.rows.is_empty() {
         let message = if query.q.is_empty() && query.status == StatusFilter::All {
             "No customers yet. Add the first with “+ New Customer”."
@@ -136,7 +147,15 @@ fn CustomerTable(data: CustomerPageData, query: ListQuery, selected: RwSignal<BT
     let all_selected = move || selected.with(|s| all_ids.iter().all(|id| s.contains(id)));
     let toggle_all = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
-        selected.update(|s| ids.iter().for_each(|id| { if on { s.insert(*id); } else { s.remove(id); } }));
+        selected.update(|s| {
+            ids.iter().for_each(|id| {
+                if on {
+                    s.insert(*id);
+                } else {
+                    s.remove(id);
+                }
+            })
+        });
     };
     let (first, last) = (data.rows[0].id, data.rows[data.rows.len() - 1].id);
     let rows = data

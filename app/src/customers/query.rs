@@ -21,7 +21,12 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 4] = [SortKey::NameAsc, SortKey::NameDesc, SortKey::NewestFirst, SortKey::OldestFirst];
+    pub const ALL: [SortKey; 4] = [
+        SortKey::NameAsc,
+        SortKey::NameDesc,
+        SortKey::NewestFirst,
+        SortKey::OldestFirst,
+    ];
 
     pub fn param(self) -> &'static str {
         match self {
@@ -87,7 +92,11 @@ impl ListQuery {
             .unwrap_or_default();
         let id = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
         let last = get("page").as_deref() == Some("last");
-        let (after, before) = if last { (None, None) } else { (id("after"), id("before")) };
+        let (after, before) = if last {
+            (None, None)
+        } else {
+            (id("after"), id("before"))
+        };
         ListQuery {
             q: get("q").unwrap_or_default().trim().chars().take(100).collect(),
             status,
@@ -128,25 +137,43 @@ impl ListQuery {
     }
 
     pub fn first_page(&self) -> ListQuery {
-        ListQuery { after: None, before: None, last: false, ..self.clone() }
+        ListQuery {
+            after: None,
+            before: None,
+            last: false,
+            ..self.clone()
+        }
     }
 
     pub fn page_after(&self, id: i64) -> ListQuery {
-        ListQuery { after: Some(id), ..self.first_page() }
+        ListQuery {
+            after: Some(id),
+            ..self.first_page()
+        }
     }
 
     pub fn page_before(&self, id: i64) -> ListQuery {
-        ListQuery { before: Some(id), ..self.first_page() }
+        ListQuery {
+            before: Some(id),
+            ..self.first_page()
+        }
     }
 
     pub fn last_page(&self) -> ListQuery {
-        ListQuery { last: true, ..self.first_page() }
+        ListQuery {
+            last: true,
+            ..self.first_page()
+        }
     }
 }
 
 fn to_href(params: &BTreeMap<&'static str, String>) -> String {
     let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-    if query.is_empty() { "/customers".into() } else { format!("/customers?{}", query.join("&")) }
+    if query.is_empty() {
+        "/customers".into()
+    } else {
+        format!("/customers?{}", query.join("&"))
+    }
 }
 
 fn encode(value: &str) -> String {
@@ -170,8 +197,16 @@ mod tests {
 
     #[test]
     fn a_url_round_trips_through_the_query() {
-        let query = parse(&[("q", "Coffee & Co"), ("status", "active"), ("sort", "newest"), ("after", "42")]);
-        assert_eq!(query.href(), "/customers?after=42&q=Coffee+%26+Co&sort=newest&status=active");
+        let query = parse(&[
+            ("q", "Coffee & Co"),
+            ("status", "active"),
+            ("sort", "newest"),
+            ("after", "42"),
+        ]);
+        assert_eq!(
+            query.href(),
+            "/customers?after=42&q=Coffee+%26+Co&sort=newest&status=active"
+        );
         assert_eq!(query.status, StatusFilter::Active);
         assert_eq!(query.after, Some(42));
     }

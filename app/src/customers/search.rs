@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn fts_queries_quote_words_and_skip_short_ones() {
-        assert_eq!(fts_query(&words("co uptown say\"hi")).unwrap(), "\"uptown\" AND \"say\"\"hi\"");
+        assert_eq!(
+            fts_query(&words("co uptown say\"hi")).unwrap(),
+            "\"uptown\" AND \"say\"\"hi\""
+        );
         assert_eq!(fts_query(&words("co")), None);
     }
 }

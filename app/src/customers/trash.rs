@@ -1,9 +1,9 @@
 //! The Trash: deleted customers, which an Admin can restore.
 
-use super::api::{RestoreCustomer, list_trash};
+use super::api::{list_trash, RestoreCustomer};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::ui::{ErrorNotice, date_time};
+use crate::ui::{date_time, ErrorNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

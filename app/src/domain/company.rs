@@ -83,8 +83,10 @@ impl CompanyInput {
     pub fn parse(&self) -> Result<ValidCompany, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", CompanyName::parse(&self.name));
-        let account_number =
-            errors.check("account_number", AccountNumber::parse_optional(&self.account_number));
+        let account_number = errors.check(
+            "account_number",
+            AccountNumber::parse_optional(&self.account_number),
+        );
         let street = errors.check("street", required(&self.street, "Street", 200));
         let city = errors.check("city", required(&self.city, "City", 100));
         let region = errors.check("region", optional(&self.region, "Region", 100));
@@ -92,7 +94,17 @@ impl CompanyInput {
         let country = errors.check("country", required(&self.country, "Country", 100));
         let phone = errors.check("phone", Phone::parse_optional(&self.phone));
         let website = errors.check("website", Website::parse_optional(&self.website));
-        match (name, account_number, street, city, region, postal_code, country, phone, website) {
+        match (
+            name,
+            account_number,
+            street,
+            city,
+            region,
+            postal_code,
+            country,
+            phone,
+            website,
+        ) {
             (
                 Some(name),
                 Some(account_number),
@@ -106,7 +118,13 @@ impl CompanyInput {
             ) if errors.is_empty() => Ok(ValidCompany {
                 name,
                 account_number,
-                address: Address { street, city, region, postal_code, country },
+                address: Address {
+                    street,
+                    city,
+                    region,
+                    postal_code,
+                    country,
+                },
                 phone,
                 website,
             }),
@@ -164,7 +182,11 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let input = CompanyInput { name: " ".into(), phone: "abc".into(), ..valid_input() };
+        let input = CompanyInput {
+            name: " ".into(),
+            phone: "abc".into(),
+            ..valid_input()
+        };
         let errors = input.parse().unwrap_err();
         assert_eq!(errors.get("name"), Some("Company name is required."));
         assert!(errors.get("phone").unwrap().contains("not a phone number"));
@@ -173,7 +195,11 @@ mod tests {
 
     #[test]
     fn address_is_required_but_region_is_optional() {
-        let input = CompanyInput { street: "".into(), region: "".into(), ..valid_input() };
+        let input = CompanyInput {
+            street: "".into(),
+            region: "".into(),
+            ..valid_input()
+        };
         let errors = input.parse().unwrap_err();
         assert_eq!(errors.get("street"), Some("Street is required."));
         assert_eq!(errors.get("region"), None);
@@ -181,15 +207,24 @@ mod tests {
 
     #[test]
     fn account_number_is_optional_and_compared_ignoring_case() {
-        let input = CompanyInput { account_number: "".into(), ..valid_input() };
+        let input = CompanyInput {
+            account_number: "".into(),
+            ..valid_input()
+        };
         assert_eq!(input.parse().unwrap().account_number, None);
-        assert_eq!(AccountNumber::parse_optional("acc-7").unwrap().unwrap().key(), "ACC-7");
+        assert_eq!(
+            AccountNumber::parse_optional("acc-7").unwrap().unwrap().key(),
+            "ACC-7"
+        );
         assert!(AccountNumber::parse_optional("a;b").is_err());
     }
 
     #[test]
     fn a_single_field_can_be_checked_alone() {
-        assert_eq!(CompanyInput::check_field("name", ""), Err("Company name is required.".into()));
+        assert_eq!(
+            CompanyInput::check_field("name", ""),
+            Err("Company name is required.".into())
+        );
         assert_eq!(CompanyInput::check_field("name", "Acme"), Ok(()));
         assert_eq!(CompanyInput::check_field("region", ""), Ok(()));
     }

@@ -12,7 +12,10 @@ impl Email {
         }
         let shaped = value.len() <= 254
             && email_address::EmailAddress::is_valid(value)
-            && value.rsplit('@').next().is_some_and(|domain| domain.contains('.'));
+            && value
+                .rsplit('@')
+                .next()
+                .is_some_and(|domain| domain.contains('.'));
         if !shaped {
             return Err(format!("'{value}' is not an email address."));
         }
@@ -45,7 +48,12 @@ impl Phone {
         };
         let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
         let digits = number.chars().filter(char::is_ascii_digit).count();
-        let plus_ok = number.trim_start().strip_prefix('+').unwrap_or(&number).find('+').is_none();
+        let plus_ok = number
+            .trim_start()
+            .strip_prefix('+')
+            .unwrap_or(&number)
+            .find('+')
+            .is_none();
         let ext_ok = extension.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
         if !number.chars().all(allowed) || !plus_ok || !ext_ok {
             return Err(format!(
@@ -53,7 +61,9 @@ impl Phone {
             ));
         }
         if !(7..=15).contains(&digits) {
-            return Err(format!("'{value}' has {digits} digits; a phone number has 7 to 15."));
+            return Err(format!(
+                "'{value}' has {digits} digits; a phone number has 7 to 15."
+            ));
         }
         Ok(Some(Self(value)))
     }
@@ -76,7 +86,9 @@ impl Website {
         let full = if lower.starts_with("http://") || lower.starts_with("https://") {
             value.clone()
         } else if lower.contains("://") {
-            return Err(format!("'{value}' is not a web address: it must start with http:// or https://."));
+            return Err(format!(
+                "'{value}' is not a web address: it must start with http:// or https://."
+            ));
         } else {
             format!("https://{value}")
         };
@@ -139,7 +151,10 @@ mod tests {
 
     #[test]
     fn email_must_have_a_mailbox_and_a_domain_with_a_dot() {
-        assert_eq!(Email::parse(" Jo@Example.com ").unwrap().as_str(), "Jo@Example.com");
+        assert_eq!(
+            Email::parse(" Jo@Example.com ").unwrap().as_str(),
+            "Jo@Example.com"
+        );
         assert_eq!(Email::parse("Jo@Example.com").unwrap().key(), "jo@example.com");
         assert_eq!(Email::parse("jo@").unwrap_err(), "'jo@' is not an email address.");
         assert!(Email::parse("jo@localhost").is_err());
@@ -148,7 +163,12 @@ mod tests {
 
     #[test]
     fn phone_accepts_common_notations() {
-        for ok in ["+1 (555) 010-2030", "030 1234567", "555.010.2030 ext 12", "+44 20 7946 0958x7"] {
+        for ok in [
+            "+1 (555) 010-2030",
+            "030 1234567",
+            "555.010.2030 ext 12",
+            "+44 20 7946 0958x7",
+        ] {
             assert!(Phone::parse_optional(ok).unwrap().is_some(), "{ok}");
         }
         assert_eq!(Phone::parse_optional("  ").unwrap(), None);
@@ -156,7 +176,9 @@ mod tests {
 
     #[test]
     fn phone_refuses_letters_and_wrong_digit_counts() {
-        assert!(Phone::parse_optional("call me").unwrap_err().contains("not a phone number"));
+        assert!(Phone::parse_optional("call me")
+            .unwrap_err()
+            .contains("not a phone number"));
         assert_eq!(
             Phone::parse_optional("12345").unwrap_err(),
             "'12345' has 5 digits; a phone number has 7 to 15."
@@ -167,11 +189,17 @@ mod tests {
     #[test]
     fn website_gets_a_scheme_and_needs_a_host() {
         assert_eq!(
-            Website::parse_optional("example.com/shop").unwrap().unwrap().as_str(),
+            Website::parse_optional("example.com/shop")
+                .unwrap()
+                .unwrap()
+                .as_str(),
             "https://example.com/shop"
         );
         assert_eq!(
-            Website::parse_optional("http://shop.example.com:8080").unwrap().unwrap().as_str(),
+            Website::parse_optional("http://shop.example.com:8080")
+                .unwrap()
+                .unwrap()
+                .as_str(),
             "http://shop.example.com:8080"
         );
         assert!(Website::parse_optional("not a site").is_err());
@@ -183,7 +211,10 @@ mod tests {
     fn password_has_a_minimum_length() {
         assert!(Password::parse("short").unwrap_err().contains("at least 10"));
         assert!(Password::parse("long enough pass").is_ok());
-        assert_eq!(format!("{:?}", Password::parse("long enough pass").unwrap()), "Password(…)");
+        assert_eq!(
+            format!("{:?}", Password::parse("long enough pass").unwrap()),
+            "Password(…)"
+        );
     }
 
     proptest! {

@@ -20,7 +20,9 @@ pub(crate) fn optional(raw: &str, what: &str, max: usize) -> Result<Option<Strin
         return Err(format!("{what} must be at most {max} characters."));
     }
     if value.chars().any(char::is_control) {
-        return Err(format!("{what} must not contain line breaks or control characters."));
+        return Err(format!(
+            "{what} must not contain line breaks or control characters."
+        ));
     }
     Ok(Some(value.to_string()))
 }

@@ -19,7 +19,12 @@ pub async fn list_staff_users() -> Result<Vec<CurrentUser>, AppError> {
 
 #[server(endpoint = "settings/users/add")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn add_staff_user(name: String, email: String, password: String, role: String) -> Result<(), AppError> {
+pub async fn add_staff_user(
+    name: String,
+    email: String,
+    password: String,
+    role: String,
+) -> Result<(), AppError> {
     require_admin().await?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", PersonName::parse(&name));
@@ -31,9 +36,22 @@ pub async fn add_staff_user(name: String, email: String, password: String, role:
     };
     let hash = password::hash(&password).await?;
     let db = app_state()?.db;
-    match db::insert_staff(&db.pool, name.as_str(), email.as_str(), &email.key(), &hash, role, now_ms()).await? {
+    match db::insert_staff(
+        &db.pool,
+        name.as_str(),
+        email.as_str(),
+        &email.key(),
+        &hash,
+        role,
+        now_ms(),
+    )
+    .await?
+    {
         Some(_) => Ok(()),
-        None => Err(AppError::field("email", format!("{} already has an account.", email.as_str()))),
+        None => Err(AppError::field(
+            "email",
+            format!("{} already has an account.", email.as_str()),
+        )),
     }
 }
 
@@ -49,7 +67,9 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
         return Err(AppError::NotFound("This user".into()));
     }
     if db::count_admins(&mut *tx).await? == 0 {
-        return Err(AppError::Refused("Clientele needs at least one Admin; make someone else Admin first.".into()));
+        return Err(AppError::Refused(
+            "Clientele needs at least one Admin; make someone else Admin first.".into(),
+        ));
     }
     tx.commit().await?;
     Ok(())

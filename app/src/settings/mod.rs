@@ -3,8 +3,8 @@
 pub mod api;
 
 use crate::domain::{Email, Password, PersonName, Role};
-use crate::ui::{ErrorNotice, Field, FormNotice, error_of, field_errors_of};
-use api::{AddStaffUser, ChangeRole, list_staff_users};
+use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use api::{list_staff_users, AddStaffUser, ChangeRole};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -24,7 +24,10 @@ pub fn SettingsPage() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let add = ServerAction::<AddStaffUser>::new();
     let change = ServerAction::<ChangeRole>::new();
-    let users = Resource::new(move || (add.version().get(), change.version().get()), |_| list_staff_users());
+    let users = Resource::new(
+        move || (add.version().get(), change.version().get()),
+        |_| list_staff_users(),
+    );
     let added = Signal::from(add.value());
     view! {
         <section class="page">

@@ -3,6 +3,9 @@
 use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
 
+/// A field's own check: given the field's key and value, the message to show, if any.
+pub type FieldCheck = fn(&str, &str) -> Result<(), String>;
+
 /// A labelled input with its message below. The message is the field's own check when the field
 /// was just left (the same check the server makes), otherwise what the server said about it.
 #[component]
@@ -24,7 +27,7 @@ pub fn Field(
     errors: Signal<Option<FieldErrors>>,
     /// The field's own check, given the field's key and value, run when the field is left.
     #[prop(optional)]
-    check: Option<fn(&str, &str) -> Result<(), String>>,
+    check: Option<FieldCheck>,
 ) -> impl IntoView {
     let id = match group {
         Some(group) => format!("{group}-{field}"),
@@ -51,7 +54,11 @@ pub fn Field(
             local.set(Some(check(field, &event_target_value(&ev)).err()));
         }
     };
-    let described_by = if hint.is_some() { format!("{hint_id} {message_id}") } else { message_id.clone() };
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {message_id}")
+    } else {
+        message_id.clone()
+    };
     view! {
         <div class="field" class:invalid=move || message().is_some()>
             <label for=id.clone()>
@@ -62,7 +69,10 @@ pub fn Field(
                 id=id
                 name=name
                 type=kind
-                value=value
+                value=value.clone()
+                // The property too: when the form is refilled (say, after a conflicting save), the
+                // attribute alone would not change what the input shows.
+                prop:value=value
                 autocomplete=autocomplete
                 aria-required=required.then_some("true")
                 aria-invalid=move || message().is_some().then_some("true")

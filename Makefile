@@ -1,0 +1,69 @@
+# The two commands: `make run` serves Clientele; `make test` runs every test.
+# Both install what they need on a fresh machine first, and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+BINARYEN_VERSION     := 132
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
+# wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
+
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench
+
+## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
+run: tools
+	cargo leptos serve --release
+
+## Unit, integration (SQLite and PostgreSQL) and browser tests, with format and lint checks.
+test: tools browser-tools postgres lint unit-and-integration end2end
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x .tools/node_modules/.bin/wasm-opt ] \
+		|| (mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION))
+
+browser-tools:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@cd end2end && npm ci --no-audit --no-fund --silent
+
+# The storage tests need the PostgreSQL server of this machine; start it if it is stopped.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 \
+		|| pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+		echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1
+
+# cargo-leptos builds debug servers with these settings; giving the same to cargo test and clippy
+# lets all three share one build instead of rebuilding every crate in turn.
+lint unit-and-integration: export RUSTFLAGS := --cfg erase_components
+lint unit-and-integration: export LEPTOS_OUTPUT_NAME := clientele
+lint unit-and-integration: export LEPTOS_SITE_ROOT := target/site
+lint unit-and-integration: export LEPTOS_SITE_PKG_DIR := pkg
+lint unit-and-integration: export LEPTOS_HASH_FILES := true
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p app -p server --all-targets -- -D warnings
+
+unit-and-integration:
+	cargo test -p app -p server
+
+end2end:
+	cargo leptos build
+	cd end2end && npx playwright test
+
+## Demo data: `make seed` adds 100,000 customers to ./data (or $$DATABASE_URL).
+seed:
+	cargo run --release -p server -- seed --customers $${CUSTOMERS:-100000}
+
+## Search latency: needs `make run` in another terminal and a staff user (BENCH_EMAIL, BENCH_PASSWORD).
+bench:
+	cargo run --release -p server -- bench

@@ -1,0 +1,226 @@
+//! Starts the real app on a free port against a fresh database: an SQLite file in a temporary
+//! folder, or a new PostgreSQL database on the server of this machine, dropped afterwards.
+
+#![allow(dead_code)]
+
+use app::state::Db;
+use leptos::config::LeptosOptions;
+use reqwest::StatusCode;
+use server::config::Config;
+use sqlx::any::install_default_drivers;
+use sqlx::Executor;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    _folder: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> TestApp {
+        install_default_drivers();
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let (database_url, postgres) = match engine {
+            Engine::Sqlite => (format!("sqlite://{}/clientele.db", folder.path().display()), None),
+            Engine::Postgres => {
+                let name = format!("clientele_test_{}", uuid_like());
+                let admin = postgres_admin_url();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("PostgreSQL must be running for the storage tests (see README)");
+                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create database");
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base)
+                    .to_string();
+                (format!("{base}/{name}"), Some((admin, name)))
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("free port");
+        let addr = listener.local_addr().expect("address");
+        let config = Config {
+            database_url: database_url.clone(),
+            public_url: format!("http://{addr}"),
+            data_dir: folder.path().display().to_string(),
+            smtp_url: None,
+            site_addr: addr,
+            leptos: LeptosOptions::builder()
+                .output_name("clientele")
+                .site_addr(addr)
+                .build(),
+        };
+        let app = server::build(&config).await.expect("app starts");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let db = Db::connect(&database_url).await.expect("second pool");
+        TestApp {
+            url: format!("http://{addr}"),
+            client: new_client(),
+            db,
+            _folder: folder,
+            postgres,
+        }
+    }
+
+    /// POSTs a form to a server function; returns the status and the body.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        call_as(&self.client, &self.url, endpoint, form).await
+    }
+
+    /// POSTs JSON to a server function that takes JSON.
+    pub async fn call_json(&self, endpoint: &str, body: serde_json::Value) -> (StatusCode, String) {
+        let response = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        (response.status(), response.text().await.expect("body"))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates the first Admin through setup; the client is then signed in as them.
+    pub async fn set_up_admin(&self) {
+        let (status, body) = self
+            .call(
+                "auth/setup",
+                &[
+                    ("name", "Ada Admin"),
+                    ("email", "ada@supplier.example"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert!(status.is_success(), "setup failed: {status} {body}");
+    }
+
+    /// A separate browser-like client signed in as a new user of `role`.
+    pub async fn client_for_new_user(&self, email: &str, role: &str) -> reqwest::Client {
+        let (status, body) = self
+            .call(
+                "settings/users/add",
+                &[
+                    ("name", "Sam Staff"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("role", role),
+                ],
+            )
+            .await;
+        assert!(status.is_success(), "adding user failed: {status} {body}");
+        let client = new_client();
+        let (status, body) = call_as(
+            &client,
+            &self.url,
+            "auth/sign_in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+        assert!(status.is_success(), "sign-in failed: {status} {body}");
+        client
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count")
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub async fn call_as(
+    client: &reqwest::Client,
+    url: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = client
+        .post(format!("{url}/api/{endpoint}"))
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    (response.status(), response.text().await.expect("body"))
+}
+
+fn uuid_like() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..16).map(|_| char::from(b'a' + rng.gen_range(0..26))).collect()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            let pool = self.db.pool.clone();
+            // Dropping needs async I/O; the test's runtime may be shutting down, so use our own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async move {
+                    pool.close().await;
+                    if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+                        let _ = conn
+                            .execute(sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Declares each test once per database: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() { super::$name(common::Engine::Sqlite).await }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() { super::$name(common::Engine::Postgres).await }
+            }
+        )*
+    };
+}
