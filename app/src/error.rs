@@ -42,17 +42,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
-    }
-
-    /// `Ok(())` when nothing was recorded, else the errors as an [`AppError::Invalid`].
-    pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(self))
-        }
+    /// All messages in one sentence list, for places without fields (the command line).
+    pub fn messages(&self) -> String {
+        self.0
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

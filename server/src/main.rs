@@ -1,7 +1,9 @@
 //! `clientele`: serve the app (default), create an Admin, seed demo data, or benchmark search.
 
-use app::domain::{Email, Password, PersonName, Role};
-use app::state::{now_ms, Db};
+use app::auth::accounts::{self, StaffDetails};
+use app::domain::Role;
+use app::error::AppError;
+use app::state::Db;
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::process::ExitCode;
@@ -92,37 +94,22 @@ async fn serve(config: Config) -> Result<(), String> {
 }
 
 async fn create_admin(config: &Config, name: &str, email: &str, password: &str) -> Result<(), String> {
-    let name = PersonName::parse(name)?;
-    let email = Email::parse(email)?;
-    let password = Password::parse(password)?;
+    let details = StaffDetails::parse(name, email, password).map_err(|errors| errors.messages())?;
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let hash = app::auth::password::hash(&password)
+    let id = accounts::create(&db.pool, &details, Role::Admin)
         .await
-        .map_err(|e| e.to_string())?;
-    let created = app::auth::db::insert_staff(
-        &db.pool,
-        name.as_str(),
-        email.as_str(),
-        &email.key(),
-        &hash,
-        Role::Admin,
-        now_ms(),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    match created {
-        Some(id) => {
-            println!(
-                "Created Admin {} <{}> (user {id}).",
-                name.as_str(),
-                email.as_str()
-            );
-            Ok(())
-        }
-        None => Err(format!("{} already has an account.", email.as_str())),
-    }
+        .map_err(|error| match error {
+            AppError::Invalid(errors) => errors.messages(),
+            other => other.to_string(),
+        })?;
+    println!(
+        "Created Admin {} <{}> (user {id}).",
+        details.name.as_str(),
+        details.email.as_str()
+    );
+    Ok(())
 }
 
 async fn seed(config: &Config, customers: usize) -> Result<(), String> {

@@ -67,25 +67,23 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .with_state(state.clone())
         .merge(pkg)
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, page_guard))
+        .layer(middleware::map_response(server_fn_error_status))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 
-/// Runs a server function. Leptos answers every error with 500; an expected outcome (invalid
-/// input, not signed in, not allowed) gets its own status instead, so logs and clients can tell a
-/// person's mistake from a fault.
-async fn server_fn(State(state): State<AppState>, request: Request) -> Response {
-    let response =
-        leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
-            .await
-            .into_response();
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+/// Leptos answers every server-function error with 500; an expected outcome (invalid input, not
+/// signed in, not allowed) gets its own status instead, so logs and clients can tell a person's
+/// mistake from a fault. The body, the error itself, stays as it is.
+async fn server_fn_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -10,7 +10,10 @@ use reqwest::StatusCode;
 
 fn error_of(status: StatusCode, body: &str) -> AppError {
     assert!(!status.is_success(), "expected an error, got {status}: {body}");
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+    let error: AppError =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"));
+    assert_eq!(status.as_u16(), error.status().as_u16(), "status of {error:?}");
+    error
 }
 
 fn company<'a>(name: &'a str, account: &'a str, city: &'a str) -> Vec<(&'static str, &'a str)> {

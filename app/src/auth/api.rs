@@ -5,9 +5,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
+    super::accounts::{self, StaffDetails},
     super::{db, password, session},
-    crate::domain::{Email, Password, PersonName, Role},
-    crate::error::FieldErrors,
+    crate::domain::Role,
     crate::state::{app_state, now_ms, AppState},
     leptos_axum::ResponseOptions,
 };
@@ -17,7 +17,7 @@ use {
 #[cfg(feature = "ssr")]
 const FREE_FAILURES: i64 = 5;
 #[cfg(feature = "ssr")]
-const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 #[server(endpoint = "auth/signed_in_user")]
 pub async fn signed_in_user() -> Result<Option<StaffUser>, AppError> {
@@ -38,31 +38,14 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
             "Clientele is already set up. Sign in instead.".into(),
         ));
     }
-    let mut errors = FieldErrors::new();
-    let name = errors.check("name", PersonName::parse(&name));
-    let email = errors.check("email", Email::parse(&email));
-    let password = errors.check("password", Password::parse(&password));
-    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let hash = password::hash(&password).await?;
+    let details = StaffDetails::parse(&name, &email, &password).map_err(AppError::Invalid)?;
     let mut tx = state.db.pool.begin().await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
         return Err(AppError::Refused(
             "Clientele is already set up. Sign in instead.".into(),
         ));
     }
-    let id = db::insert_staff(
-        &mut *tx,
-        name.as_str(),
-        email.as_str(),
-        &email.key(),
-        &hash,
-        Role::Admin,
-        now_ms(),
-    )
-    .await?
-    .ok_or_else(|| AppError::internal("first admin's email already taken"))?;
+    let id = accounts::create(&mut *tx, &details, Role::Admin).await?;
     tx.commit().await?;
     start_session(&state, id).await
 }

@@ -141,12 +141,17 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
     Ok(())
 }
 
-pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
+/// Forgets sessions that have expired and failed sign-ins older than `failures_before`.
+pub async fn prune(db: &Db, now: i64, failures_before: i64) -> Result<u64, sqlx::Error> {
+    let sessions = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&db.pool)
         .await?;
-    Ok(done.rows_affected())
+    let failures = sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+        .bind(failures_before)
+        .execute(&db.pool)
+        .await?;
+    Ok(sessions.rows_affected() + failures.rows_affected())
 }
 
 /// Failed sign-ins for an email since `since`, and when the latest was.

@@ -1,5 +1,7 @@
 //! Staff accounts: first-run setup, signing in and out, and who is signed in.
 
+#[cfg(feature = "ssr")]
+pub mod accounts;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -5,10 +5,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    crate::auth::{db, password, session::require_admin},
-    crate::domain::{Email, Password, PersonName, Role},
-    crate::error::FieldErrors,
-    crate::state::{app_state, now_ms},
+    crate::auth::accounts::{self, StaffDetails},
+    crate::auth::{db, session::require_admin},
+    crate::domain::Role,
+    crate::state::app_state,
 };
 
 #[server(endpoint = "settings/users")]
@@ -26,33 +26,19 @@ pub async fn add_staff_user(
     role: String,
 ) -> Result<(), AppError> {
     require_admin().await?;
-    let mut errors = FieldErrors::new();
-    let name = errors.check("name", PersonName::parse(&name));
-    let email = errors.check("email", Email::parse(&email));
-    let password = errors.check("password", Password::parse(&password));
-    let role = errors.check("role", Role::parse(&role));
-    let (Some(name), Some(email), Some(password), Some(role)) = (name, email, password, role) else {
-        return Err(AppError::Invalid(errors));
+    let details = StaffDetails::parse(&name, &email, &password);
+    let role = Role::parse(&role);
+    let (details, role) = match (details, role) {
+        (Ok(details), Ok(role)) => (details, role),
+        (details, role) => {
+            let mut errors = details.err().unwrap_or_default();
+            errors.check("role", role);
+            return Err(AppError::Invalid(errors));
+        }
     };
-    let hash = password::hash(&password).await?;
-    let db = app_state()?.db;
-    match db::insert_staff(
-        &db.pool,
-        name.as_str(),
-        email.as_str(),
-        &email.key(),
-        &hash,
-        role,
-        now_ms(),
-    )
-    .await?
-    {
-        Some(_) => Ok(()),
-        None => Err(AppError::field(
-            "email",
-            format!("{} already has an account.", email.as_str()),
-        )),
-    }
+    accounts::create(&app_state()?.db.pool, &details, role)
+        .await
+        .map(drop)
 }
 
 /// Changes a user's role; the last Admin cannot stop being one.

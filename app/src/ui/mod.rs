@@ -61,10 +61,9 @@ pub fn Field(
     };
     view! {
         <div class="field" class:invalid=move || message().is_some()>
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            // The asterisk of a required field is drawn by the stylesheet; screen readers hear
+            // `aria-required` instead.
+            <label for=id.clone() class:required=required>{label}</label>
             <input
                 id=id
                 name=name

@@ -1,17 +1,8 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { admin, hydrated, mainNav } from "./helpers";
 
 // One walk through the foundation, in the order a new supplier meets it. The steps share the
 // database, so they run in sequence in one test, each step named.
-
-const admin = { name: "Ada Admin", email: "ada@supplier.example", password: "correct horse battery" };
-
-function mainNav(page: Page) {
-  return page.getByRole("navigation", { name: "Main" });
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 test("first run, sign in, customers from creation to Trash and back, sign out", async ({ page, browser }) => {
   await test.step("every page leads to first-run setup", async () => {

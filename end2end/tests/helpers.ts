@@ -1,0 +1,38 @@
+import { expect, Page } from "@playwright/test";
+
+export const admin = { name: "Ada Admin", email: "ada@supplier.example", password: "correct horse battery" };
+
+export function mainNav(page: Page) {
+  return page.getByRole("navigation", { name: "Main" });
+}
+
+/** Waits until the page is hydrated: the app marks the body once its effects run. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await hydrated(page);
+}
+
+/** Signs in as the first Admin, creating them first if this install is new. */
+export async function signInAsAdmin(page: Page) {
+  await page.goto("/customers");
+  if (page.url().endsWith("/setup")) {
+    await hydrated(page);
+    await page.getByLabel("Your name").fill(admin.name);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Create Admin account" }).click();
+    await expect(page).toHaveURL(/\/customers$/);
+    await hydrated(page);
+  } else {
+    await signIn(page, admin.email, admin.password);
+  }
+}
