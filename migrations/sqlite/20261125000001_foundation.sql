@@ -29,6 +29,8 @@ CREATE TABLE customers (
     id             INTEGER PRIMARY KEY,
     name           TEXT    NOT NULL,
     name_key       TEXT    NOT NULL,
+    -- Position in name order (name_key, id), spaced so a new customer fits between two others.
+    name_order     INTEGER,
     account_number TEXT,
     account_key    TEXT    UNIQUE,
     street         TEXT    NOT NULL,
@@ -46,27 +48,37 @@ CREATE TABLE customers (
     deleted_at     INTEGER,
     deleted_by     INTEGER REFERENCES staff_users (id)
 );
--- One index per list order and filter, each holding only customers not in the Trash, so that a
--- page is a short walk of an index from a key (keyset pagination), however deep.
-CREATE INDEX customers_by_name     ON customers (name_key, id)             WHERE deleted_at IS NULL;
-CREATE INDEX customers_by_added    ON customers (created_at, id)           WHERE deleted_at IS NULL;
-CREATE INDEX customers_active_name ON customers (active, name_key, id)     WHERE deleted_at IS NULL;
-CREATE INDEX customers_active_added ON customers (active, created_at, id)  WHERE deleted_at IS NULL;
-CREATE INDEX customers_trash       ON customers (deleted_at)               WHERE deleted_at IS NOT NULL;
+-- The list walks an index from a key (keyset pagination), so a page costs the same however deep:
+-- by name, by name among active or inactive customers, or by id (the order customers were added).
+CREATE INDEX customers_by_name      ON customers (name_key, id);
+CREATE INDEX customers_active_name  ON customers (active, name_key, id) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX customers_name_order ON customers (name_order);
+CREATE INDEX customers_trash        ON customers (deleted_at) WHERE deleted_at IS NOT NULL;
 
--- Substring search on name, account number and city: a trigram index kept in step by triggers.
-CREATE VIRTUAL TABLE customer_search USING fts5 (
-    search_text, content = 'customers', content_rowid = 'id', tokenize = 'trigram'
-);
+-- Substring search on name, account number and city: trigram indexes kept in step by triggers,
+-- one keyed by id, one by name_order, so that each yields its matches in a list order.
+CREATE VIRTUAL TABLE customer_search USING fts5 (search_text, content = '', tokenize = 'trigram');
+CREATE VIRTUAL TABLE customer_name_search USING fts5 (search_text, content = '', tokenize = 'trigram');
+
 CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
     INSERT INTO customer_search (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
-    INSERT INTO customer_search (customer_search, rowid, search_text)
-    VALUES ('delete', old.id, old.search_text);
+    INSERT INTO customer_name_search (rowid, search_text)
+        SELECT new.name_order, new.search_text WHERE new.name_order IS NOT NULL;
 END;
 CREATE TRIGGER customers_search_update AFTER UPDATE OF search_text ON customers BEGIN
     INSERT INTO customer_search (customer_search, rowid, search_text)
-    VALUES ('delete', old.id, old.search_text);
+        VALUES ('delete', old.id, old.search_text);
     INSERT INTO customer_search (rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER customers_name_search_update AFTER UPDATE OF name_order, search_text ON customers BEGIN
+    INSERT INTO customer_name_search (customer_name_search, rowid, search_text)
+        SELECT 'delete', old.name_order, old.search_text WHERE old.name_order IS NOT NULL;
+    INSERT INTO customer_name_search (rowid, search_text)
+        SELECT new.name_order, new.search_text WHERE new.name_order IS NOT NULL;
+END;
+CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+    INSERT INTO customer_search (customer_search, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+    INSERT INTO customer_name_search (customer_name_search, rowid, search_text)
+        SELECT 'delete', old.name_order, old.search_text WHERE old.name_order IS NOT NULL;
 END;

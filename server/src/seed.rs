@@ -107,12 +107,14 @@ const STREETS: &[&str] = &[
     "Rue du Port",
 ];
 
-/// Inserts `count` customers in batches, in one transaction.
+/// Inserts `count` customers in batches, in one transaction, in the order they were added
+/// (oldest first, as ids and the "date added" order go), then numbers the name order once.
 pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
     const BATCH: usize = 500;
     let mut rng = StdRng::seed_from_u64(count as u64);
     let now = now_ms();
     let three_years_ms = 3 * 365 * 24 * 3600 * 1000_i64;
+    let spacing = (three_years_ms / count.max(1) as i64).max(1);
     let first_number: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
         .fetch_one(&db.pool)
         .await?;
@@ -133,7 +135,7 @@ pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
             let (city, region, country) = *PLACES.choose(&mut rng).unwrap_or(&PLACES[0]);
             // Four in five customers have an account number; numbers are unique by construction.
             let account = (rng.gen_ratio(4, 5)).then(|| format!("ACC-{:06}", first_number + i as i64 + 1));
-            let created = now - rng.gen_range(0..three_years_ms);
+            let created = now - three_years_ms + i as i64 * spacing + rng.gen_range(0..spacing);
             let values = [
                 Bind::Text(name.clone()),
                 Bind::Text(name.to_lowercase()),
@@ -173,6 +175,7 @@ pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
         }
         sql.query().execute(&mut *tx).await?;
     }
+    app::customers::name_order::renumber(&mut tx).await?;
     tx.commit().await?;
     if db.backend == app::state::Backend::Postgres {
         sqlx::query("ANALYZE customers").execute(&db.pool).await?;

@@ -307,8 +307,8 @@ async fn keyset_pages_cover_the_list_exactly_once(engine: Engine) {
         let in_order = seen.windows(2).all(|w| match sort {
             SortKey::NameAsc => (w[0].name.to_lowercase(), w[0].id) < (w[1].name.to_lowercase(), w[1].id),
             SortKey::NameDesc => (w[0].name.to_lowercase(), w[0].id) > (w[1].name.to_lowercase(), w[1].id),
-            SortKey::NewestFirst => (w[0].created_at, w[0].id) > (w[1].created_at, w[1].id),
-            SortKey::OldestFirst => (w[0].created_at, w[0].id) < (w[1].created_at, w[1].id),
+            SortKey::NewestFirst => w[0].id > w[1].id && w[0].created_at >= w[1].created_at,
+            SortKey::OldestFirst => w[0].id < w[1].id && w[0].created_at <= w[1].created_at,
         });
         assert!(in_order, "{sort:?} out of order");
 
@@ -377,6 +377,82 @@ async fn search_matches_name_account_number_and_city(engine: Engine) {
     assert!(!page.rows.is_empty() && page.rows.iter().all(|r| !r.active));
 }
 
+/// Every page of every search, in both orders, against the same search done by hand.
+async fn search_pages_follow_the_list_order(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    server::seed::customers(&app.db, 1000).await.unwrap();
+    // A rename moves a customer in name order and in what the search finds.
+    let id = create(&app, "Zz Last Café", "", "Lyon").await.to_string();
+    let mut renamed = company("Aa First Roasters", "", "Lyon");
+    renamed.extend([("id", id.as_str()), ("version", "1"), ("active", "on")]);
+    let (status, body) = app.call("customers/update", &renamed).await;
+    assert!(status.is_success(), "{body}");
+
+    let mut everyone = Vec::new();
+    let mut query = ListQuery::default();
+    loop {
+        let page = list(&app, &query).await;
+        everyone.extend(page.rows.iter().cloned());
+        match page.rows.last() {
+            Some(last) if page.has_next => query = query.page_after(last.id),
+            _ => break,
+        }
+    }
+    assert_eq!(everyone[0].name, "Aa First Roasters");
+    let searchable = |r: &app::customers::CustomerSummary| {
+        format!(
+            "{} / {} / {}",
+            r.name,
+            r.account_number.as_deref().unwrap_or(""),
+            r.city
+        )
+        .to_lowercase()
+    };
+    for q in ["ers", "roasters", "ers mar", "café", "acc-0003", "ly", "zz last"] {
+        for sort in [
+            SortKey::NameAsc,
+            SortKey::NameDesc,
+            SortKey::NewestFirst,
+            SortKey::OldestFirst,
+        ] {
+            let mut expected: Vec<i64> = everyone
+                .iter()
+                .filter(|r| q.split(' ').all(|w| searchable(r).contains(w)))
+                .map(|r| r.id)
+                .collect();
+            match sort {
+                SortKey::NameAsc => {}
+                SortKey::NameDesc => expected.reverse(),
+                SortKey::NewestFirst => expected.sort_by(|a, b| b.cmp(a)),
+                SortKey::OldestFirst => expected.sort(),
+            }
+            let mut found = Vec::new();
+            let mut query = ListQuery {
+                q: q.into(),
+                sort,
+                ..ListQuery::default()
+            };
+            loop {
+                let page = list(&app, &query).await;
+                found.extend(page.rows.iter().map(|r| r.id));
+                match page.rows.last() {
+                    Some(last) if page.has_next => query = query.page_after(last.id),
+                    _ => break,
+                }
+            }
+            assert_eq!(found, expected, "search {q:?} sorted {sort:?}");
+        }
+    }
+    assert!(
+        everyone
+            .iter()
+            .filter(|r| searchable(r).contains("ers"))
+            .count()
+            > 50
+    );
+}
+
 async fn the_last_admin_stays_admin_and_staff_cannot_manage_users(engine: Engine) {
     let app = TestApp::start(engine).await;
     app.set_up_admin().await;
@@ -421,5 +497,6 @@ on_both_databases!(
     deleted_customers_wait_in_the_trash_for_an_admin,
     keyset_pages_cover_the_list_exactly_once,
     search_matches_name_account_number_and_city,
+    search_pages_follow_the_list_order,
     the_last_admin_stays_admin_and_staff_cannot_manage_users,
 );

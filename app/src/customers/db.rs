@@ -1,6 +1,6 @@
 //! Customer queries: the list page, one customer, create, update with a version check, the Trash.
 
-use super::search;
+use super::{name_order, search};
 use super::{
     Customer, CustomerPageData, CustomerSummary, ListQuery, StatusFilter, TrashedCustomer, PAGE_SIZE,
 };
@@ -45,40 +45,70 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
     })
 }
 
-/// One page of the list: a walk of the index for the chosen order from the cursor customer.
+/// One page of the list: a walk of an index in the list's order from the cursor customer, keeping
+/// customers that pass the filters, until a page is full.
 pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
-    let key = if query.sort.by_name() {
-        "name_key"
-    } else {
-        "created_at"
-    };
     // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
     let backwards = query.before.is_some() || query.last;
     let ascending = query.sort.ascending() != backwards;
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    let by_name = query.sort.by_name();
+    let words = search::words(&query.q);
+    let cursor = match query.after.or(query.before) {
+        Some(id) => cursor_of(db, id).await?,
+        None => None,
+    };
 
     let mut sql = Sql::default();
-    sql.push(
-        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.active, c.created_at
-         FROM customers c WHERE c.deleted_at IS NULL",
-    );
+    sql.push("SELECT c.id, c.name, c.account_number, c.city, c.country, c.active, c.created_at ");
+    // The columns the list is ordered by, and the cursor customer's values of them.
+    let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db.backend, &words) {
+        Some(fts) => {
+            // A trigram index whose rowids follow the list's order: its first matches are the page.
+            let (table, key) = if by_name {
+                ("customer_name_search", "name_order")
+            } else {
+                ("customer_search", "id")
+            };
+            sql.push(&format!(
+                "FROM {table} s JOIN customers c ON c.{key} = s.rowid WHERE s.{table} MATCH "
+            ));
+            sql.bind(Bind::Text(fts));
+            let after = cursor.map(|c| vec![Bind::Int(if by_name { c.name_order } else { c.id })]);
+            (&["s.rowid"], after.unwrap_or_default())
+        }
+        None => {
+            sql.push("FROM customers c WHERE 1 = 1");
+            if by_name {
+                let after = cursor.map(|c| vec![Bind::Text(c.name_key), Bind::Int(c.id)]);
+                (&["c.name_key", "c.id"], after.unwrap_or_default())
+            } else {
+                (
+                    &["c.id"],
+                    cursor.map(|c| vec![Bind::Int(c.id)]).unwrap_or_default(),
+                )
+            }
+        }
+    };
+    sql.push(" AND c.deleted_at IS NULL");
     match query.status {
         StatusFilter::All => {}
         StatusFilter::Active => sql.push(" AND c.active = 1"),
         StatusFilter::Inactive => sql.push(" AND c.active = 0"),
     }
-    search::push_conditions(db, &mut sql, &query.q).await?;
-    if let Some(cursor) = query.after.or(query.before) {
-        if let Some(cursor_key) = cursor_key(db, cursor, query.sort.by_name()).await? {
-            sql.push(&format!(" AND (c.{key}, c.id) {cmp} ("));
-            sql.bind(cursor_key);
-            sql.push(", ");
-            sql.bind(Bind::Int(cursor));
-            sql.push(")");
+    search::push_like(&mut sql, &words);
+    if !after.is_empty() {
+        sql.push(&format!(" AND ({}) {cmp} (", order.join(", ")));
+        for (i, value) in after.into_iter().enumerate() {
+            sql.push(if i == 0 { "" } else { ", " });
+            sql.bind(value);
         }
+        sql.push(")");
     }
+    let order_by: Vec<String> = order.iter().map(|column| format!("{column} {dir}")).collect();
     sql.push(&format!(
-        " ORDER BY c.{key} {dir}, c.id {dir} LIMIT {}",
+        " ORDER BY {} LIMIT {}",
+        order_by.join(", "),
         PAGE_SIZE + 1
     ));
 
@@ -97,16 +127,23 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
     })
 }
 
-async fn cursor_key(db: &Db, id: i64, by_name: bool) -> Result<Option<Bind>, sqlx::Error> {
-    let row = sqlx::query("SELECT name_key, created_at FROM customers WHERE id = $1")
+/// Where a customer stands in each order of the list.
+struct Cursor {
+    id: i64,
+    name_key: String,
+    name_order: i64,
+}
+
+async fn cursor_of(db: &Db, id: i64) -> Result<Option<Cursor>, sqlx::Error> {
+    let row = sqlx::query("SELECT name_key, name_order FROM customers WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
     row.map(|row| {
-        Ok(if by_name {
-            Bind::Text(row.try_get("name_key")?)
-        } else {
-            Bind::Int(row.try_get("created_at")?)
+        Ok(Cursor {
+            id,
+            name_key: row.try_get("name_key")?,
+            name_order: row.try_get::<Option<i64>, _>("name_order")?.unwrap_or_default(),
         })
     })
     .transpose()
@@ -187,11 +224,15 @@ pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sq
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $13)
          RETURNING id",
     );
-    bind_company(query, company)
+    let mut tx = db.pool.begin().await?;
+    let id = bind_company(query, company)
         .bind(now)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await?
-        .try_get("id")
+        .try_get("id")?;
+    name_order::place(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Saves over `version`; `false` when the stored customer is at another version (or gone).
@@ -203,18 +244,33 @@ pub async fn update(
     active: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    // A renamed customer loses its place in name order (the old name is read on the right of SET)
+    // and is given a new one below.
     let sql = format!(
-        "UPDATE customers SET {COMPANY_SET}, active = $13, updated_at = $14, version = version + 1
+        "UPDATE customers SET {COMPANY_SET}, active = $13, updated_at = $14, version = version + 1,
+             name_order = CASE WHEN name_key = $2 THEN name_order ELSE NULL END
          WHERE id = $15 AND version = $16 AND deleted_at IS NULL"
     );
+    let mut tx = db.pool.begin().await?;
     let done = bind_company(sqlx::query(AssertSqlSafe(sql)), company)
         .bind(i64::from(active))
         .bind(now)
         .bind(id)
         .bind(version)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let placed: Option<i64> = sqlx::query_scalar("SELECT name_order FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if placed.is_none() {
+        name_order::place(&mut tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Moves customers to the Trash; returns how many were moved.

@@ -6,6 +6,8 @@ pub mod db;
 mod detail;
 mod form;
 mod list;
+#[cfg(feature = "ssr")]
+pub mod name_order;
 mod query;
 #[cfg(feature = "ssr")]
 pub mod search;

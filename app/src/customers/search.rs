@@ -1,16 +1,14 @@
-//! The customer search, the one place where the two databases differ: both match every word of
-//! the query as a substring of name, account number and city, through a trigram index.
+//! The customer search: every word of the query must appear in a customer's name, account number
+//! or city, as a substring, ignoring case.
 //!
-//! PostgreSQL's planner uses its trigram index for `LIKE` by itself. SQLite's FTS5 trigram
-//! index answers substring queries fast when few customers match; when many do, walking the list
-//! order and testing each row finds a page sooner than sorting every match. So SQLite first
-//! counts matches up to [`SPARSE_LIMIT`] and picks the way that stays fast.
+//! This is where the two databases differ. PostgreSQL's planner uses its trigram index for
+//! `LIKE` by itself. On SQLite, two FTS5 trigram indexes answer the words of three letters or
+//! more: one keyed by customer id (the order customers were added), one keyed by `name_order`
+//! (the name order), so the first matches an index yields are the page, however many customers
+//! match. Shorter words, which trigrams cannot find, are checked with `LIKE` on those rows.
 
 use crate::sql::{Bind, Sql};
-use crate::state::{Backend, Db};
-
-/// Up to this many matches, SQLite sorts the index's matches; beyond it, it walks the list order.
-const SPARSE_LIMIT: i64 = 2_000;
+use crate::state::Backend;
 
 /// The text a customer is found by: name, account number and city, lower-cased.
 pub fn search_text(name: &str, account_number: Option<&str>, city: &str) -> String {
@@ -33,44 +31,24 @@ fn like_pattern(word: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// An FTS5 query that all of `words` (those long enough for trigrams) appear in a row.
-fn fts_query(words: &[String]) -> Option<String> {
+/// An FTS5 query that all of `words` long enough for trigrams appear in a row; `None` when there
+/// is none, or the database has no FTS5 (PostgreSQL).
+pub fn fts_query(backend: Backend, words: &[String]) -> Option<String> {
     let phrases: Vec<String> = words
         .iter()
         .filter(|w| w.chars().count() >= 3)
         .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
         .collect();
-    (!phrases.is_empty()).then(|| phrases.join(" AND "))
+    (backend == Backend::Sqlite && !phrases.is_empty()).then(|| phrases.join(" AND "))
 }
 
-/// Appends ` AND …` conditions that keep only customers matching every word of `q`.
-pub async fn push_conditions(db: &Db, sql: &mut Sql, q: &str) -> Result<(), sqlx::Error> {
-    let words = words(q);
-    if words.is_empty() {
-        return Ok(());
-    }
-    if db.backend == Backend::Sqlite {
-        if let Some(fts) = fts_query(&words) {
-            let matches: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH $1 LIMIT $2)",
-            )
-            .bind(fts.clone())
-            .bind(SPARSE_LIMIT)
-            .fetch_one(&db.pool)
-            .await?;
-            if matches < SPARSE_LIMIT {
-                sql.push(" AND c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ");
-                sql.bind(Bind::Text(fts));
-                sql.push(")");
-            }
-        }
-    }
-    for word in &words {
+/// Appends ` AND …` conditions that keep only customers matching every word.
+pub fn push_like(sql: &mut Sql, words: &[String]) {
+    for word in words {
         sql.push(" AND c.search_text LIKE ");
         sql.bind(Bind::Text(like_pattern(word)));
         sql.push(" ESCAPE '\\'");
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -90,10 +68,12 @@ mod tests {
 
     #[test]
     fn fts_queries_quote_words_and_skip_short_ones() {
+        let sqlite = |q: &str| fts_query(Backend::Sqlite, &words(q));
         assert_eq!(
-            fts_query(&words("co uptown say\"hi")).unwrap(),
+            sqlite("co uptown say\"hi").unwrap(),
             "\"uptown\" AND \"say\"\"hi\""
         );
-        assert_eq!(fts_query(&words("co")), None);
+        assert_eq!(sqlite("co"), None);
+        assert_eq!(fts_query(Backend::Postgres, &words("uptown")), None);
     }
 }
