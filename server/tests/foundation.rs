@@ -444,13 +444,7 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
             assert_eq!(found, expected, "search {q:?} sorted {sort:?}");
         }
     }
-    assert!(
-        everyone
-            .iter()
-            .filter(|r| searchable(r).contains("ers"))
-            .count()
-            > 50
-    );
+    assert!(everyone.iter().filter(|r| searchable(r).contains("ers")).count() > 50);
 }
 
 async fn the_last_admin_stays_admin_and_staff_cannot_manage_users(engine: Engine) {

@@ -62,7 +62,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
     let mut sql = Sql::default();
     sql.push("SELECT c.id, c.name, c.account_number, c.city, c.country, c.active, c.created_at ");
     // The columns the list is ordered by, and the cursor customer's values of them.
-    let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db.backend, &words) {
+    let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {
         Some(fts) => {
             // A trigram index whose rowids follow the list's order: its first matches are the page.
             let (table, key) = if by_name {

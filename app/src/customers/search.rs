@@ -2,13 +2,17 @@
 //! or city, as a substring, ignoring case.
 //!
 //! This is where the two databases differ. PostgreSQL's planner uses its trigram index for
-//! `LIKE` by itself. On SQLite, two FTS5 trigram indexes answer the words of three letters or
-//! more: one keyed by customer id (the order customers were added), one keyed by `name_order`
-//! (the name order), so the first matches an index yields are the page, however many customers
-//! match. Shorter words, which trigrams cannot find, are checked with `LIKE` on those rows.
+//! `LIKE` by itself. On SQLite, two FTS5 trigram indexes find candidates: one keyed by customer
+//! id (the order customers were added), one keyed by `name_order` (the name order), so the first
+//! candidates an index yields that pass `LIKE` are the page, however many customers match. For
+//! each word the index is asked only for its two rarest trigrams: a word's common trigrams (the
+//! "acc" of every account number) cost the most to read and narrow the least. `LIKE` then checks
+//! every whole word, including those shorter than a trigram.
 
 use crate::sql::{Bind, Sql};
-use crate::state::Backend;
+use crate::state::{Backend, Db};
+use sqlx::Row;
+use std::collections::HashMap;
 
 /// The text a customer is found by: name, account number and city, lower-cased.
 pub fn search_text(name: &str, account_number: Option<&str>, city: &str) -> String {
@@ -31,15 +35,54 @@ fn like_pattern(word: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// An FTS5 query that all of `words` long enough for trigrams appear in a row; `None` when there
-/// is none, or the database has no FTS5 (PostgreSQL).
-pub fn fts_query(backend: Backend, words: &[String]) -> Option<String> {
-    let phrases: Vec<String> = words
-        .iter()
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    (backend == Backend::Sqlite && !phrases.is_empty()).then(|| phrases.join(" AND "))
+/// The trigrams of a word, as the trigram tokenizer cuts them.
+fn trigrams(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    chars.windows(3).map(|w| w.iter().collect()).collect()
+}
+
+/// An FTS5 query for candidates: for each word of three letters or more, its two rarest
+/// trigrams. `None` when no word is that long, or on PostgreSQL.
+pub async fn fts_query(db: &Db, words: &[String]) -> Result<Option<String>, sqlx::Error> {
+    if db.backend != Backend::Sqlite {
+        return Ok(None);
+    }
+    let mut all: Vec<String> = words.iter().flat_map(|w| trigrams(w)).collect();
+    all.sort();
+    all.dedup();
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = Sql::default();
+    for (i, trigram) in all.iter().enumerate() {
+        sql.push(if i == 0 { "" } else { " UNION ALL " });
+        sql.push("SELECT term, doc FROM customer_trigrams WHERE term = ");
+        sql.bind(Bind::Text(trigram.clone()));
+    }
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut customers_with = HashMap::new();
+    for row in rows {
+        customers_with.insert(row.try_get::<String, _>("term")?, row.try_get::<i64, _>("doc")?);
+    }
+    Ok(rarest_trigrams_query(words, |t| {
+        customers_with.get(t).copied().unwrap_or(0)
+    }))
+}
+
+/// The FTS5 query asking for each word's two rarest trigrams, given how many customers hold each.
+fn rarest_trigrams_query(words: &[String], customers_with: impl Fn(&str) -> i64) -> Option<String> {
+    let mut phrases: Vec<String> = Vec::new();
+    for word in words {
+        let mut trigrams = trigrams(word);
+        trigrams.sort_by_key(|t| customers_with(t));
+        for trigram in trigrams.into_iter().take(2) {
+            let phrase = format!("\"{}\"", trigram.replace('"', "\"\""));
+            if !phrases.contains(&phrase) {
+                phrases.push(phrase);
+            }
+        }
+    }
+    (!phrases.is_empty()).then(|| phrases.join(" AND "))
 }
 
 /// Appends ` AND …` conditions that keep only customers matching every word.
@@ -67,13 +110,28 @@ mod tests {
     }
 
     #[test]
-    fn fts_queries_quote_words_and_skip_short_ones() {
-        let sqlite = |q: &str| fts_query(Backend::Sqlite, &words(q));
+    fn words_are_cut_into_trigrams() {
+        assert_eq!(trigrams("café"), vec!["caf", "afé"]);
+        assert!(trigrams("co").is_empty());
+    }
+
+    #[test]
+    fn candidates_come_from_each_words_two_rarest_trigrams() {
+        let counts = |t: &str| match t {
+            "acc" | "cc-" | "c-0" => 80_000,
+            "-04" => 8_000,
+            "042" => 1_000,
+            "421" => 200,
+            _ => 5,
+        };
         assert_eq!(
-            sqlite("co uptown say\"hi").unwrap(),
-            "\"uptown\" AND \"say\"\"hi\""
+            rarest_trigrams_query(&words("ACC-0421"), counts).unwrap(),
+            "\"421\" AND \"042\""
         );
-        assert_eq!(sqlite("co"), None);
-        assert_eq!(fts_query(Backend::Postgres, &words("uptown")), None);
+        assert_eq!(
+            rarest_trigrams_query(&words("co say\"hi"), counts).unwrap(),
+            "\"say\" AND \"ay\"\"\""
+        );
+        assert_eq!(rarest_trigrams_query(&words("co"), counts), None);
     }
 }
