@@ -59,8 +59,6 @@ CREATE INDEX customers_trash        ON customers (deleted_at) WHERE deleted_at I
 -- one keyed by id, one by name_order, so that each yields its matches in a list order.
 CREATE VIRTUAL TABLE customer_search USING fts5 (search_text, content = '', tokenize = 'trigram');
 CREATE VIRTUAL TABLE customer_name_search USING fts5 (search_text, content = '', tokenize = 'trigram');
--- How many customers hold each trigram, so a search asks the index for a word's rarest ones.
-CREATE VIRTUAL TABLE customer_trigrams USING fts5vocab (customer_search, 'row');
 
 CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
     INSERT INTO customer_search (rowid, search_text) VALUES (new.id, new.search_text);

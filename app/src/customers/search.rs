@@ -35,6 +35,14 @@ fn like_pattern(word: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Trigrams held by more customers than this are all taken to be common.
+const COUNT_LIMIT: i64 = 500;
+
+/// An FTS5 phrase matching `text` exactly.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// The trigrams of a word, as the trigram tokenizer cuts them.
 fn trigrams(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
@@ -53,11 +61,17 @@ pub async fn fts_query(db: &Db, words: &[String]) -> Result<Option<String>, sqlx
     if all.is_empty() {
         return Ok(None);
     }
+    // Counting a trigram's customers up to a limit costs little however common it is (FTS5's
+    // own vocabulary table reads a common trigram's whole list); beyond the limit, all are alike.
     let mut sql = Sql::default();
     for (i, trigram) in all.iter().enumerate() {
-        sql.push(if i == 0 { "" } else { " UNION ALL " });
-        sql.push("SELECT term, doc FROM customer_trigrams WHERE term = ");
+        sql.push(if i == 0 { "SELECT " } else { " UNION ALL SELECT " });
         sql.bind(Bind::Text(trigram.clone()));
+        sql.push(
+            " AS term, COUNT(*) AS doc FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH ",
+        );
+        sql.bind(Bind::Text(phrase(trigram)));
+        sql.push(&format!(" LIMIT {COUNT_LIMIT})"));
     }
     let rows = sql.query().fetch_all(&db.pool).await?;
     let mut customers_with = HashMap::new();
@@ -76,7 +90,7 @@ fn rarest_trigrams_query(words: &[String], customers_with: impl Fn(&str) -> i64)
         let mut trigrams = trigrams(word);
         trigrams.sort_by_key(|t| customers_with(t));
         for trigram in trigrams.into_iter().take(2) {
-            let phrase = format!("\"{}\"", trigram.replace('"', "\"\""));
+            let phrase = phrase(&trigram);
             if !phrases.contains(&phrase) {
                 phrases.push(phrase);
             }
