@@ -1,7 +1,7 @@
 //! The Customers list: search, filter, sort, keyset pages, bulk delete. Its state lives in the URL.
 
 use super::api::{list_customers, DeleteCustomers};
-use super::{CustomerPageData, ListQuery, SortKey, StatusFilter, MAX_BULK};
+use super::{CustomerPageData, ListQuery, SortKey, StatusFilter};
 use crate::ui::{date, ErrorNotice};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -84,7 +84,6 @@ fn SearchForm(query: ListQuery) -> impl IntoView {
 fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustomers>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let count = move || selected.with(BTreeSet::len);
-    let too_many = move || count() > MAX_BULK;
     let result = move || {
         delete.value().get().map(|outcome| match outcome {
             Ok(moved) => view! {
@@ -107,14 +106,10 @@ fn BulkBar(selected: RwSignal<BTreeSet<i64>>, delete: ServerAction<DeleteCustome
             {result}
             <Show when=move || { count() > 0 }>
                 <span>{move || format!("{} selected", count())}</span>
-                {move || too_many().then(|| view! {
-                    <span role="alert">{format!("Select at most {MAX_BULK} customers at once.")}</span>
-                })}
                 <Show
                     when=move || confirming.get()
                     fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(true)
-                            disabled=too_many>
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>
                             "Delete selected"
                         </button>
                     }

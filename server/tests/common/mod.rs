@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use app::customers::{CustomerPageData, ListQuery};
+use app::error::AppError;
 use app::state::Db;
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
@@ -223,4 +225,41 @@ macro_rules! on_both_databases {
             }
         )*
     };
+}
+
+/// The error a server function answered with; its HTTP status must be the error's own.
+pub fn error_of(status: StatusCode, body: &str) -> AppError {
+    assert!(!status.is_success(), "expected an error, got {status}: {body}");
+    let error: AppError =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"));
+    assert_eq!(status.as_u16(), error.status().as_u16(), "status of {error:?}");
+    error
+}
+
+pub fn company<'a>(name: &'a str, account: &'a str, city: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("company[name]", name),
+        ("company[account_number]", account),
+        ("company[street]", "1 Main St"),
+        ("company[city]", city),
+        ("company[region]", "OR"),
+        ("company[postal_code]", "97201"),
+        ("company[country]", "United States"),
+        ("company[phone]", "+1 503 555 0100"),
+        ("company[website]", "example.com"),
+    ]
+}
+
+pub async fn create(app: &TestApp, name: &str, account: &str, city: &str) -> i64 {
+    let (status, body) = app.call("customers/create", &company(name, account, city)).await;
+    assert!(status.is_success(), "create failed: {status} {body}");
+    body.parse().expect("id")
+}
+
+pub async fn list(app: &TestApp, query: &ListQuery) -> CustomerPageData {
+    let (status, body) = app
+        .call_json("customers/list", serde_json::json!({ "query": query }))
+        .await;
+    assert!(status.is_success(), "list failed: {status} {body}");
+    serde_json::from_str(&body).expect("page")
 }
