@@ -51,7 +51,6 @@ lint unit-and-integration: export RUSTFLAGS := --cfg erase_components
 lint unit-and-integration: export LEPTOS_OUTPUT_NAME := clientele
 lint unit-and-integration: export LEPTOS_SITE_ROOT := target/site
 lint unit-and-integration: export LEPTOS_SITE_PKG_DIR := pkg
-lint unit-and-integration: export LEPTOS_HASH_FILES := true
 
 lint:
 	cargo fmt --all --check

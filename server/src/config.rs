@@ -43,4 +43,53 @@ impl Config {
             leptos,
         })
     }
+
+    /// Leptos reads the hashes of the built files' names beside the executable on every page,
+    /// and panics without them: a server started without them is told so once, at start.
+    pub fn check_built_files(&self) -> Result<(), String> {
+        if !self.leptos.hash_files {
+            return Ok(());
+        }
+        let hashes = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(self.leptos.hash_file.as_ref())));
+        match hashes {
+            Some(path) if path.exists() => Ok(()),
+            path => Err(format!(
+                "LEPTOS_HASH_FILES is true but {} is missing; build with `cargo leptos build` \
+                 (or `make run`), which writes it",
+                path.map_or("the hash file".into(), |p| p.display().to_string())
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(hash_files: bool, hash_file: &str) -> Config {
+        let addr: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        Config {
+            database_url: "sqlite://data/clientele.db".into(),
+            public_url: "http://127.0.0.1:3000".into(),
+            data_dir: "data".into(),
+            smtp_url: None,
+            site_addr: addr,
+            leptos: LeptosOptions::builder()
+                .output_name("clientele")
+                .hash_files(hash_files)
+                .hash_file(hash_file.into())
+                .build(),
+        }
+    }
+
+    #[test]
+    fn a_server_with_hashed_files_needs_their_hashes_beside_it() {
+        let error = config(true, "no-such-hash-file.txt")
+            .check_built_files()
+            .unwrap_err();
+        assert!(error.contains("no-such-hash-file.txt is missing"), "{error}");
+        assert_eq!(config(false, "no-such-hash-file.txt").check_built_files(), Ok(()));
+    }
 }

@@ -74,6 +74,7 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
+    config.check_built_files()?;
     let app = server::build(&config)
         .await
         .map_err(|e| format!("database {}: {e}", config.database_url))?;

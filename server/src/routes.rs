@@ -48,12 +48,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .with_state(options.clone());
 
     // Built files under /pkg carry a content hash in their names when hashing is on: cache them
-    // for a year. Otherwise browsers revalidate them each time (ServeDir answers 304s).
-    let pkg_cache = if options.hash_files {
+    // for a year. Otherwise browsers revalidate them each time (ServeDir answers 304s). A miss is
+    // never cached: the file may be on its way in a deployment.
+    let pkg_cache = HeaderValue::from_static(if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
-    };
+    });
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let pkg = Router::new()
         .nest_service(
@@ -62,7 +63,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(pkg_cache),
+            move |response: &Response| response.status().is_success().then(|| pkg_cache.clone()),
         ));
 
     Router::new()

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// Where the app serves built files from: `/pkg/x` is `pkg/x` in here.
+    pub site: std::path::PathBuf,
     _folder: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
@@ -36,6 +38,8 @@ impl TestApp {
     pub async fn start(engine: Engine) -> TestApp {
         install_default_drivers();
         let folder = tempfile::tempdir().expect("temporary folder");
+        let site = folder.path().join("site");
+        std::fs::create_dir_all(site.join("pkg")).expect("site folder");
         let (database_url, postgres) = match engine {
             Engine::Sqlite => (format!("sqlite://{}/clientele.db", folder.path().display()), None),
             Engine::Postgres => {
@@ -67,6 +71,7 @@ impl TestApp {
             leptos: LeptosOptions::builder()
                 .output_name("clientele")
                 .site_addr(addr)
+                .site_root(site.display().to_string())
                 .build(),
         };
         let app = server::build(&config).await.expect("app starts");
@@ -76,6 +81,7 @@ impl TestApp {
             url: format!("http://{addr}"),
             client: new_client(),
             db,
+            site,
             _folder: folder,
             postgres,
         }
