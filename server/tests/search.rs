@@ -10,19 +10,14 @@ async fn keyset_pages_cover_the_list_exactly_once(engine: Engine) {
     app.set_up_admin().await;
     server::seed::customers(&app.db, 230).await.unwrap();
     for sort in SortKey::ALL {
-        let mut query = ListQuery {
-            sort,
-            ..ListQuery::default()
-        };
-        let mut seen = Vec::new();
-        loop {
-            let page = list(&app, &query).await;
-            seen.extend(page.rows.iter().cloned());
-            match page.rows.last() {
-                Some(last) if page.has_next => query = query.page_after(last.id),
-                _ => break,
-            }
-        }
+        let seen = every_page(
+            &app,
+            ListQuery {
+                sort,
+                ..ListQuery::default()
+            },
+        )
+        .await;
         assert_eq!(seen.len(), 230, "{sort:?}");
         let mut ids: Vec<i64> = seen.iter().map(|r| r.id).collect();
         ids.sort();
@@ -113,16 +108,7 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
     let (status, body) = app.call("customers/update", &renamed).await;
     assert!(status.is_success(), "{body}");
 
-    let mut everyone = Vec::new();
-    let mut query = ListQuery::default();
-    loop {
-        let page = list(&app, &query).await;
-        everyone.extend(page.rows.iter().cloned());
-        match page.rows.last() {
-            Some(last) if page.has_next => query = query.page_after(last.id),
-            _ => break,
-        }
-    }
+    let everyone = every_page(&app, ListQuery::default()).await;
     assert_eq!(everyone[0].name, "Aa First Roasters");
     let searchable = |r: &app::customers::CustomerSummary| {
         format!(
@@ -151,20 +137,12 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
                 SortKey::NewestFirst => expected.sort_by(|a, b| b.cmp(a)),
                 SortKey::OldestFirst => expected.sort(),
             }
-            let mut found = Vec::new();
-            let mut query = ListQuery {
+            let query = ListQuery {
                 q: q.into(),
                 sort,
                 ..ListQuery::default()
             };
-            loop {
-                let page = list(&app, &query).await;
-                found.extend(page.rows.iter().map(|r| r.id));
-                match page.rows.last() {
-                    Some(last) if page.has_next => query = query.page_after(last.id),
-                    _ => break,
-                }
-            }
+            let found: Vec<i64> = every_page(&app, query).await.iter().map(|r| r.id).collect();
             assert_eq!(found, expected, "search {q:?} sorted {sort:?}");
         }
     }

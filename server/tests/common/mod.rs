@@ -269,3 +269,16 @@ pub async fn list(app: &TestApp, query: &ListQuery) -> CustomerPageData {
     assert!(status.is_success(), "list failed: {status} {body}");
     serde_json::from_str(&body).expect("page")
 }
+
+/// Every row of a search, following "Next" from its first page to its last.
+pub async fn every_page(app: &TestApp, mut query: ListQuery) -> Vec<app::customers::CustomerSummary> {
+    let mut rows = Vec::new();
+    loop {
+        let page = list(app, &query).await;
+        rows.extend(page.rows.iter().cloned());
+        match page.rows.last() {
+            Some(last) if page.has_next => query = query.page_after(last.id),
+            _ => return rows,
+        }
+    }
+}
