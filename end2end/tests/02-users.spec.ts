@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn, signInAsAdmin } from "./helpers";
+import { fillCompany, hydrated, signIn, signInAsAdmin } from "./helpers";
 
 const staff = { name: "Sam Staff", email: "sam@supplier.example", password: "staff password 123" };
 
@@ -29,11 +29,13 @@ test("an Admin adds a Staff user, who works with customers but cannot restore th
     await signIn(staffPage, staff.email, staff.password);
     await staffPage.getByRole("link", { name: "+ New Customer" }).click();
     await hydrated(staffPage);
-    await staffPage.getByLabel("Company name").fill("Bean There Café");
-    await staffPage.getByLabel("Street").fill("5 Harbour Way");
-    await staffPage.getByLabel("City").fill("Auckland");
-    await staffPage.getByLabel("Postal code").fill("1010");
-    await staffPage.getByLabel("Country").fill("New Zealand");
+    await fillCompany(staffPage, {
+      "Company name": "Bean There Café",
+      Street: "5 Harbour Way",
+      City: "Auckland",
+      "Postal code": "1010",
+      Country: "New Zealand",
+    });
     await staffPage.getByRole("button", { name: "Save and Continue" }).click();
     await expect(staffPage.getByRole("heading", { name: "Bean There Café" })).toBeVisible();
     await hydrated(staffPage);

@@ -36,3 +36,15 @@ export async function signInAsAdmin(page: Page) {
     await signIn(page, admin.email, admin.password);
   }
 }
+
+/** The company form's fields, by their visible labels; fields left out stay as they are. */
+export type Company = Partial<Record<
+  "Company name" | "Account number" | "Street" | "City" | "Region / State" | "Postal code" | "Country" | "Phone" | "Website",
+  string
+>>;
+
+export async function fillCompany(page: Page, company: Company) {
+  for (const [label, value] of Object.entries(company)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
