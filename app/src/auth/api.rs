@@ -34,16 +34,12 @@ pub async fn signed_in_user() -> Result<Option<StaffUser>, AppError> {
 pub async fn create_first_admin(name: String, email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
     if state.staff_exists().await? {
-        return Err(AppError::Refused(
-            "Clientele is already set up. Sign in instead.".into(),
-        ));
+        return Err(already_set_up());
     }
     let details = StaffDetails::parse(&name, &email, &password).map_err(AppError::Invalid)?;
     let mut tx = state.db.pool.begin().await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
-        return Err(AppError::Refused(
-            "Clientele is already set up. Sign in instead.".into(),
-        ));
+        return Err(already_set_up());
     }
     let id = accounts::create(&mut *tx, &details, Role::Admin).await?;
     tx.commit().await?;
@@ -97,6 +93,11 @@ pub async fn sign_out() -> Result<(), AppError> {
         session::clearing_cookie(state.secure_cookies()),
     );
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn already_set_up() -> AppError {
+    AppError::Refused("Clientele is already set up. Sign in instead.".into())
 }
 
 #[cfg(feature = "ssr")]
