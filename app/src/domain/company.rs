@@ -94,42 +94,23 @@ impl CompanyInput {
         let country = errors.check("country", required(&self.country, "Country", 100));
         let phone = errors.check("phone", Phone::parse_optional(&self.phone));
         let website = errors.check("website", Website::parse_optional(&self.website));
-        match (
-            name,
-            account_number,
-            street,
-            city,
-            region,
-            postal_code,
-            country,
-            phone,
-            website,
-        ) {
-            (
-                Some(name),
-                Some(account_number),
-                Some(street),
-                Some(city),
-                Some(region),
-                Some(postal_code),
-                Some(country),
-                Some(phone),
-                Some(website),
-            ) if errors.is_empty() => Ok(ValidCompany {
-                name,
-                account_number,
+        // Each value is absent exactly when its field has an error.
+        let company = (|| {
+            Some(ValidCompany {
+                name: name?,
+                account_number: account_number?,
                 address: Address {
-                    street,
-                    city,
-                    region,
-                    postal_code,
-                    country,
+                    street: street?,
+                    city: city?,
+                    region: region?,
+                    postal_code: postal_code?,
+                    country: country?,
                 },
-                phone,
-                website,
-            }),
-            _ => Err(errors),
-        }
+                phone: phone?,
+                website: website?,
+            })
+        })();
+        company.ok_or(errors)
     }
 
     /// Checks one field by its form name; used to show a message as soon as a field is left.
