@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod customers;
+pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod listings;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod sql;
@@ -14,10 +16,12 @@ pub mod ui;
 
 use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
 use customers::{CustomerPage, CustomersPage, NewCustomerPage, TrashPage};
+use documents::{DocumentTypesPage, RequirementsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::path;
+use listings::{ItemPage, ItemsPage, LocationPage, LocationsPage, NewItemPage, NewLocationPage};
 use settings::{SettingsPage, UsersPage};
 use ui::NotYetBuilt;
 
@@ -66,15 +70,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts") view=|| view! {
                         <NotYetBuilt title="Contacts" what="People who work for your customers."/>
                     }/>
-                    <Route path=path!("listings/locations") view=|| view! {
-                        <NotYetBuilt title="Locations" what="Your production sites."/>
-                    }/>
-                    <Route path=path!("listings/items") view=|| view! {
-                        <NotYetBuilt title="Items" what="The products you sell."/>
-                    }/>
-                    <Route path=path!("share-settings") view=|| view! {
-                        <NotYetBuilt title="Share Settings" what="Document types and the default requirements of new customers."/>
-                    }/>
+                    <Route path=path!("listings/locations") view=LocationsPage/>
+                    <Route path=path!("listings/locations/new") view=NewLocationPage/>
+                    <Route path=path!("listings/locations/:id") view=LocationPage/>
+                    <Route path=path!("listings/items") view=ItemsPage/>
+                    <Route path=path!("listings/items/new") view=NewItemPage/>
+                    <Route path=path!("listings/items/:id") view=ItemPage/>
+                    <Route path=path!("share-settings") view=DocumentTypesPage/>
+                    <Route path=path!("share-settings/requirements") view=RequirementsPage/>
                     <Route path=path!("orders") view=|| view! {
                         <NotYetBuilt title="Orders" what="Orders your customers place in the portal."/>
                     }/>

@@ -103,6 +103,8 @@ pub fn now_ms() -> i64 {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    /// Where uploaded files' bytes are kept.
+    pub files: crate::documents::files::FileStore,
     /// Base of links in emails, e.g. `https://clientele.example.com`.
     pub public_url: String,
     /// Once a staff user exists it always will; remembering it spares a query per page.
@@ -110,9 +112,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, public_url: String) -> Self {
+    pub fn new(db: Db, files: crate::documents::files::FileStore, public_url: String) -> Self {
         Self {
             db,
+            files,
             public_url,
             staff_exists: Arc::new(AtomicBool::new(false)),
         }

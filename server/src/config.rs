@@ -8,6 +8,8 @@ pub struct Config {
     pub database_url: String,
     pub public_url: String,
     pub data_dir: String,
+    /// Where uploaded files go: `s3://bucket/prefix`, or none for `<data_dir>/files`.
+    pub storage_url: Option<String>,
     /// Outgoing mail server, e.g. `smtp://127.0.0.1:2525`; unused until email is built.
     pub smtp_url: Option<String>,
     pub site_addr: SocketAddr,
@@ -38,6 +40,7 @@ impl Config {
             database_url,
             public_url: public_url.trim_end_matches('/').to_string(),
             data_dir,
+            storage_url: var("STORAGE_URL"),
             smtp_url: var("SMTP_URL"),
             site_addr,
             leptos,
@@ -74,6 +77,7 @@ mod tests {
             database_url: "sqlite://data/clientele.db".into(),
             public_url: "http://127.0.0.1:3000".into(),
             data_dir: "data".into(),
+            storage_url: None,
             smtp_url: None,
             site_addr: addr,
             leptos: LeptosOptions::builder()

@@ -6,13 +6,17 @@ pub mod jobs;
 pub mod routes;
 pub mod seed;
 
+use app::documents::files::FileStore;
 use app::state::{AppState, Db};
 use config::Config;
 
-/// Connects to the database (migrating it) and builds the HTTP app.
-pub async fn build(config: &Config) -> Result<axum::Router, sqlx::Error> {
-    let db = Db::connect(&config.database_url).await?;
-    jobs::spawn_housekeeping(db.clone());
-    let state = AppState::new(db, config.public_url.clone());
+/// Connects to the database (migrating it), opens the file store and builds the HTTP app.
+pub async fn build(config: &Config) -> Result<axum::Router, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
+    let state = AppState::new(db, files, config.public_url.clone());
+    jobs::spawn_housekeeping(state.clone());
     Ok(routes::router(state, config.leptos.clone()))
 }

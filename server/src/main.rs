@@ -75,9 +75,7 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), String> {
     config.check_built_files()?;
-    let app = server::build(&config)
-        .await
-        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let app = server::build(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;

@@ -2,6 +2,7 @@
 //! that every page request passes (first-run setup, sign-in).
 
 use app::auth::session::staff_from_headers;
+use app::documents::files;
 use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
@@ -10,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -66,8 +67,16 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             move |response: &Response| response.status().is_success().then(|| pkg_cache.clone()),
         ));
 
+    // Uploads stream through their own size check, not the body limit of forms.
+    let files = Router::new()
+        .route("/files", post(files::upload))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .route("/files/{id}", get(files::download))
+        .route("/files/{id}/inline", get(files::inline));
+
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(files)
         .with_state(state.clone())
         .merge(pkg)
         .merge(pages)
@@ -112,12 +121,13 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Pages need a signed-in staff user; before the first Admin exists, every page leads to setup.
-/// Server functions check the caller themselves; files and /healthz are open.
+/// Server functions and stored files check the caller themselves; built files and /healthz are open.
 async fn page_guard(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let is_page = request.method() == axum::http::Method::GET
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
+        && !path.starts_with("/files/")
         && path != "/healthz"
         && !path.rsplit('/').next().unwrap_or_default().contains('.');
     if !is_page {

@@ -104,6 +104,15 @@ pub async fn restore_customer(id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn parse_company(db: &Db, input: &CompanyInput, except: Option<i64>) -> Result<ValidCompany, AppError> {
     let company = input.parse().map_err(AppError::Invalid)?;
+    if let Some(logo) = &company.logo_file_id {
+        let file = crate::documents::db::find_file(db, logo).await?;
+        if !file.is_some_and(|f| crate::documents::db::is_for(&f, crate::domain::FilePurpose::Logo)) {
+            return Err(AppError::field(
+                "logo",
+                "The uploaded logo was not found. Upload it again.",
+            ));
+        }
+    }
     if let Some(number) = &company.account_number {
         if let Some((holder, trashed)) = db::account_number_holder(db, &number.key(), except).await? {
             let place = if trashed { " (in the Trash)" } else { "" };

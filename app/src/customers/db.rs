@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const CUSTOMER_COLUMNS: &str = "id, name, account_number, street, city, region, postal_code, country, \
-     phone, website, active, version, created_at, updated_at, deleted_at";
+     phone, website, logo_file_id, active, version, created_at, updated_at, deleted_at";
 
 fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
     Ok(Customer {
@@ -25,6 +25,7 @@ fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
         country: row.try_get("country")?,
         phone: row.try_get("phone")?,
         website: row.try_get("website")?,
+        logo_file_id: row.try_get("logo_file_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
@@ -40,6 +41,7 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
         account_number: row.try_get("account_number")?,
         city: row.try_get("city")?,
         country: row.try_get("country")?,
+        logo_file_id: row.try_get("logo_file_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
         created_at: row.try_get("created_at")?,
     })
@@ -60,7 +62,9 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
     };
 
     let mut sql = Sql::default();
-    sql.push("SELECT c.id, c.name, c.account_number, c.city, c.country, c.active, c.created_at ");
+    sql.push(
+        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.created_at ",
+    );
     // The columns the list is ordered by, and the cursor customer's values of them.
     let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {
         Some(fts) => {
@@ -96,7 +100,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
         StatusFilter::Active => sql.push(" AND c.active = 1"),
         StatusFilter::Inactive => sql.push(" AND c.active = 0"),
     }
-    search::push_like(&mut sql, &words);
+    search::push_like(&mut sql, "c.search_text", &words);
     if !after.is_empty() {
         sql.push(&format!(" AND ({}) {cmp} (", order.join(", ")));
         for (i, value) in after.into_iter().enumerate() {
@@ -181,7 +185,7 @@ pub async fn account_number_holder(
 }
 
 /// The values every save writes, in the order of the insert's and update's placeholders.
-fn company_values(company: &ValidCompany) -> [Option<String>; 11] {
+fn company_values(company: &ValidCompany) -> [Option<String>; 12] {
     let account = company.account_number.as_ref();
     let a = &company.address;
     [
@@ -196,6 +200,7 @@ fn company_values(company: &ValidCompany) -> [Option<String>; 11] {
         Some(a.country.clone()),
         company.phone.as_ref().map(|p| p.as_str().to_string()),
         company.website.as_ref().map(|w| w.as_str().to_string()),
+        company.logo_file_id.clone(),
     ]
 }
 
@@ -215,13 +220,14 @@ fn bind_company<'q>(
 }
 
 const COMPANY_SET: &str = "name = $1, name_key = $2, account_number = $3, account_key = $4, street = $5, \
-     city = $6, region = $7, postal_code = $8, country = $9, phone = $10, website = $11, search_text = $12";
+     city = $6, region = $7, postal_code = $8, country = $9, phone = $10, website = $11, logo_file_id = $12, \
+     search_text = $13";
 
 pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sqlx::Error> {
     let query = sqlx::query(
         "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
-             postal_code, country, phone, website, search_text, active, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $13)
+             postal_code, country, phone, website, logo_file_id, search_text, active, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, 1, $14, $14)
          RETURNING id",
     );
     let mut tx = db.pool.begin().await?;
@@ -247,9 +253,9 @@ pub async fn update(
     // A renamed customer loses its place in name order (the old name is read on the right of SET)
     // and is given a new one below.
     let sql = format!(
-        "UPDATE customers SET {COMPANY_SET}, active = $13, updated_at = $14, version = version + 1,
+        "UPDATE customers SET {COMPANY_SET}, active = $14, updated_at = $15, version = version + 1,
              name_order = CASE WHEN name_key = $2 THEN name_order ELSE NULL END
-         WHERE id = $15 AND version = $16 AND deleted_at IS NULL"
+         WHERE id = $16 AND version = $17 AND deleted_at IS NULL"
     );
     let mut tx = db.pool.begin().await?;
     let done = bind_company(sqlx::query(AssertSqlSafe(sql)), company)

@@ -98,6 +98,9 @@ fn CustomerEditor(customer: Customer) -> impl IntoView {
     };
     view! {
         <header class="page-header">
+            {move || current.with(|c| c.logo_file_id.clone()).map(|logo| view! {
+                <img class="logo" src=format!("/files/{logo}/inline") alt=move || format!("Logo of {}", current.with(|c| c.name.clone()))/>
+            })}
             <h1>{move || current.with(|c| c.name.clone())}</h1>
             <p class="muted">
                 {move || current.with(|c| format!("Added {} · last saved {}", date_time(c.created_at), date_time(c.updated_at)))}

@@ -1,6 +1,7 @@
 //! The company form: the first step of adding a customer, and the customer page's editor.
 
-use crate::domain::CompanyInput;
+use crate::documents::FileUpload;
+use crate::domain::{CompanyInput, FilePurpose};
 use crate::error::FieldErrors;
 use crate::ui::Field;
 use leptos::prelude::*;
@@ -32,6 +33,30 @@ pub fn CompanyFields(
                 autocomplete="tel" errors check=CompanyInput::check_field/>
             <Field label="Website" field="website" group="company" value=values.website
                 autocomplete="url" errors check=CompanyInput::check_field/>
+            <LogoField current=values.logo_file_id errors/>
         </fieldset>
+    }
+}
+
+/// The optional logo: the current one with "Remove logo", and an upload that replaces it.
+#[component]
+fn LogoField(current: String, errors: Signal<Option<FieldErrors>>) -> impl IntoView {
+    let logo = RwSignal::new(current);
+    let on_change = Callback::new(move |file: Option<crate::documents::UploadedFile>| {
+        if let Some(file) = file {
+            logo.set(file.id);
+        }
+    });
+    view! {
+        <div class="logo-field">
+            <input type="hidden" name="company[logo_file_id]" prop:value=move || logo.get() value=move || logo.get()/>
+            {move || (!logo.get().is_empty()).then(|| view! {
+                <div class="logo-preview">
+                    <img class="logo" src=format!("/files/{}/inline", logo.get()) alt="Current logo"/>
+                    <button type="button" class="link" on:click=move |_| logo.set(String::new())>"Remove logo"</button>
+                </div>
+            })}
+            <FileUpload purpose=FilePurpose::Logo label="Logo" field="logo" errors on_change/>
+        </div>
     }
 }

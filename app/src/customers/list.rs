@@ -166,7 +166,10 @@ fn CustomerTable(
             view! {
                 <tr>
                     <td><input type="checkbox" aria-label=label prop:checked=move || selected.with(|s| s.contains(&id)) on:change=toggle/></td>
-                    <td><A href=format!("/customers/{id}")>{row.name}</A></td>
+                    <td class="with-logo">
+                        {row.logo_file_id.map(|logo| view! { <img class="logo small" src=format!("/files/{logo}/inline") alt="" loading="lazy"/> })}
+                        <A href=format!("/customers/{id}")>{row.name}</A>
+                    </td>
                     <td>{row.account_number.unwrap_or_default()}</td>
                     <td>{row.city}</td>
                     <td>{row.country}</td>

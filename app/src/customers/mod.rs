@@ -34,6 +34,7 @@ pub struct Customer {
     pub country: String,
     pub phone: Option<String>,
     pub website: Option<String>,
+    pub logo_file_id: Option<String>,
     pub active: bool,
     /// Raised by every save; a save naming an older version is refused as a conflict.
     pub version: i64,
@@ -55,6 +56,7 @@ impl Customer {
             country: self.country.clone(),
             phone: self.phone.clone().unwrap_or_default(),
             website: self.website.clone().unwrap_or_default(),
+            logo_file_id: self.logo_file_id.clone().unwrap_or_default(),
         }
     }
 }
@@ -67,6 +69,7 @@ pub struct CustomerSummary {
     pub account_number: Option<String>,
     pub city: String,
     pub country: String,
+    pub logo_file_id: Option<String>,
     pub active: bool,
     pub created_at: i64,
 }

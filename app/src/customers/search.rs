@@ -99,10 +99,13 @@ fn rarest_trigrams_query(words: &[String], customers_with: impl Fn(&str) -> i64)
     (!phrases.is_empty()).then(|| phrases.join(" AND "))
 }
 
-/// Appends ` AND …` conditions that keep only customers matching every word.
-pub fn push_like(sql: &mut Sql, words: &[String]) {
+/// Appends ` AND …` conditions that keep only rows whose `column` (lower-case text) holds every
+/// word.
+pub fn push_like(sql: &mut Sql, column: &str, words: &[String]) {
     for word in words {
-        sql.push(" AND c.search_text LIKE ");
+        sql.push(" AND ");
+        sql.push(column);
+        sql.push(" LIKE ");
         sql.bind(Bind::Text(like_pattern(word)));
         sql.push(" ESCAPE '\\'");
     }

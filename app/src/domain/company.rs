@@ -54,6 +54,28 @@ pub struct Address {
     pub country: String,
 }
 
+impl Address {
+    /// Checks street, city, region, postal code and country (in that order), recording each
+    /// field's message under its form name; the address when all are valid.
+    pub fn parse(
+        errors: &mut FieldErrors,
+        [street, city, region, postal_code, country]: [&str; 5],
+    ) -> Option<Address> {
+        let street = errors.check("street", required(street, "Street", 200));
+        let city = errors.check("city", required(city, "City", 100));
+        let region = errors.check("region", optional(region, "Region", 100));
+        let postal_code = errors.check("postal_code", required(postal_code, "Postal code", 20));
+        let country = errors.check("country", required(country, "Country", 100));
+        Some(Address {
+            street: street?,
+            city: city?,
+            region: region?,
+            postal_code: postal_code?,
+            country: country?,
+        })
+    }
+}
+
 /// The company form as typed: every field a string, named as the form's inputs are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyInput {
@@ -66,6 +88,9 @@ pub struct CompanyInput {
     pub country: String,
     pub phone: String,
     pub website: String,
+    /// The id of an uploaded logo; blank for none.
+    #[serde(default)]
+    pub logo_file_id: String,
 }
 
 /// A company that passed every check and may be stored.
@@ -76,6 +101,7 @@ pub struct ValidCompany {
     pub address: Address,
     pub phone: Option<Phone>,
     pub website: Option<Website>,
+    pub logo_file_id: Option<String>,
 }
 
 impl CompanyInput {
@@ -87,27 +113,34 @@ impl CompanyInput {
             "account_number",
             AccountNumber::parse_optional(&self.account_number),
         );
-        let street = errors.check("street", required(&self.street, "Street", 200));
-        let city = errors.check("city", required(&self.city, "City", 100));
-        let region = errors.check("region", optional(&self.region, "Region", 100));
-        let postal_code = errors.check("postal_code", required(&self.postal_code, "Postal code", 20));
-        let country = errors.check("country", required(&self.country, "Country", 100));
+        let address = Address::parse(
+            &mut errors,
+            [
+                &self.street,
+                &self.city,
+                &self.region,
+                &self.postal_code,
+                &self.country,
+            ],
+        );
         let phone = errors.check("phone", Phone::parse_optional(&self.phone));
         let website = errors.check("website", Website::parse_optional(&self.website));
+        let logo_file_id = errors.check(
+            "logo",
+            match self.logo_file_id.trim() {
+                "" => Ok(None),
+                id => super::document::file_id(id).map(Some),
+            },
+        );
         // Each value is absent exactly when its field has an error.
         let company = (|| {
             Some(ValidCompany {
                 name: name?,
                 account_number: account_number?,
-                address: Address {
-                    street: street?,
-                    city: city?,
-                    region: region?,
-                    postal_code: postal_code?,
-                    country: country?,
-                },
+                address: address?,
                 phone: phone?,
                 website: website?,
+                logo_file_id: logo_file_id?,
             })
         })();
         company.ok_or(errors)
@@ -150,6 +183,7 @@ mod tests {
             country: "United States".into(),
             phone: "+1 503 555 0100".into(),
             website: "coffeeuptown.example".into(),
+            logo_file_id: String::new(),
         }
     }
 

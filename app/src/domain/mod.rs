@@ -3,8 +3,19 @@
 
 mod company;
 mod contact_details;
+mod date;
+mod document;
+mod listing;
+mod money;
 mod text;
 
 pub use company::{AccountNumber, Address, CompanyInput, CompanyName, ValidCompany};
 pub use contact_details::{Email, Password, Phone, Website};
+pub use date::CalendarDate;
+pub use document::{
+    content_fits, file_id, too_large, validity_days, DocumentInput, DocumentStatus, DocumentTypeInput,
+    FilePurpose, Level, ValidDocument, ValidDocumentType, EXPIRING_WITHIN_DAYS,
+};
+pub use listing::{ItemInput, LocationInput, ValidItem, ValidLocation};
+pub use money::Money;
 pub use text::{PersonName, Role};

@@ -18,7 +18,13 @@ pub fn Field(
     #[prop(optional)]
     group: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(into, optional)] value: String,
+    #[prop(into, optional)] value: MaybeProp<String>,
+    /// A `<textarea>` instead of a one-line input.
+    #[prop(optional)]
+    multiline: bool,
+    /// Told every change of the value, for forms that derive one field from another.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
@@ -64,20 +70,33 @@ pub fn Field(
             // The asterisk of a required field is drawn by the stylesheet; screen readers hear
             // `aria-required` instead.
             <label for=id.clone() class:required=required>{label}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value.clone()
-                // The property too: when the form is refilled (say, after a conflicting save), the
-                // attribute alone would not change what the input shows.
-                prop:value=value
-                autocomplete=autocomplete
-                aria-required=required.then_some("true")
-                aria-invalid=move || message().is_some().then_some("true")
-                aria-describedby=described_by
-                on:blur=on_blur
-            />
+            {
+                let value = move || value.get().unwrap_or_default();
+                let on_input = move |ev: leptos::ev::Event| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&ev));
+                    }
+                };
+                let invalid = move || message().is_some().then_some("true");
+                if multiline {
+                    view! {
+                        <textarea id=id name=name rows="4" prop:value=value aria-required=required.then_some("true")
+                            aria-invalid=invalid aria-describedby=described_by on:blur=on_blur on:input=on_input>
+                            {value}
+                        </textarea>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        // The property too: when the form is refilled (say, after a conflicting
+                        // save), the attribute alone would not change what the input shows.
+                        <input id=id name=name type=kind value=value prop:value=value autocomplete=autocomplete
+                            aria-required=required.then_some("true") aria-invalid=invalid
+                            aria-describedby=described_by on:blur=on_blur on:input=on_input/>
+                    }
+                    .into_any()
+                }
+            }
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <p class="field-message" id=message_id aria-live="polite">{message}</p>
         </div>
@@ -141,6 +160,17 @@ pub fn reload_to(path: &str) {
     let _ = path;
 }
 
+/// `text` made safe for a URL's query or path: every byte but letters, digits and `-_.~`
+/// percent-encoded.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// An error shown in place of what could not be loaded or done.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
@@ -149,17 +179,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// A stored timestamp (milliseconds, UTC) as a calendar date, e.g. `2026-11-25`.
 pub fn date(ms: i64) -> String {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    crate::domain::CalendarDate::from_ms(ms).to_string()
 }
 
 /// A stored timestamp as date and time of day, UTC.

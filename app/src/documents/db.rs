@@ -1,0 +1,317 @@
+//! Queries of document types, default requirements, documents and stored files.
+
+use super::{DocumentRow, DocumentType};
+use crate::domain::{CalendarDate, DocumentStatus, FilePurpose, Level, ValidDocument, ValidDocumentType};
+use crate::state::Db;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn type_from_row(row: &AnyRow) -> Result<DocumentType, sqlx::Error> {
+    let level: String = row.try_get("level")?;
+    Ok(DocumentType {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        level: Level::parse(&level).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        description: row.try_get("description")?,
+        validity_days: row.try_get("validity_days")?,
+        builtin: row.try_get::<i64, _>("builtin")? != 0,
+        hidden: row.try_get::<i64, _>("hidden")? != 0,
+        default_required: row.try_get::<i64, _>("default_required")? != 0,
+        documents: row.try_get("documents")?,
+    })
+}
+
+const TYPE_SELECT: &str = "SELECT t.*, (SELECT COUNT(*) FROM documents d WHERE d.type_id = t.id) AS documents
+     FROM document_types t";
+
+/// Every type, location level first, built-in before custom, then by name.
+pub async fn types(db: &Db) -> Result<Vec<DocumentType>, sqlx::Error> {
+    let sql = format!("{TYPE_SELECT} ORDER BY t.level DESC, t.builtin DESC, t.name_key");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    rows.iter().map(type_from_row).collect()
+}
+
+pub async fn find_type(db: &Db, id: i64) -> Result<Option<DocumentType>, sqlx::Error> {
+    let sql = format!("{TYPE_SELECT} WHERE t.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(type_from_row).transpose()
+}
+
+/// The type of this level, other than `except`, already called this name (ignoring case).
+pub async fn type_named(db: &Db, t: &ValidDocumentType, except: Option<i64>) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM document_types WHERE level = $1 AND name_key = $2 AND id <> $3")
+            .bind(t.level.key())
+            .bind(t.name_key())
+            .bind(except.unwrap_or(-1))
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert_type(db: &Db, t: &ValidDocumentType, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO document_types (name, name_key, level, description, validity_days, builtin, created_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+    )
+    .bind(t.name.clone())
+    .bind(t.name_key())
+    .bind(t.level.key())
+    .bind(t.description.clone())
+    .bind(t.validity_days)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+}
+
+pub async fn update_type(db: &Db, id: i64, t: &ValidDocumentType) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_types SET name = $1, name_key = $2, description = $3, validity_days = $4 WHERE id = $5",
+    )
+    .bind(t.name.clone())
+    .bind(t.name_key())
+    .bind(t.description.clone())
+    .bind(t.validity_days)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Hides or shows a type; a hidden type is no default requirement.
+pub async fn set_hidden(db: &Db, id: i64, hidden: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_types SET hidden = $1,
+             default_required = CASE WHEN $1 = 1 THEN 0 ELSE default_required END
+         WHERE id = $2",
+    )
+    .bind(i64::from(hidden))
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a custom type without documents; `false` when there was no such type.
+pub async fn delete_type(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM document_types WHERE id = $1 AND builtin = 0
+             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.type_id = $1)",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Makes exactly `ids` (of the shown types) the default requirements, in one transaction.
+pub async fn set_default_requirements(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE document_types SET default_required = 0")
+        .execute(&mut *tx)
+        .await?;
+    for id in ids {
+        sqlx::query("UPDATE document_types SET default_required = 1 WHERE id = $1 AND hidden = 0")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// A stored file's details, if it exists and was uploaded for `purpose`.
+#[derive(Debug, Clone)]
+pub struct FileRecord {
+    pub id: String,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub file_name: String,
+    pub purpose: String,
+}
+
+pub async fn find_file(db: &Db, id: &str) -> Result<Option<FileRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, sha256, size, content_type, file_name, purpose FROM stored_files WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(FileRecord {
+            id: row.try_get("id")?,
+            sha256: row.try_get("sha256")?,
+            size: row.try_get("size")?,
+            content_type: row.try_get("content_type")?,
+            file_name: row.try_get("file_name")?,
+            purpose: row.try_get("purpose")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn insert_file(db: &Db, file: &FileRecord, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stored_files (id, sha256, size, content_type, file_name, purpose, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(file.id.clone())
+    .bind(file.sha256.clone())
+    .bind(file.size)
+    .bind(file.content_type.clone())
+    .bind(file.file_name.clone())
+    .bind(file.purpose.clone())
+    .bind(user_id)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_file_record(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM stored_files WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Files uploaded before `before` that nothing refers to: uploads abandoned before their form was
+/// sent. Returns their ids and content hashes.
+pub async fn abandoned_files(db: &Db, before: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.sha256 FROM stored_files f WHERE f.created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
+             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.logo_file_id = f.id)
+         LIMIT 1000",
+    )
+    .bind(before)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("sha256")?)))
+        .collect()
+}
+
+/// Whether any stored file still has these bytes.
+pub async fn blob_in_use(db: &Db, sha256: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM stored_files WHERE sha256 = $1 LIMIT 1")
+        .bind(sha256)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The current document and every previous version of a location's or an item's documents.
+pub async fn documents(
+    db: &Db,
+    level: Level,
+    owner_id: i64,
+    today: CalendarDate,
+) -> Result<Vec<DocumentRow>, sqlx::Error> {
+    let owner = match level {
+        Level::Location => "d.location_id",
+        Level::Item => "d.item_id",
+    };
+    let sql = format!(
+        "SELECT d.id, d.type_id, t.name AS type_name, d.title, d.effective_on, d.expires_on, d.file_id,
+             f.file_name, f.size, d.replaced_at, u.name AS uploaded_by, d.created_at
+         FROM documents d
+         JOIN document_types t ON t.id = d.type_id
+         JOIN stored_files f ON f.id = d.file_id
+         LEFT JOIN staff_users u ON u.id = d.uploaded_by
+         WHERE {owner} = $1
+         ORDER BY t.name_key, d.id DESC
+         LIMIT 1000"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(owner_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let date = |column: &str| -> Result<CalendarDate, sqlx::Error> {
+                let text: String = row.try_get(column)?;
+                CalendarDate::parse(&text, column).map_err(|e| sqlx::Error::Decode(e.into()))
+            };
+            let expires_on = date("expires_on")?;
+            Ok(DocumentRow {
+                id: row.try_get("id")?,
+                type_id: row.try_get("type_id")?,
+                type_name: row.try_get("type_name")?,
+                title: row.try_get("title")?,
+                effective_on: date("effective_on")?,
+                expires_on,
+                status: DocumentStatus::on(today, expires_on),
+                file_id: row.try_get("file_id")?,
+                file_name: row.try_get("file_name")?,
+                size: row.try_get("size")?,
+                replaced_at: row.try_get("replaced_at")?,
+                uploaded_by: row.try_get("uploaded_by")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether the location or item exists.
+pub async fn owner_exists(db: &Db, level: Level, owner_id: i64) -> Result<bool, sqlx::Error> {
+    let sql = match level {
+        Level::Location => "SELECT id FROM locations WHERE id = $1",
+        Level::Item => "SELECT id FROM items WHERE id = $1",
+    };
+    let found: Option<i64> = sqlx::query_scalar(sql)
+        .bind(owner_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Stores a document as the current one of its type for its location or item; the one it
+/// replaces is kept as a previous version. One transaction.
+pub async fn insert_document(
+    db: &Db,
+    level: Level,
+    owner_id: i64,
+    document: &ValidDocument,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let owner = match level {
+        Level::Location => "location_id",
+        Level::Item => "item_id",
+    };
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE documents SET replaced_at = $1 WHERE {owner} = $2 AND type_id = $3 AND replaced_at IS NULL"
+    )))
+    .bind(now)
+    .bind(owner_id)
+    .bind(document.type_id)
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO documents (type_id, {owner}, title, effective_on, expires_on, file_id, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    )))
+    .bind(document.type_id)
+    .bind(owner_id)
+    .bind(document.title.clone())
+    .bind(document.effective_on.to_string())
+    .bind(document.expires_on.to_string())
+    .bind(document.file_id.clone())
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The purpose a file was uploaded for, as stored.
+pub fn is_for(file: &FileRecord, purpose: FilePurpose) -> bool {
+    file.purpose == purpose.key()
+}

@@ -1,0 +1,348 @@
+//! Stored files: streamed in at `POST /files`, out at `GET /files/{id}`.
+//!
+//! Bytes go to an object store (a folder under `DATA_DIR` by default, S3-compatible storage by
+//! configuration) named by their SHA-256, so the same file uploaded twice is stored once; the
+//! database keeps the name, type and size. An upload streams through a hasher into a temporary
+//! object and is moved into place when complete, so neither memory nor a broken upload holds a
+//! file whole.
+
+use super::db::{self, FileRecord};
+use super::UploadedFile;
+use crate::auth::session::staff_from_headers;
+use crate::domain::{content_fits, too_large, FilePurpose};
+use crate::error::AppError;
+use crate::state::{now_ms, AppState};
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::StreamExt;
+use object_store::path::Path;
+use object_store::{ObjectStore, WriteMultipart};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Where file bytes live.
+#[derive(Clone, Debug)]
+pub struct FileStore {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl FileStore {
+    /// `url` is `s3://bucket/prefix` (credentials and endpoint from the `AWS_*` variables) or
+    /// absent for the folder `<data_dir>/files`.
+    pub fn open(data_dir: &str, url: Option<&str>) -> Result<FileStore, String> {
+        let store: Arc<dyn ObjectStore> = match url {
+            Some(url) if url.starts_with("s3://") => Arc::new(
+                object_store::aws::AmazonS3Builder::from_env()
+                    .with_url(url)
+                    .build()
+                    .map_err(|e| format!("STORAGE_URL {url}: {e}"))?,
+            ),
+            Some(url) => return Err(format!("STORAGE_URL must start with s3://, not '{url}'")),
+            None => {
+                let folder = std::path::Path::new(data_dir).join("files");
+                std::fs::create_dir_all(&folder)
+                    .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+                Arc::new(
+                    object_store::local::LocalFileSystem::new_with_prefix(&folder)
+                        .map_err(|e| format!("{}: {e}", folder.display()))?,
+                )
+            }
+        };
+        Ok(FileStore { store })
+    }
+
+    fn blob(sha256: &str) -> Path {
+        Path::from(format!("blobs/{sha256}"))
+    }
+
+    /// Forgets a blob no stored file refers to any more.
+    pub async fn delete_blob(&self, sha256: &str) -> Result<(), object_store::Error> {
+        match self.store.delete(&Self::blob(sha256)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct UploadParams {
+    purpose: String,
+    name: String,
+}
+
+fn refuse(status: StatusCode, error: AppError) -> Response {
+    (status, Json(error)).into_response()
+}
+
+fn bad_file(message: impl Into<String>) -> Response {
+    let error = AppError::field("file", message);
+    refuse(error.status(), error)
+}
+
+/// `POST /files?purpose=document|logo&name=<file name>` with the file as the body. Answers with
+/// [`UploadedFile`], or an [`AppError`] naming what is wrong with the file.
+pub async fn upload(
+    State(state): State<AppState>,
+    Query(params): Query<UploadParams>,
+    request: Request,
+) -> Response {
+    let user = match staff_from_headers(&state, request.headers()).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+        Err(error) => return refuse(error.status(), error),
+    };
+    let Some(purpose) = FilePurpose::parse(&params.purpose) else {
+        return bad_file("Unknown upload purpose.");
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let content_type = match purpose.check(&params.name, declared) {
+        Ok(content_type) => content_type,
+        Err(message) if declared.is_some_and(|size| size > purpose.max_bytes()) => {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, AppError::field("file", message))
+        }
+        Err(message) => return bad_file(message),
+    };
+    match receive(
+        &state,
+        purpose,
+        &params.name,
+        content_type,
+        request.into_body(),
+        user.id,
+    )
+    .await
+    {
+        Ok(file) => Json(file).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// Streams the body to a temporary object while hashing and measuring it, then files it.
+async fn receive(
+    state: &AppState,
+    purpose: FilePurpose,
+    name: &str,
+    content_type: &'static str,
+    body: Body,
+    user_id: i64,
+) -> Result<UploadedFile, Response> {
+    let store = &state.files.store;
+    let temporary = Path::from(format!("incoming/{}", uuid::Uuid::new_v4().simple()));
+    let internal = |e: &dyn std::fmt::Display| {
+        let error = AppError::internal(e);
+        refuse(error.status(), error)
+    };
+    let upload = store.put_multipart(&temporary).await.map_err(|e| internal(&e))?;
+    let mut writer = WriteMultipart::new(upload);
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut head: Vec<u8> = Vec::with_capacity(512);
+    let mut stream = body.into_data_stream();
+    let failure = loop {
+        let chunk = match stream.next().await {
+            None => break None,
+            Some(Ok(chunk)) => chunk,
+            Some(Err(_)) => break Some(bad_file("The upload was interrupted. Try again.")),
+        };
+        size += chunk.len() as u64;
+        if size > purpose.max_bytes() {
+            break Some(refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::field("file", too_large(name, purpose.max_bytes())),
+            ));
+        }
+        if head.len() < 512 {
+            head.extend_from_slice(&chunk[..chunk.len().min(512 - head.len())]);
+        }
+        hasher.update(&chunk);
+        // Waiting for earlier parts to be written keeps at most a few parts in memory.
+        if let Err(e) = writer.wait_for_capacity(2).await {
+            break Some(internal(&e));
+        }
+        writer.write(&chunk);
+    };
+    let failure = failure.or_else(|| {
+        if size == 0 {
+            Some(bad_file(format!("'{name}' is empty.")))
+        } else if !content_fits(content_type, &head) || content_type.starts_with("text/") && head.contains(&0)
+        {
+            Some(bad_file(format!(
+                "'{name}' does not hold what its name says. Only {} are accepted.",
+                purpose.accepted()
+            )))
+        } else {
+            None
+        }
+    });
+    if let Some(response) = failure {
+        let _ = writer.abort().await;
+        return Err(response);
+    }
+    writer.finish().await.map_err(|e| internal(&e))?;
+    let sha256 = hex::encode(hasher.finalize());
+    let record = FileRecord {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        sha256: sha256.clone(),
+        size: size as i64,
+        content_type: content_type.to_string(),
+        file_name: name.trim().to_string(),
+        purpose: purpose.key().to_string(),
+    };
+    // The record first: from then on, housekeeping sees the blob as used and leaves it.
+    let stored = async {
+        db::insert_file(&state.db, &record, user_id, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        store
+            .rename(&temporary, &FileStore::blob(&sha256))
+            .await
+            .map_err(|e| e.to_string())
+    };
+    if let Err(error) = stored.await {
+        let _ = db::delete_file_record(&state.db, &record.id).await;
+        let _ = store.delete(&temporary).await;
+        return Err(internal(&error));
+    }
+    Ok(UploadedFile {
+        id: record.id,
+        file_name: record.file_name,
+        size,
+    })
+}
+
+/// `GET /files/{id}`: the file as a download, with its original name. Signed-in staff only.
+pub async fn download(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    serve(&state, &id, &headers, false).await
+}
+
+/// `GET /files/{id}/inline`: a logo, shown in a page. An SVG logo cannot run script: the
+/// response forbids it, and pages show logos with `<img>`, which never runs it either.
+pub async fn inline(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    serve(&state, &id, &headers, true).await
+}
+
+async fn serve(state: &AppState, id: &str, headers: &HeaderMap, inline: bool) -> Response {
+    match staff_from_headers(state, headers).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+        Err(error) => return refuse(error.status(), error),
+    }
+    let not_found = || refuse(StatusCode::NOT_FOUND, AppError::NotFound("This file".into()));
+    let Ok(id) = crate::domain::file_id(id) else {
+        return not_found();
+    };
+    let file = match db::find_file(&state.db, &id).await {
+        Ok(Some(file)) if !inline || db::is_for(&file, FilePurpose::Logo) => file,
+        Ok(_) => return not_found(),
+        Err(error) => {
+            let error = AppError::from(error);
+            return refuse(error.status(), error);
+        }
+    };
+    let found = match state.files.store.get(&FileStore::blob(&file.sha256)).await {
+        Ok(found) => found,
+        Err(object_store::Error::NotFound { .. }) => {
+            tracing::error!(file = %file.id, sha256 = %file.sha256, "stored file's bytes are missing");
+            return not_found();
+        }
+        Err(error) => {
+            let error = AppError::internal(error);
+            return refuse(error.status(), error);
+        }
+    };
+    let mut response = Body::from_stream(found.into_stream()).into_response();
+    let h = response.headers_mut();
+    let value = |text: &str| {
+        HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+    };
+    h.insert(header::CONTENT_TYPE, value(&file.content_type));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size as u64));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+    );
+    let disposition = if inline { "inline" } else { "attachment" };
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        value(&content_disposition(disposition, &file.file_name)),
+    );
+    response
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…`: a plain-ASCII name for old clients and the
+/// exact name, percent-encoded, for the rest.
+pub fn content_disposition(disposition: &str, name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = crate::ui::url_encode(name);
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Forgets files uploaded more than a day ago that no document or customer refers to, and their
+/// bytes when no other file shares them. Returns how many were removed.
+pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
+    let before = now_ms() - 24 * 3600 * 1000;
+    let abandoned = db::abandoned_files(&state.db, before)
+        .await
+        .map_err(|e| e.to_string())?;
+    for (id, sha256) in &abandoned {
+        db::delete_file_record(&state.db, id)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !db::blob_in_use(&state.db, sha256)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(abandoned.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloads_keep_their_name() {
+        assert_eq!(
+            content_disposition("attachment", "Audit 2026.pdf"),
+            "attachment; filename=\"Audit 2026.pdf\"; filename*=UTF-8''Audit%202026.pdf"
+        );
+        assert_eq!(
+            content_disposition("attachment", "Café \"B\".pdf"),
+            "attachment; filename=\"Caf_ _B_.pdf\"; filename*=UTF-8''Caf%C3%A9%20%22B%22.pdf"
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! Share Settings (changed by Admins): the Document Types, and the Customer Doc Requirements that
+//! newly added customers start from.
+
+use super::api::{
+    list_document_types, CreateDocumentType, DeleteDocumentType, SaveDefaultRequirements,
+    SetDocumentTypeHidden,
+};
+use super::DocumentType;
+use crate::auth::CurrentUser;
+use crate::domain::{DocumentTypeInput, Level, Role};
+use crate::error::AppError;
+use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Whether the signed-in user may change Share Settings (the server checks again).
+fn is_admin() -> Signal<bool> {
+    let user = use_context::<Resource<Result<Option<CurrentUser>, AppError>>>();
+    Signal::derive(move || {
+        user.and_then(|u| u.get())
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some_and(|u| u.role == Role::Admin)
+    })
+}
+
+#[component]
+fn Tabs() -> impl IntoView {
+    view! {
+        <h1>"Share Settings"</h1>
+        <nav class="tabs" aria-label="Share Settings">
+            <A href="/share-settings" exact=true>"Document Types"</A>
+            <A href="/share-settings/requirements">"Customer Doc Requirements"</A>
+        </nav>
+        {move || (!is_admin().get()).then(|| view! {
+            <p class="notice">"Only an Admin can change Share Settings; you can see them."</p>
+        })}
+    }
+}
+
+#[component]
+pub fn DocumentTypesPage() -> impl IntoView {
+    let create = ServerAction::<CreateDocumentType>::new();
+    let hide = ServerAction::<SetDocumentTypeHidden>::new();
+    let delete = ServerAction::<DeleteDocumentType>::new();
+    let types = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                hide.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_document_types(),
+    );
+    let created = Signal::from(create.value());
+    let change_error = Signal::derive(move || {
+        hide.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    view! {
+        <section class="page">
+            <Tabs/>
+            {move || change_error.get().map(|error| view! { <ErrorNotice error/> })}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match types.await {
+                        Ok(types) => view! {
+                            <TypeTable level=Level::Location types=types.clone() hide delete/>
+                            <TypeTable level=Level::Item types hide delete/>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <h2>"Add a document type"</h2>
+            <ActionForm action=create attr:class="card" attr:aria-label="Add a document type">
+                <FormNotice error=Signal::derive(move || error_of(created).get().filter(|e| e.field_errors().is_none()))/>
+                {move || matches!(created.get(), Some(Ok(_))).then(|| view! { <p class="notice success" role="status">"Document type added."</p> })}
+                <div class="form-grid">
+                    <Field label="Name" field="name" group="document_type" required=true errors=field_errors_of(created)
+                        check=DocumentTypeInput::check_field/>
+                    <div class="field">
+                        <label for="document_type-level" class="required">"Level"</label>
+                        <select id="document_type-level" name="document_type[level]">
+                            <option value="location">"Location: one per production site"</option>
+                            <option value="item">"Item: one per product"</option>
+                        </select>
+                    </div>
+                    <Field label="Valid for (days)" field="validity_days" group="document_type" kind="number"
+                        hint="How long a document of this type stays valid by default. Blank: no default."
+                        errors=field_errors_of(created) check=DocumentTypeInput::check_field/>
+                    <Field label="Description" field="description" group="document_type" multiline=true
+                        errors=field_errors_of(created) check=DocumentTypeInput::check_field/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="primary" disabled=move || create.pending().get() || !is_admin().get()>
+                        "Add Document Type"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TypeTable(
+    level: Level,
+    types: Vec<DocumentType>,
+    hide: ServerAction<SetDocumentTypeHidden>,
+    delete: ServerAction<DeleteDocumentType>,
+) -> impl IntoView {
+    let rows: Vec<DocumentType> = types.into_iter().filter(|t| t.level == level).collect();
+    view! {
+        <h2>{format!("{level}-level types")}</h2>
+        <table class="list">
+            <thead><tr>
+                <th scope="col">"Name"</th><th scope="col">"Valid for"</th><th scope="col">"Kind"</th>
+                <th scope="col">"Documents"</th><th scope="col">"Shown"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|t| {
+                    let id = t.id;
+                    let hidden = t.hidden;
+                    let can_delete = !t.builtin && t.documents == 0;
+                    view! {
+                        <tr class:muted=hidden>
+                            <th scope="row">
+                                {t.name.clone()}
+                                {t.description.clone().map(|d| view! { <p class="hint">{d}</p> })}
+                            </th>
+                            <td>{t.validity_days.map_or("—".to_string(), |d| format!("{d} days"))}</td>
+                            <td>{if t.builtin { "Built-in" } else { "Custom" }}</td>
+                            <td>{t.documents}</td>
+                            <td>
+                                <input type="checkbox" id=format!("shown-{id}") checked=!hidden
+                                    aria-label=format!("Show {}", t.name) disabled=move || !is_admin().get()
+                                    on:change=move |ev| {
+                                        hide.dispatch(SetDocumentTypeHidden { id, hidden: !event_target_checked(&ev) });
+                                    }/>
+                            </td>
+                            <td>
+                                {can_delete.then(|| view! {
+                                    <button type="button" class="link danger" disabled=move || !is_admin().get()
+                                        aria-label=format!("Delete {}", t.name)
+                                        on:click=move |_| { delete.dispatch(DeleteDocumentType { id }); }>
+                                        "Delete"
+                                    </button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn RequirementsPage() -> impl IntoView {
+    let save = ServerAction::<SaveDefaultRequirements>::new();
+    let types = Resource::new(move || save.version().get(), |_| list_document_types());
+    let saved = Signal::from(save.value());
+    view! {
+        <section class="page">
+            <Tabs/>
+            <p>"Tick the documents every newly added customer must receive. The New Customer wizard starts from these; each customer's requirements can then be changed."</p>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match types.await {
+                        Ok(types) => {
+                            let shown: Vec<DocumentType> = types.into_iter().filter(|t| !t.hidden).collect();
+                            let chosen = RwSignal::new(
+                                shown.iter().filter(|t| t.default_required).map(|t| t.id).collect::<Vec<_>>(),
+                            );
+                            let joined = move || chosen.with(|c| c.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+                            view! {
+                                <ActionForm action=save attr:class="card" attr:aria-label="Customer Doc Requirements">
+                                    <FormNotice error=error_of(saved)/>
+                                    {move || matches!(saved.get(), Some(Ok(()))).then(|| view! {
+                                        <p class="notice success" role="status">"Default requirements saved."</p>
+                                    })}
+                                    <input type="hidden" name="type_ids" prop:value=joined value=joined/>
+                                    <RequirementChoices level=Level::Location types=shown.clone() chosen/>
+                                    <RequirementChoices level=Level::Item types=shown chosen/>
+                                    <div class="form-actions">
+                                        <button type="submit" class="primary" disabled=move || save.pending().get() || !is_admin().get()>
+                                            "Save Requirements"
+                                        </button>
+                                    </div>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RequirementChoices(level: Level, types: Vec<DocumentType>, chosen: RwSignal<Vec<i64>>) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{format!("{level}-level documents")}</legend>
+            {types.into_iter().filter(|t| t.level == level).map(|t| {
+                let id = t.id;
+                let input_id = format!("requirement-{id}");
+                view! {
+                    <div class="field checkbox">
+                        <input id=input_id.clone() type="checkbox"
+                            checked=chosen.with_untracked(|c| c.contains(&id))
+                            prop:checked=move || chosen.with(|c| c.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| { c.retain(|x| *x != id); if on { c.push(id); } });
+                            }/>
+                        <label for=input_id>{t.name.clone()}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,428 @@
+//! Location and item queries, and what keeps a listing in use from being deleted.
+
+use super::{Item, ItemRow, Location, LocationRow, Page, PAGE_SIZE};
+use crate::customers::search::{push_like, words};
+use crate::domain::{Money, ValidItem, ValidLocation};
+use crate::sql::{Bind, Sql};
+use crate::state::Db;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+fn location_from_row(row: &AnyRow) -> Result<Location, sqlx::Error> {
+    Ok(Location {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        code: row.try_get("code")?,
+        street: row.try_get("street")?,
+        city: row.try_get("city")?,
+        region: row.try_get("region")?,
+        postal_code: row.try_get("postal_code")?,
+        country: row.try_get("country")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// The rows of a search, `PAGE_SIZE` at a time in name order, and how many match in all.
+async fn page_of<T>(
+    db: &Db,
+    select: &str,
+    from: &str,
+    q: &str,
+    page: i64,
+    read: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Page<T>, sqlx::Error> {
+    let mut filter = Sql::default();
+    filter.push(" FROM ");
+    filter.push(from);
+    filter.push(" WHERE 1 = 1");
+    push_like(&mut filter, "t.search_text", &words(q));
+    let count = Sql {
+        text: format!("SELECT COUNT(*){}", filter.text),
+        binds: filter.binds.clone(),
+    };
+    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+    let page = page.clamp(0, ((total - 1).max(0)) / PAGE_SIZE);
+    let mut rows = Sql {
+        text: format!("SELECT {select}{}", filter.text),
+        binds: filter.binds,
+    };
+    rows.push(" ORDER BY t.name_key, t.id LIMIT ");
+    rows.bind(Bind::Int(PAGE_SIZE));
+    rows.push(" OFFSET ");
+    rows.bind(Bind::Int(page * PAGE_SIZE));
+    let rows = rows.query().fetch_all(&db.pool).await?;
+    Ok(Page {
+        rows: rows.iter().map(read).collect::<Result<_, _>>()?,
+        total,
+        page,
+    })
+}
+
+pub async fn location_page(db: &Db, q: &str, page: i64) -> Result<Page<LocationRow>, sqlx::Error> {
+    page_of(
+        db,
+        "t.id, t.name, t.code, t.city, t.country, \
+         (SELECT COUNT(*) FROM documents d WHERE d.location_id = t.id AND d.replaced_at IS NULL) AS documents",
+        "locations t",
+        q,
+        page,
+        |row| {
+            Ok(LocationRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                code: row.try_get("code")?,
+                city: row.try_get("city")?,
+                country: row.try_get("country")?,
+                documents: row.try_get("documents")?,
+            })
+        },
+    )
+    .await
+}
+
+pub async fn item_page(db: &Db, q: &str, page: i64) -> Result<Page<ItemRow>, sqlx::Error> {
+    page_of(
+        db,
+        "t.id, t.sku, t.name, t.unit_price_cents, t.active, \
+         (SELECT COUNT(*) FROM item_locations l WHERE l.item_id = t.id) AS locations",
+        "items t",
+        q,
+        page,
+        |row| {
+            Ok(ItemRow {
+                id: row.try_get("id")?,
+                sku: row.try_get("sku")?,
+                name: row.try_get("name")?,
+                unit_price: Money::from_cents(row.try_get("unit_price_cents")?),
+                active: row.try_get::<i64, _>("active")? != 0,
+                locations: row.try_get("locations")?,
+            })
+        },
+    )
+    .await
+}
+
+/// Every location by name, for choosing which produce an item (a supplier has a handful).
+pub async fn all_locations(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name FROM locations ORDER BY name_key, id LIMIT 1000")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}
+
+pub async fn find_location(db: &Db, id: i64) -> Result<Option<Location>, sqlx::Error> {
+    let row = sqlx::query("SELECT * FROM locations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(location_from_row).transpose()
+}
+
+fn location_search_text(location: &ValidLocation) -> String {
+    format!(
+        "{} / {} / {} / {}",
+        location.name,
+        location.code.as_deref().unwrap_or(""),
+        location.address.city,
+        location.address.country
+    )
+    .to_lowercase()
+}
+
+fn bind_location<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    l: &ValidLocation,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let a = &l.address;
+    query
+        .bind(l.name.clone())
+        .bind(l.name.to_lowercase())
+        .bind(l.code.clone())
+        .bind(l.code_key())
+        .bind(a.street.clone())
+        .bind(a.city.clone())
+        .bind(a.region.clone())
+        .bind(a.postal_code.clone())
+        .bind(a.country.clone())
+        .bind(location_search_text(l))
+}
+
+pub async fn insert_location(db: &Db, location: &ValidLocation, now: i64) -> Result<i64, sqlx::Error> {
+    let query = sqlx::query(
+        "INSERT INTO locations (name, name_key, code, code_key, street, city, region, postal_code, country,
+             search_text, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    );
+    bind_location(query, location)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("id")
+}
+
+/// Saves a location; `false` when it no longer exists.
+pub async fn update_location(
+    db: &Db,
+    id: i64,
+    location: &ValidLocation,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let query = sqlx::query(
+        "UPDATE locations SET name = $1, name_key = $2, code = $3, code_key = $4, street = $5, city = $6,
+             region = $7, postal_code = $8, country = $9, search_text = $10, updated_at = $11
+         WHERE id = $12",
+    );
+    let done = bind_location(query, location)
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The name of the location, other than `except`, holding this internal code.
+pub async fn code_holder(
+    db: &Db,
+    code_key: &str,
+    except: Option<i64>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM locations WHERE code_key = $1 AND id <> $2")
+        .bind(code_key)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The name of the item, other than `except`, holding this SKU.
+pub async fn sku_holder(db: &Db, sku_key: &str, except: Option<i64>) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM items WHERE sku_key = $1 AND id <> $2")
+        .bind(sku_key)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn find_item(db: &Db, id: i64) -> Result<Option<Item>, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT * FROM items WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let location_ids = sqlx::query_scalar(
+        "SELECT l.location_id FROM item_locations l JOIN locations n ON n.id = l.location_id
+         WHERE l.item_id = $1 ORDER BY n.name_key",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Some(Item {
+        id: row.try_get("id")?,
+        sku: row.try_get("sku")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        unit_price: Money::from_cents(row.try_get("unit_price_cents")?),
+        active: row.try_get::<i64, _>("active")? != 0,
+        location_ids,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    }))
+}
+
+/// How many of `ids` are locations.
+pub async fn count_locations(db: &Db, ids: &[i64]) -> Result<i64, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) FROM locations WHERE id IN (");
+    push_ids(&mut sql, ids);
+    sql.push(")");
+    sql.query().fetch_one(&db.pool).await?.try_get(0)
+}
+
+fn push_ids(sql: &mut Sql, ids: &[i64]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Bind::Int(*id));
+    }
+}
+
+fn bind_item<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    item: &ValidItem,
+    active: bool,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(item.sku.clone())
+        .bind(item.sku_key())
+        .bind(item.name.clone())
+        .bind(item.name.to_lowercase())
+        .bind(item.description.clone())
+        .bind(item.unit_price.cents())
+        .bind(i64::from(active))
+        .bind(format!("{} / {}", item.sku, item.name).to_lowercase())
+}
+
+async fn set_item_locations(
+    conn: &mut AnyConnection,
+    item_id: i64,
+    location_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM item_locations WHERE item_id = $1")
+        .bind(item_id)
+        .execute(&mut *conn)
+        .await?;
+    for location_id in location_ids {
+        sqlx::query("INSERT INTO item_locations (item_id, location_id) VALUES ($1, $2)")
+            .bind(item_id)
+            .bind(location_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_item(
+    db: &Db,
+    item: &ValidItem,
+    active: bool,
+    location_ids: &[i64],
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let query = sqlx::query(
+        "INSERT INTO items (sku, sku_key, name, name_key, description, unit_price_cents, active, search_text,
+             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    );
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = bind_item(query, item, active)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    set_item_locations(&mut tx, id, location_ids).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves an item and the locations producing it; `false` when it no longer exists.
+pub async fn update_item(
+    db: &Db,
+    id: i64,
+    item: &ValidItem,
+    active: bool,
+    location_ids: &[i64],
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let query = sqlx::query(
+        "UPDATE items SET sku = $1, sku_key = $2, name = $3, name_key = $4, description = $5,
+             unit_price_cents = $6, active = $7, search_text = $8, updated_at = $9
+         WHERE id = $10",
+    );
+    let mut tx = db.pool.begin().await?;
+    let done = bind_item(query, item, active)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    set_item_locations(&mut tx, id, location_ids).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What uses a location or an item, in words: "customers Coffee Uptown, Coffee Downtown".
+#[derive(Debug, Default)]
+pub struct Uses(pub Vec<String>);
+
+async fn names(db: &Db, what: &str, sql: &'static str, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar(sql).bind(id).fetch_all(&db.pool).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let shown = rows.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let more = rows.len().saturating_sub(5);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Ok(Some(format!("{what} {shown}{more}")))
+}
+
+pub async fn location_uses(db: &Db, id: i64) -> Result<Uses, sqlx::Error> {
+    let found = [
+        names(
+            db,
+            "customers",
+            "SELECT c.name FROM customer_locations u JOIN customers c ON c.id = u.customer_id
+             WHERE u.location_id = $1 ORDER BY c.name_key LIMIT 50",
+            id,
+        )
+        .await?,
+        names(
+            db,
+            "documents",
+            "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
+             WHERE d.location_id = $1 ORDER BY d.id LIMIT 50",
+            id,
+        )
+        .await?,
+        names(
+            db,
+            "items it produces",
+            "SELECT i.name FROM item_locations l JOIN items i ON i.id = l.item_id
+             WHERE l.location_id = $1 ORDER BY i.name_key LIMIT 50",
+            id,
+        )
+        .await?,
+    ];
+    Ok(Uses(found.into_iter().flatten().collect()))
+}
+
+pub async fn item_uses(db: &Db, id: i64) -> Result<Uses, sqlx::Error> {
+    let found = [
+        names(
+            db,
+            "customers",
+            "SELECT c.name FROM customer_items u JOIN customers c ON c.id = u.customer_id
+             WHERE u.item_id = $1 ORDER BY c.name_key LIMIT 50",
+            id,
+        )
+        .await?,
+        names(
+            db,
+            "documents",
+            "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
+             WHERE d.item_id = $1 ORDER BY d.id LIMIT 50",
+            id,
+        )
+        .await?,
+    ];
+    Ok(Uses(found.into_iter().flatten().collect()))
+}
+
+/// Deletes a location or an item (`table` is `locations` or `items`); `false` when it was gone.
+/// A use that appears between the check and the delete fails the delete on a foreign key.
+pub async fn delete(db: &Db, table: Listing, id: i64) -> Result<bool, sqlx::Error> {
+    let sql = match table {
+        Listing::Location => "DELETE FROM locations WHERE id = $1",
+        Listing::Item => "DELETE FROM items WHERE id = $1",
+    };
+    Ok(sqlx::query(sql).bind(id).execute(&db.pool).await?.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    Location,
+    Item,
+}

@@ -1,0 +1,76 @@
+//! Pieces both listings use: the search box, the pager, the delete button.
+
+use super::Page;
+use crate::error::AppError;
+use crate::ui::ErrorNotice;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The list's search words and page, from the URL (`?q=…&page=…`, pages counted from 1).
+pub fn use_list_query() -> Memo<(String, i64)> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            let words = q.get("q").unwrap_or_default();
+            let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+            (words, (page - 1).max(0))
+        })
+    })
+}
+
+/// A search form that loads the list again with `?q=`.
+#[component]
+pub fn ListingSearch(label: &'static str, words: String) -> impl IntoView {
+    view! {
+        <form method="get" class="search" role="search">
+            <label for="q">{label}</label>
+            <input id="q" name="q" type="search" value=words/>
+            <button type="submit">"Search"</button>
+        </form>
+    }
+}
+
+/// "Page 2 of 7 (312 items)" and links to the pages around it, keeping the search.
+#[component]
+pub fn Pager<T: 'static>(page: Page<T>, words: String, noun: &'static str) -> impl IntoView {
+    let count = page.page_count();
+    let current = page.page + 1;
+    let encoded = crate::ui::url_encode(&words);
+    let href = move |n: i64| format!("?q={encoded}&page={n}");
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span>{format!("Page {current} of {count} ({} {noun})", page.total)}</span>
+            {(current > 1).then(|| view! { <a href=href(current - 1) rel="prev">"Previous"</a> })}
+            {(current < count).then(|| view! { <a href=href(current + 1) rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+/// "Delete …": asks once, then calls `on_confirm`; shows why a delete was refused.
+#[component]
+pub fn DeleteButton(
+    label: &'static str,
+    #[prop(into)] question: Signal<String>,
+    on_confirm: Callback<()>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <section class="danger-zone" aria-label=label>
+            {move || error.get().map(|error| view! { <ErrorNotice error/> })}
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>{label}</button>
+                }
+            >
+                <p role="alert">{question}</p>
+                <button type="button" class="danger" on:click=move |_| {
+                    confirming.set(false);
+                    on_confirm.run(());
+                }>"Delete"</button>
+                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,446 @@
+//! Share Settings and documents over HTTP, on SQLite and on PostgreSQL: document types, default
+//! requirements, uploads and their limits, versions, expiry status, downloads.
+
+mod common;
+
+use app::documents::{DocumentRow, DocumentType};
+use app::domain::{CalendarDate, DocumentStatus, Level};
+use app::error::AppError;
+use app::state::now_ms;
+use common::*;
+
+async fn types(app: &TestApp) -> Vec<DocumentType> {
+    let (status, body) = app.call("documents/types", &[]).await;
+    assert!(status.is_success(), "{status} {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn documents(app: &TestApp, level: &str, owner: i64) -> Vec<DocumentRow> {
+    let (status, body) = app
+        .call(
+            "documents/list",
+            &[("level", level), ("owner_id", &owner.to_string())],
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn day(offset: i64) -> String {
+    CalendarDate::from_ms(now_ms()).add_days(offset).to_string()
+}
+
+async fn built_in_types_are_there_and_can_be_hidden_not_deleted(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let all = types(&app).await;
+    let names = |level: Level| {
+        all.iter()
+            .filter(|t| t.level == level && t.builtin)
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(Level::Location),
+        ["3rd Party Audit", "Allergen Control Policy", "HACCP Plan"]
+    );
+    assert_eq!(
+        names(Level::Item),
+        ["Certificate of Analysis", "Specification Sheet"]
+    );
+
+    let haccp = type_id(&app, "HACCP Plan").await.to_string();
+    let (status, body) = app.call("documents/types/delete", &[("id", &haccp)]).await;
+    let AppError::Refused(message) = error_of(status, &body) else {
+        panic!("{body}")
+    };
+    assert!(message.contains("can be hidden, not deleted"), "{message}");
+    let (status, body) = app
+        .call("documents/types/hide", &[("id", &haccp), ("hidden", "true")])
+        .await;
+    assert!(status.is_success(), "{body}");
+    assert!(types(&app)
+        .await
+        .iter()
+        .any(|t| t.name == "HACCP Plan" && t.hidden));
+
+    // A hidden type takes no new documents.
+    let plant = create_location(&app, "Plant A", "A").await;
+    let file = upload_ok(&app, "document", "haccp.pdf", pdf("haccp")).await;
+    let (status, body) = add_document(
+        &app,
+        "location",
+        plant,
+        haccp.parse().unwrap(),
+        "HACCP",
+        (&day(0), &day(300)),
+        &file,
+    )
+    .await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert!(errors.get("type_id").unwrap().contains("is hidden"));
+}
+
+async fn admins_create_custom_types_and_staff_may_not(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let form = |name: &'static str, level: &'static str, days: &'static str| {
+        vec![
+            ("document_type[name]", name),
+            ("document_type[level]", level),
+            ("document_type[description]", "Kosher certificate of the site."),
+            ("document_type[validity_days]", days),
+        ]
+    };
+    let (status, body) = app.call("documents/types/create", &form("", "planet", "0")).await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert_eq!(errors.get("name"), Some("Name is required."));
+    assert!(errors.get("level").is_some() && errors.get("validity_days").is_some());
+
+    let (status, body) = app
+        .call(
+            "documents/types/create",
+            &form("Kosher Certificate", "location", "365"),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call(
+            "documents/types/create",
+            &form("kosher certificate", "location", ""),
+        )
+        .await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert!(errors.get("name").unwrap().contains("already"));
+    // The same name at the other level is another type.
+    let (status, body) = app
+        .call("documents/types/create", &form("Kosher Certificate", "item", ""))
+        .await;
+    assert!(status.is_success(), "{body}");
+
+    let staff = app.client_for_new_user("sam@supplier.example", "staff").await;
+    let (status, body) = call_as(
+        &staff,
+        &app.url,
+        "documents/types/create",
+        &form("Halal", "item", ""),
+    )
+    .await;
+    assert_eq!(error_of(status, &body), AppError::Forbidden);
+    let (status, body) = call_as(&staff, &app.url, "documents/requirements", &[("type_ids", "")]).await;
+    assert_eq!(error_of(status, &body), AppError::Forbidden);
+
+    let kosher = types(&app)
+        .await
+        .into_iter()
+        .find(|t| t.name == "Kosher Certificate" && t.level == Level::Location)
+        .unwrap();
+    assert_eq!((kosher.validity_days, kosher.builtin), (Some(365), false));
+    let (status, body) = app
+        .call("documents/types/delete", &[("id", &kosher.id.to_string())])
+        .await;
+    assert!(status.is_success(), "{body}");
+}
+
+async fn default_requirements_are_exactly_what_was_ticked(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let spec = type_id(&app, "Specification Sheet").await;
+    let ticked = format!("{audit},{spec}");
+    let (status, body) = app.call("documents/requirements", &[("type_ids", &ticked)]).await;
+    assert!(status.is_success(), "{body}");
+    let required: Vec<String> = types(&app)
+        .await
+        .into_iter()
+        .filter(|t| t.default_required)
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(required, ["3rd Party Audit", "Specification Sheet"]);
+
+    let (status, body) = app
+        .call("documents/requirements", &[("type_ids", &spec.to_string())])
+        .await;
+    assert!(status.is_success(), "{body}");
+    let required: Vec<String> = types(&app)
+        .await
+        .into_iter()
+        .filter(|t| t.default_required)
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(required, ["Specification Sheet"]);
+
+    // Unknown types change nothing.
+    let (status, body) = app
+        .call("documents/requirements", &[("type_ids", "424242")])
+        .await;
+    assert!(matches!(error_of(status, &body), AppError::Refused(_)));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM document_types WHERE default_required = 1")
+            .await,
+        1
+    );
+}
+
+async fn a_new_document_keeps_the_old_one_as_a_previous_version(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let plant = create_location(&app, "Plant A", "A").await;
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let first_bytes = pdf("audit 2025");
+    let first = upload_ok(&app, "document", "Audit 2025.pdf", first_bytes.clone()).await;
+    let (status, body) = add_document(
+        &app,
+        "location",
+        plant,
+        audit,
+        "SQF audit 2025",
+        (&day(-400), &day(-35)),
+        &first,
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let second = upload_ok(&app, "document", "Audit 2026 – Café.pdf", pdf("audit 2026")).await;
+    let (status, body) = add_document(
+        &app,
+        "location",
+        plant,
+        audit,
+        "SQF audit 2026",
+        (&day(-30), &day(335)),
+        &second,
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+
+    let rows = documents(&app, "location", plant).await;
+    let current: Vec<_> = rows.iter().filter(|d| d.replaced_at.is_none()).collect();
+    let previous: Vec<_> = rows.iter().filter(|d| d.replaced_at.is_some()).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].title, "SQF audit 2026");
+    assert_eq!(current[0].status, DocumentStatus::Valid);
+    assert_eq!(previous.len(), 1);
+    assert_eq!(
+        (previous[0].title.as_str(), previous[0].status),
+        ("SQF audit 2025", DocumentStatus::Expired)
+    );
+
+    // The previous version is still there to download, byte for byte, under its own name.
+    let response = app.get(&format!("/files/{first}")).await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"Audit 2025.pdf\"; filename*=UTF-8''Audit%202025.pdf"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(response.bytes().await.unwrap().to_vec(), first_bytes);
+    let response = app.get(&format!("/files/{second}")).await;
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename*=UTF-8''Audit%202026%20%E2%80%93%20Caf%C3%A9.pdf"));
+}
+
+async fn status_says_valid_expiring_or_expired(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let plant = create_location(&app, "Plant A", "A").await;
+    for (name, expires) in [
+        ("3rd Party Audit", day(-1)),
+        ("HACCP Plan", day(30)),
+        ("Allergen Control Policy", day(31)),
+    ] {
+        let file = upload_ok(&app, "document", "doc.pdf", pdf(name)).await;
+        let kind = type_id(&app, name).await;
+        let (status, body) =
+            add_document(&app, "location", plant, kind, name, (&day(-100), &expires), &file).await;
+        assert!(status.is_success(), "{body}");
+    }
+    let status_of =
+        |rows: &[DocumentRow], name: &str| rows.iter().find(|d| d.type_name == name).unwrap().status;
+    let rows = documents(&app, "location", plant).await;
+    assert_eq!(status_of(&rows, "3rd Party Audit"), DocumentStatus::Expired);
+    assert_eq!(status_of(&rows, "HACCP Plan"), DocumentStatus::Expiring);
+    assert_eq!(status_of(&rows, "Allergen Control Policy"), DocumentStatus::Valid);
+
+    // A blank expiry date defaults from the type's validity (Certificate of Analysis: 180 days).
+    let item = create_item(&app, "CB-1", "Beans", "1", "").await;
+    let file = upload_ok(&app, "document", "coa.pdf", pdf("coa")).await;
+    let coa = type_id(&app, "Certificate of Analysis").await;
+    let (status, body) = add_document(&app, "item", item, coa, "CoA lot 7", (&day(0), ""), &file).await;
+    assert!(status.is_success(), "{body}");
+    let rows = documents(&app, "item", item).await;
+    assert_eq!(rows[0].expires_on.to_string(), day(180));
+    // A location-level type does not fit an item.
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let (status, body) = add_document(&app, "item", item, audit, "Audit", (&day(0), &day(9)), &file).await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert!(errors.get("type_id").unwrap().contains("belong to locations"));
+}
+
+async fn uploads_are_limited_by_kind_and_size(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let upload = |purpose: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let app = &app;
+        async move { upload_as(&app.client, &app.url, purpose, name, bytes).await }
+    };
+    let message = |status, body: &str| {
+        error_of(status, body)
+            .field_errors()
+            .and_then(|e| e.get("file").map(String::from))
+            .unwrap()
+    };
+
+    let (status, body) = upload("document", "setup.exe", b"MZ\x90\x00".to_vec()).await;
+    assert!(message(status, &body).contains("only PDF"));
+    let (status, body) = upload("document", "report.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
+    assert!(message(status, &body).contains("does not hold what its name says"));
+    let (status, body) = upload("document", "notes.txt", b"line one\0binary".to_vec()).await;
+    assert!(message(status, &body).contains("does not hold what its name says"));
+    let (status, body) = upload("document", "empty.pdf", vec![]).await;
+    assert!(message(status, &body).contains("empty"));
+
+    // Over 25 MB: refused from the declared length, before the body is read…
+    let mut big = pdf("big");
+    big.resize(25 * 1024 * 1024 + 1, b' ');
+    let (status, body) = upload("document", "big.pdf", big.clone()).await;
+    assert_eq!(status, 413);
+    assert!(body.contains("larger than 25 MB"), "{body}");
+    // …and counted while streaming when no length is declared.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        big.chunks(1024 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let response = app
+        .client
+        .post(format!("{}/files", app.url))
+        .query(&[("purpose", "document"), ("name", "big.pdf")])
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await;
+    // The server answers as soon as the limit is passed; the client may see that answer or a
+    // closed connection, but never a stored file.
+    if let Ok(response) = response {
+        assert_eq!(response.status(), 413);
+    }
+    // Exactly 25 MB is accepted.
+    big.truncate(25 * 1024 * 1024);
+    let (status, body) = upload("document", "max.pdf", big).await;
+    assert!(status.is_success(), "{status} {body}");
+
+    // Logos: images up to 2 MB.
+    let (status, body) = upload("logo", "logo.pdf", pdf("logo")).await;
+    assert!(message(status, &body).contains("PNG, JPEG, SVG or WebP"));
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(2 * 1024 * 1024 + 1, 0);
+    let (status, _) = upload("logo", "logo.png", png).await;
+    assert_eq!(status, 413);
+
+    assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 1);
+    let stranger = new_client();
+    let (status, body) = upload_as(&stranger, &app.url, "document", "a.pdf", pdf("a")).await;
+    assert_eq!(error_of(status, &body), AppError::Unauthorized);
+}
+
+async fn forged_or_missing_files_are_refused(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let plant = create_location(&app, "Plant A", "A").await;
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let dates = (day(0), day(100));
+    let dates = (dates.0.as_str(), dates.1.as_str());
+    for (forged, expected) in [
+        ("0123456789abcdef0123456789abcdef", "not found"),
+        ("../../etc/passwd", "not found"),
+        ("", "Choose a file"),
+    ] {
+        let (status, body) = add_document(&app, "location", plant, audit, "Audit", dates, forged).await;
+        let errors = error_of(status, &body).field_errors().cloned().unwrap();
+        assert!(errors.get("file").unwrap().contains(expected), "{forged}: {body}");
+    }
+    let logo = upload_ok(
+        &app,
+        "logo",
+        "logo.svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+    )
+    .await;
+    let (status, body) = add_document(&app, "location", plant, audit, "Audit", dates, &logo).await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert!(errors.get("file").unwrap().contains("logo"));
+    let (status, body) = add_document(&app, "location", 424242, audit, "Audit", dates, &logo).await;
+    assert!(matches!(error_of(status, &body), AppError::NotFound(_)));
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents").await, 0);
+
+    assert_eq!(
+        app.get("/files/0123456789abcdef0123456789abcdef").await.status(),
+        404
+    );
+    assert_eq!(app.get("/files/..%2F..%2Fetc%2Fpasswd").await.status(), 404);
+    // Only logos are shown inline, and an SVG cannot run script there.
+    let response = app.get(&format!("/files/{logo}/inline")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    let document = upload_ok(&app, "document", "a.pdf", pdf("a")).await;
+    assert_eq!(app.get(&format!("/files/{document}/inline")).await.status(), 404);
+    // Downloads are for signed-in staff.
+    let stranger = new_client();
+    let response = stranger
+        .get(format!("{}/files/{document}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+async fn a_customer_logo_is_an_uploaded_image(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[0; 64]);
+    let logo = upload_ok(&app, "logo", "uptown.png", png.clone()).await;
+    let document = upload_ok(&app, "document", "a.pdf", pdf("a")).await;
+    for (forged, expected) in [
+        (document.as_str(), "not found"),
+        ("0123456789abcdef0123456789abcdef", "not found"),
+        ("x", "not found"),
+    ] {
+        let mut form = company("Coffee Uptown", "ACC-1", "Portland");
+        form.push(("company[logo_file_id]", forged));
+        let (status, body) = app.call("customers/create", &form).await;
+        let errors = error_of(status, &body).field_errors().cloned().unwrap();
+        assert!(errors.get("logo").unwrap().contains(expected), "{forged}: {body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 0);
+
+    let mut form = company("Coffee Uptown", "ACC-1", "Portland");
+    form.push(("company[logo_file_id]", &logo));
+    let (status, body) = app.call("customers/create", &form).await;
+    assert!(status.is_success(), "{body}");
+    let id = body;
+    let (status, body) = app.call("customers/get", &[("id", &id)]).await;
+    assert!(status.is_success(), "{body}");
+    let customer: app::customers::Customer = serde_json::from_str(&body).unwrap();
+    assert_eq!(customer.logo_file_id.as_deref(), Some(logo.as_str()));
+    let page = list(&app, &app::customers::ListQuery::default()).await;
+    assert_eq!(page.rows[0].logo_file_id.as_deref(), Some(logo.as_str()));
+    let response = app.get(&format!("/files/{logo}/inline")).await;
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.bytes().await.unwrap().to_vec(), png);
+}
+
+on_both_databases!(
+    a_customer_logo_is_an_uploaded_image,
+    built_in_types_are_there_and_can_be_hidden_not_deleted,
+    admins_create_custom_types_and_staff_may_not,
+    default_requirements_are_exactly_what_was_ticked,
+    a_new_document_keeps_the_old_one_as_a_previous_version,
+    status_says_valid_expiring_or_expired,
+    uploads_are_limited_by_kind_and_size,
+    forged_or_missing_files_are_refused,
+);
