@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -72,3 +72,8 @@ seed:
 bench: export RUSTFLAGS := --cfg erase_components
 bench:
 	cargo run --release -p server -- bench
+
+## Upload throughput of a 25 MB document and the server's peak memory, on a server of its own.
+bench-upload: export RUSTFLAGS := --cfg erase_components
+bench-upload:
+	cargo run --release -p server -- bench-upload --megabytes $${MEGABYTES:-25}

@@ -1,6 +1,7 @@
 //! The Clientele server: configuration, the HTTP app, and the command line's jobs.
 
 pub mod bench;
+pub mod bench_upload;
 pub mod config;
 pub mod jobs;
 pub mod routes;

@@ -36,6 +36,8 @@ enum Command {
     },
     /// Measure customer search over HTTP against a running server, and directly on the database.
     Bench(server::bench::Options),
+    /// Measure document upload throughput and the server's peak memory, on a server of its own.
+    BenchUpload(server::bench_upload::Options),
 }
 
 #[tokio::main]
@@ -63,6 +65,7 @@ async fn main() -> ExitCode {
         } => create_admin(&config, &name, &email, &password).await,
         Command::Seed { customers } => seed(&config, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
+        Command::BenchUpload(options) => server::bench_upload::run(options).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

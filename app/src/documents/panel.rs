@@ -65,7 +65,7 @@ fn DocumentTables(rows: Vec<DocumentRow>) -> impl IntoView {
 fn DocumentTable(rows: Vec<DocumentRow>, caption: &'static str) -> impl IntoView {
     view! {
         <table class="list documents-list">
-            <caption class="visually-hidden">{caption}</caption>
+            <caption class="sr-only">{caption}</caption>
             <thead><tr>
                 <th scope="col">"Type"</th><th scope="col">"Title"</th><th scope="col">"Effective"</th>
                 <th scope="col">"Expires"</th><th scope="col">"Status"</th><th scope="col">"File"</th>

@@ -7,34 +7,33 @@ use super::api::{
 };
 use super::DocumentType;
 use crate::auth::CurrentUser;
-use crate::domain::{DocumentTypeInput, Level, Role};
+use crate::domain::{DocumentTypeInput, Level};
 use crate::error::AppError;
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Whether the signed-in user may change Share Settings (the server checks again).
-fn is_admin() -> Signal<bool> {
-    let user = use_context::<Resource<Result<Option<CurrentUser>, AppError>>>();
-    Signal::derive(move || {
-        user.and_then(|u| u.get())
-            .and_then(|r| r.ok())
-            .flatten()
-            .is_some_and(|u| u.role == Role::Admin)
-    })
-}
-
 #[component]
 fn Tabs() -> impl IntoView {
+    // The staff shell's signed-in user; the server checks again on every change.
+    let user = use_context::<Resource<Result<Option<CurrentUser>, AppError>>>();
     view! {
         <h1>"Share Settings"</h1>
         <nav class="tabs" aria-label="Share Settings">
             <A href="/share-settings" exact=true>"Document Types"</A>
             <A href="/share-settings/requirements">"Customer Doc Requirements"</A>
         </nav>
-        {move || (!is_admin().get()).then(|| view! {
-            <p class="notice">"Only an Admin can change Share Settings; you can see them."</p>
-        })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                let admin = match user {
+                    Some(user) => user.await.ok().flatten().is_some_and(|u| u.is_admin()),
+                    None => false,
+                };
+                (!admin).then(|| view! {
+                    <p class="notice">"Only an Admin can change Share Settings; you can see them."</p>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -96,7 +95,7 @@ pub fn DocumentTypesPage() -> impl IntoView {
                         errors=field_errors_of(created) check=DocumentTypeInput::check_field/>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || create.pending().get() || !is_admin().get()>
+                    <button type="submit" class="primary" disabled=move || create.pending().get()>
                         "Add Document Type"
                     </button>
                 </div>
@@ -118,7 +117,7 @@ fn TypeTable(
         <table class="list">
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"Valid for"</th><th scope="col">"Kind"</th>
-                <th scope="col">"Documents"</th><th scope="col">"Shown"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                <th scope="col">"Documents"</th><th scope="col">"Shown"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
@@ -136,14 +135,14 @@ fn TypeTable(
                             <td>{t.documents}</td>
                             <td>
                                 <input type="checkbox" id=format!("shown-{id}") checked=!hidden
-                                    aria-label=format!("Show {}", t.name) disabled=move || !is_admin().get()
+                                    aria-label=format!("Show {}", t.name)
                                     on:change=move |ev| {
                                         hide.dispatch(SetDocumentTypeHidden { id, hidden: !event_target_checked(&ev) });
                                     }/>
                             </td>
                             <td>
                                 {can_delete.then(|| view! {
-                                    <button type="button" class="link danger" disabled=move || !is_admin().get()
+                                    <button type="button" class="link danger"
                                         aria-label=format!("Delete {}", t.name)
                                         on:click=move |_| { delete.dispatch(DeleteDocumentType { id }); }>
                                         "Delete"
@@ -186,7 +185,7 @@ pub fn RequirementsPage() -> impl IntoView {
                                     <RequirementChoices level=Level::Location types=shown.clone() chosen/>
                                     <RequirementChoices level=Level::Item types=shown chosen/>
                                     <div class="form-actions">
-                                        <button type="submit" class="primary" disabled=move || save.pending().get() || !is_admin().get()>
+                                        <button type="submit" class="primary" disabled=move || save.pending().get()>
                                             "Save Requirements"
                                         </button>
                                     </div>

@@ -21,7 +21,7 @@ pub fn ItemsPage() -> impl IntoView {
                 <h1>"Items"</h1>
                 <A href="/listings/items/new" attr:class="button primary">"+ New Item"</A>
             </header>
-            <ListingSearch label="Search items by SKU or name" words=query.get_untracked().0/>
+            <ListingSearch label="Search items by SKU or name" action="/listings/items" words=query.get_untracked().0/>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

@@ -21,7 +21,7 @@ pub fn LocationsPage() -> impl IntoView {
                 <A href="/listings/locations/new" attr:class="button primary">"+ New Location"</A>
             </header>
             <p class="muted">"Your production sites. Their documents (audits, HACCP plans) are shared with the customers who source from them."</p>
-            <ListingSearch label="Search locations" words=query.get_untracked().0/>
+            <ListingSearch label="Search locations" action="/listings/locations" words=query.get_untracked().0/>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

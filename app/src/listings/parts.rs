@@ -4,6 +4,7 @@ use super::Page;
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 /// The list's search words and page, from the URL (`?q=…&page=…`, pages counted from 1).
@@ -18,15 +19,17 @@ pub fn use_list_query() -> Memo<(String, i64)> {
     })
 }
 
-/// A search form that loads the list again with `?q=`.
+/// A search form that loads the list at `action` again with `?q=`.
 #[component]
-pub fn ListingSearch(label: &'static str, words: String) -> impl IntoView {
+pub fn ListingSearch(label: &'static str, action: &'static str, words: String) -> impl IntoView {
     view! {
-        <form method="get" class="search" role="search">
-            <label for="q">{label}</label>
-            <input id="q" name="q" type="search" value=words/>
+        <Form method="GET" action=action attr:class="search-bar" attr:role="search">
+            <div class="field">
+                <label for="q">{label}</label>
+                <input id="q" name="q" type="search" value=words/>
+            </div>
             <button type="submit">"Search"</button>
-        </form>
+        </Form>
     }
 }
 
