@@ -66,6 +66,15 @@ test("locations, items, document types, requirements and a document from upload 
     await expect(page.getByRole("row", { name: /Kosher Certificate/ })).toContainText("365 days");
   });
 
+  await test.step("the type's validity is edited", async () => {
+    await page.getByRole("button", { name: "Edit Kosher Certificate" }).click();
+    const form = page.getByRole("form", { name: "Edit Kosher Certificate" });
+    await form.getByLabel("Valid for (days)").fill("400");
+    await form.getByRole("button", { name: "Save Document Type" }).click();
+    await expect(form).toBeHidden();
+    await expect(page.getByRole("row", { name: /Kosher Certificate/ })).toContainText("400 days");
+  });
+
   await test.step("default requirements are ticked and kept", async () => {
     await page.getByRole("link", { name: "Customer Doc Requirements" }).click();
     await expect(page).toHaveURL(/\/share-settings\/requirements$/);
@@ -103,7 +112,7 @@ test("locations, items, document types, requirements and a document from upload 
     await expect(page.getByText("Uploaded Kosher 2026.pdf")).toBeVisible();
     await expect(page.getByLabel("Title")).toHaveValue("Kosher 2026");
     await expect(page.getByLabel("Effective date")).toHaveValue(isoDay(0));
-    await expect(page.getByLabel("Expiry date")).toHaveValue(isoDay(365));
+    await expect(page.getByLabel("Expiry date")).toHaveValue(isoDay(400));
     await page.getByRole("button", { name: "Add Document" }).click();
     await expect(page.getByRole("status")).toHaveText("Document stored.");
     const row = page.getByRole("row", { name: /Kosher Certificate/ });

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -83,7 +84,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(state, page_guard))
         .layer(middleware::map_response(server_fn_error_status))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        // Stored files (their responses name a file) go as they are: most are compressed already,
+        // and compressing 25 MB on the fly would cost more than it saves.
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+            |_: StatusCode,
+             _: axum::http::Version,
+             headers: &axum::http::HeaderMap,
+             _: &axum::http::Extensions| { !headers.contains_key(header::CONTENT_DISPOSITION) },
+        )))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -434,7 +434,91 @@ async fn a_customer_logo_is_an_uploaded_image(engine: Engine) {
     assert_eq!(response.bytes().await.unwrap().to_vec(), png);
 }
 
+async fn abandoned_uploads_are_removed_after_a_day_and_used_ones_kept(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let plant = create_location(&app, "Plant A", "A").await;
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let bytes = pdf("shared");
+    let used = upload_ok(&app, "document", "used.pdf", bytes.clone()).await;
+    let abandoned_twin = upload_ok(&app, "document", "twin.pdf", bytes.clone()).await;
+    let abandoned = upload_ok(&app, "document", "alone.pdf", pdf("alone")).await;
+    upload_ok(&app, "document", "fresh.pdf", pdf("fresh")).await;
+    let (status, body) =
+        add_document(&app, "location", plant, audit, "Audit", (&day(0), &day(9)), &used).await;
+    assert!(status.is_success(), "{body}");
+    let two_days_ago = now_ms() - 48 * 3600 * 1000;
+    for id in [&used, &abandoned_twin, &abandoned] {
+        sqlx::query("UPDATE stored_files SET created_at = $1 WHERE id = $2")
+            .bind(two_days_ago)
+            .bind(id.as_str())
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let files = app::documents::files::FileStore::open(&app.data_dir.display().to_string(), None).unwrap();
+    let state = app::state::AppState::new(app.db.clone(), files, app.url.clone());
+    assert_eq!(app::documents::files::prune_abandoned(&state).await.unwrap(), 2);
+
+    let left: Vec<String> = sqlx::query_scalar("SELECT file_name FROM stored_files ORDER BY file_name")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, ["fresh.pdf", "used.pdf"]);
+    // The used file's bytes, shared with its abandoned twin, are still there.
+    let response = app.get(&format!("/files/{used}")).await;
+    assert_eq!(response.bytes().await.unwrap().to_vec(), bytes);
+    assert_eq!(app.get(&format!("/files/{abandoned}")).await.status(), 404);
+    let blobs = std::fs::read_dir(app.data_dir.join("files/blobs"))
+        .unwrap()
+        .count();
+    assert_eq!(blobs, 2, "the shared blob and the fresh one");
+}
+
+async fn a_type_is_edited_but_a_built_in_one_keeps_its_name(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let haccp = type_id(&app, "HACCP Plan").await.to_string();
+    let update = |name: &'static str, days: &'static str| {
+        let (app, haccp) = (&app, haccp.clone());
+        async move {
+            let form = [
+                ("id", haccp.as_str()),
+                ("document_type[name]", name),
+                ("document_type[level]", "item"),
+                ("document_type[description]", "Reviewed yearly."),
+                ("document_type[validity_days]", days),
+            ];
+            app.call("documents/types/update", &form).await
+        }
+    };
+    let (status, body) = update("Food Safety Plan", "400").await;
+    let errors = error_of(status, &body).field_errors().cloned().unwrap();
+    assert_eq!(
+        errors.get("name"),
+        Some("Built-in types keep their name: HACCP Plan.")
+    );
+    let (status, body) = update("HACCP Plan", "400").await;
+    assert!(status.is_success(), "{body}");
+    let saved = types(&app)
+        .await
+        .into_iter()
+        .find(|t| t.name == "HACCP Plan")
+        .unwrap();
+    // The level stays what it was, whatever the form says.
+    assert_eq!((saved.validity_days, saved.level), (Some(400), Level::Location));
+    assert_eq!(saved.description.as_deref(), Some("Reviewed yearly."));
+    let (status, body) = update("HACCP Plan", "forever").await;
+    assert!(error_of(status, &body)
+        .field_errors()
+        .unwrap()
+        .get("validity_days")
+        .is_some());
+}
+
 on_both_databases!(
+    abandoned_uploads_are_removed_after_a_day_and_used_ones_kept,
+    a_type_is_edited_but_a_built_in_one_keeps_its_name,
     a_customer_logo_is_an_uploaded_image,
     built_in_types_are_there_and_can_be_hidden_not_deleted,
     admins_create_custom_types_and_staff_may_not,

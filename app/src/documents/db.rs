@@ -171,12 +171,18 @@ pub async fn insert_file(db: &Db, file: &FileRecord, user_id: i64, now: i64) -> 
     Ok(())
 }
 
-pub async fn delete_file_record(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM stored_files WHERE id = $1")
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+/// Forgets a stored file unless a document or a customer refers to it (one may have, since it
+/// was found abandoned).
+pub async fn delete_file_record(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query(
+        "DELETE FROM stored_files WHERE id = $1
+             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.logo_file_id = $1)",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(deleted.rows_affected() == 1)
 }
 
 /// Files uploaded before `before` that nothing refers to: uploads abandoned before their form was

@@ -316,18 +316,18 @@ pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
     let abandoned = db::abandoned_files(&state.db, before)
         .await
         .map_err(|e| e.to_string())?;
+    let mut removed = 0;
     for (id, sha256) in &abandoned {
-        db::delete_file_record(&state.db, id)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !db::blob_in_use(&state.db, sha256)
-            .await
-            .map_err(|e| e.to_string())?
-        {
+        let error = |e: sqlx::Error| e.to_string();
+        if !db::delete_file_record(&state.db, id).await.map_err(error)? {
+            continue;
+        }
+        removed += 1;
+        if !db::blob_in_use(&state.db, sha256).await.map_err(error)? {
             state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
         }
     }
-    Ok(abandoned.len())
+    Ok(removed)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::api::{
     list_document_types, CreateDocumentType, DeleteDocumentType, SaveDefaultRequirements,
-    SetDocumentTypeHidden,
+    SetDocumentTypeHidden, UpdateDocumentType,
 };
 use super::DocumentType;
 use crate::auth::CurrentUser;
@@ -42,12 +42,15 @@ pub fn DocumentTypesPage() -> impl IntoView {
     let create = ServerAction::<CreateDocumentType>::new();
     let hide = ServerAction::<SetDocumentTypeHidden>::new();
     let delete = ServerAction::<DeleteDocumentType>::new();
+    let update = ServerAction::<UpdateDocumentType>::new();
+    let editing = RwSignal::new(None::<DocumentType>);
     let types = Resource::new(
         move || {
             (
                 create.version().get(),
                 hide.version().get(),
                 delete.version().get(),
+                update.version().get(),
             )
         },
         |_| list_document_types(),
@@ -67,13 +70,14 @@ pub fn DocumentTypesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match types.await {
                         Ok(types) => view! {
-                            <TypeTable level=Level::Location types=types.clone() hide delete/>
-                            <TypeTable level=Level::Item types hide delete/>
+                            <TypeTable level=Level::Location types=types.clone() hide delete editing/>
+                            <TypeTable level=Level::Item types hide delete editing/>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
             </Transition>
+            {move || editing.get().map(|kind| view! { <EditTypeForm kind update editing/> })}
             <h2>"Add a document type"</h2>
             <ActionForm action=create attr:class="card" attr:aria-label="Add a document type">
                 <FormNotice error=Signal::derive(move || error_of(created).get().filter(|e| e.field_errors().is_none()))/>
@@ -110,6 +114,7 @@ fn TypeTable(
     types: Vec<DocumentType>,
     hide: ServerAction<SetDocumentTypeHidden>,
     delete: ServerAction<DeleteDocumentType>,
+    editing: RwSignal<Option<DocumentType>>,
 ) -> impl IntoView {
     let rows: Vec<DocumentType> = types.into_iter().filter(|t| t.level == level).collect();
     view! {
@@ -141,6 +146,13 @@ fn TypeTable(
                                     }/>
                             </td>
                             <td>
+                                <button type="button" class="link" aria-label=format!("Edit {}", t.name)
+                                    on:click={
+                                        let kind = t.clone();
+                                        move |_| editing.set(Some(kind.clone()))
+                                    }>
+                                    "Edit"
+                                </button>
                                 {can_delete.then(|| view! {
                                     <button type="button" class="link danger"
                                         aria-label=format!("Delete {}", t.name)
@@ -154,6 +166,55 @@ fn TypeTable(
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// Changes a type's name (custom types only), description and validity.
+#[component]
+fn EditTypeForm(
+    kind: DocumentType,
+    update: ServerAction<UpdateDocumentType>,
+    editing: RwSignal<Option<DocumentType>>,
+) -> impl IntoView {
+    let value = Signal::from(update.value());
+    let errors = field_errors_of(value);
+    // A save closes the form; opening it again starts from the saved values.
+    let opened_at = update.version().get_untracked();
+    Effect::new(move |_| {
+        if update.version().get() > opened_at && matches!(update.value().get(), Some(Ok(()))) {
+            editing.set(None);
+        }
+    });
+    let check = DocumentTypeInput::check_field;
+    let title = format!("Edit {}", kind.name);
+    view! {
+        <h2>{title.clone()}</h2>
+        <ActionForm action=update attr:class="card" attr:aria-label=title>
+            <FormNotice error=Signal::derive(move || error_of(value).get().filter(|e| e.field_errors().is_none()))/>
+            <input type="hidden" name="id" value=kind.id/>
+            <input type="hidden" name="document_type[level]" value=kind.level.key()/>
+            <div class="form-grid">
+                {if kind.builtin {
+                    view! {
+                        <input type="hidden" name="document_type[name]" value=kind.name.clone()/>
+                        <p class="hint">{format!("{} is built in and keeps its name.", kind.name)}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Field id_prefix="edit-" label="Name" field="name" group="document_type" value=kind.name.clone()
+                            required=true errors check/>
+                    }.into_any()
+                }}
+                <Field id_prefix="edit-" label="Valid for (days)" field="validity_days" group="document_type" kind="number"
+                    value=kind.validity_days.map(|d| d.to_string()).unwrap_or_default() errors check/>
+                <Field id_prefix="edit-" label="Description" field="description" group="document_type" multiline=true
+                    value=kind.description.clone().unwrap_or_default() errors check/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save Document Type"</button>
+                <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+            </div>
+        </ActionForm>
     }
 }
 

@@ -17,6 +17,9 @@ pub fn Field(
     /// Prefix of the input's name when the server function takes a struct, e.g. `company`.
     #[prop(optional)]
     group: Option<&'static str>,
+    /// Put before the input's id when two forms on a page have the same fields.
+    #[prop(optional)]
+    id_prefix: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(into, optional)] value: MaybeProp<String>,
     /// A `<textarea>` instead of a one-line input.
@@ -36,8 +39,8 @@ pub fn Field(
     check: Option<FieldCheck>,
 ) -> impl IntoView {
     let id = match group {
-        Some(group) => format!("{group}-{field}"),
-        None => field.to_string(),
+        Some(group) => format!("{id_prefix}{group}-{field}"),
+        None => format!("{id_prefix}{field}"),
     };
     let name = match group {
         Some(group) => format!("{group}[{field}]"),

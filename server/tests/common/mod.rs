@@ -26,6 +26,8 @@ pub struct TestApp {
     pub db: Db,
     /// Where the app serves built files from: `/pkg/x` is `pkg/x` in here.
     pub site: std::path::PathBuf,
+    /// The app's DATA_DIR.
+    pub data_dir: std::path::PathBuf,
     _folder: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
@@ -83,6 +85,7 @@ impl TestApp {
             client: new_client(),
             db,
             site,
+            data_dir: folder.path().to_path_buf(),
             _folder: folder,
             postgres,
         }
