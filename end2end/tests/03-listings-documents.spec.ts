@@ -129,6 +129,49 @@ test("locations, items, document types, requirements and a document from upload 
     expect(Buffer.compare(readFileSync(saved), pdf)).toBe(0);
   });
 
+  await test.step("a file over 25 MB is refused before it is sent", async () => {
+    await page.getByLabel("File", { exact: true }).setInputFiles({
+      name: "huge.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.concat([pdf, Buffer.alloc(25 * 1024 * 1024)]),
+    });
+    await expect(page.getByRole("alert")).toContainText("'huge.pdf' is larger than 25 MB");
+    await expect(page.getByRole("button", { name: "Add Document" })).toBeDisabled();
+  });
+
+  await test.step("a large upload shows its progress, and its new version keeps the old one", async () => {
+    // A slow uplink (4 MB/s) makes the progress visible.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 4 * 1024 * 1024,
+    });
+    await page.getByLabel("Title").fill("");
+    await page.getByLabel("File", { exact: true }).setInputFiles({
+      name: "Kosher 2026 signed.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.concat([pdf, Buffer.alloc(12 * 1024 * 1024, 0x20)]),
+    });
+    const progress = page.getByRole("progressbar", { name: "Uploading Kosher 2026 signed.pdf" });
+    await expect(progress).toBeVisible();
+    await expect(page.getByText(/Uploading Kosher 2026 signed\.pdf: \d+% \(/)).toBeVisible();
+    await expect(page.getByText("Uploaded Kosher 2026 signed.pdf")).toBeVisible({ timeout: 30_000 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await page.getByRole("button", { name: "Add Document" }).click();
+    await expect(page.getByRole("status")).toHaveText("Document stored.");
+    await expect(page.getByRole("row", { name: /Kosher Certificate/ })).toContainText("Kosher 2026 signed");
+    await page.getByText("Previous versions (1)").click();
+    await expect(page.getByRole("table", { name: "Previous versions" })).toContainText("Kosher 2026");
+  });
+
   await test.step("a location in use cannot be deleted, and says where it is used", async () => {
     await page.getByRole("button", { name: "Delete location" }).click();
     await page.getByRole("button", { name: "Delete", exact: true }).click();

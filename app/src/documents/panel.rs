@@ -4,7 +4,7 @@
 use super::api::{list_document_types, list_documents, AddDocument};
 use super::{human_size, DocumentRow, DocumentType, FileUpload, UploadedFile};
 use crate::domain::{CalendarDate, FilePurpose, Level};
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{date, error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 
 #[component]
@@ -77,7 +77,10 @@ fn DocumentTable(rows: Vec<DocumentRow>, caption: &'static str) -> impl IntoView
                         <td>{d.title.clone()}</td>
                         <td>{d.effective_on.to_string()}</td>
                         <td>{d.expires_on.to_string()}</td>
-                        <td><span class=d.status.class()>{d.status.label()}</span></td>
+                        <td>
+                            <span class=d.status.class()>{d.status.label()}</span>
+                            {d.replaced_at.map(|at| view! { <span class="muted">{format!(" · replaced {}", date(at))}</span> })}
+                        </td>
                         <td>
                             <a href=format!("/files/{}", d.file_id) download=d.file_name.clone()
                                 aria-label=format!("Download {} ({})", d.file_name, d.title)>
