@@ -80,10 +80,17 @@ INSERT INTO document_types (name, name_key, level, description, validity_days, b
     ('Specification Sheet', 'specification sheet', 'item', 'What the item is made of and how it is made.', 730, 1, 0),
     ('Certificate of Analysis', 'certificate of analysis', 'item', 'Laboratory results for a lot of the item.', 180, 1, 0);
 
--- A file as uploaded. Its bytes are stored once per content, under `blobs/<sha256>`.
+-- The bytes of stored files, once per content, under `blobs/<sha256>` in the file store. Storing
+-- and removing bytes happen while this row is locked, so the two never cross.
+CREATE TABLE blobs (
+    sha256     TEXT    PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+
+-- A file as uploaded: a name, a type and who uploaded it, for bytes in `blobs`.
 CREATE TABLE stored_files (
     id           TEXT    PRIMARY KEY,
-    sha256       TEXT    NOT NULL,
+    sha256       TEXT    NOT NULL REFERENCES blobs (sha256),
     size         INTEGER NOT NULL,
     content_type TEXT    NOT NULL,
     file_name    TEXT    NOT NULL,

@@ -26,6 +26,19 @@ async fn documents(app: &TestApp, level: &str, owner: i64) -> Vec<DocumentRow> {
     serde_json::from_str(&body).unwrap()
 }
 
+/// The session cookie of a new sign-in as the Admin, for requests written by hand.
+async fn session_cookie(app: &TestApp) -> String {
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{}/api/auth/sign_in", app.url))
+        .form(&[("email", "ada@supplier.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
 fn day(offset: i64) -> String {
     CalendarDate::from_ms(now_ms()).add_days(offset).to_string()
 }
@@ -303,12 +316,32 @@ async fn uploads_are_limited_by_kind_and_size(engine: Engine) {
     let (status, body) = upload("document", "empty.pdf", vec![]).await;
     assert!(message(status, &body).contains("empty"));
 
-    // Over 25 MB: refused from the declared length, before the body is read…
+    // Over 25 MB: refused from the declared length, before any of the body is sent…
+    let cookie = session_cookie(&app).await;
+    let mut connection = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /files?purpose=document&name=big.pdf HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         Content-Length: {}\r\n\r\n",
+        25 * 1024 * 1024 + 1
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut connection, head.as_bytes())
+        .await
+        .unwrap();
+    let mut answer = vec![0; 4096];
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read(&mut connection, &mut answer),
+    )
+    .await
+    .expect("an answer without waiting for the body")
+    .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("larger than 25 MB"), "{answer}");
     let mut big = pdf("big");
     big.resize(25 * 1024 * 1024 + 1, b' ');
-    let (status, body) = upload("document", "big.pdf", big.clone()).await;
-    assert_eq!(status, 413);
-    assert!(body.contains("larger than 25 MB"), "{body}");
     // …and counted while streaming when no length is declared.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         big.chunks(1024 * 1024).map(|c| Ok(c.to_vec())).collect();
@@ -516,7 +549,36 @@ async fn a_type_is_edited_but_a_built_in_one_keeps_its_name(engine: Engine) {
         .is_some());
 }
 
+async fn a_file_taken_up_after_it_was_found_abandoned_is_kept(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let plant = create_location(&app, "Plant A", "A").await;
+    let audit = type_id(&app, "3rd Party Audit").await;
+    let late = upload_ok(&app, "document", "late.pdf", pdf("late")).await;
+    sqlx::query("UPDATE stored_files SET created_at = 0 WHERE id = $1")
+        .bind(late.as_str())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let found = app::documents::db::abandoned_files(&app.db, now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        [late.as_str()]
+    );
+    // The form is sent between the housekeeping's search and its removal.
+    let (status, body) =
+        add_document(&app, "location", plant, audit, "Audit", (&day(0), &day(9)), &late).await;
+    assert!(status.is_success(), "{body}");
+    assert!(!app::documents::db::delete_file_record(&app.db, &late)
+        .await
+        .unwrap());
+    assert_eq!(app.get(&format!("/files/{late}")).await.status(), 200);
+}
+
 on_both_databases!(
+    a_file_taken_up_after_it_was_found_abandoned_is_kept,
     abandoned_uploads_are_removed_after_a_day_and_used_ones_kept,
     a_type_is_edited_but_a_built_in_one_keeps_its_name,
     a_customer_logo_is_an_uploaded_image,

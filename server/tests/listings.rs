@@ -224,7 +224,49 @@ async fn listings_need_a_signed_in_user(engine: Engine) {
     assert_eq!(error_of(status, &body), AppError::Unauthorized);
 }
 
+async fn deleting_a_listing_is_for_admins(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    // Staff work with listings; deleting one for good is for Admins.
+    let plant = create_location(&app, "Plant A", "A").await.to_string();
+    let staff = app.client_for_new_user("sam@supplier.example", "staff").await;
+    let item = [
+        ("item[sku]", "S-1"),
+        ("item[name]", "Beans"),
+        ("item[description]", ""),
+        ("item[unit_price]", "2"),
+        ("location_ids", plant.as_str()),
+    ];
+    let (status, body) = call_as(&staff, &app.url, "listings/items/create", &item).await;
+    assert!(status.is_success(), "{body}");
+    let item = body;
+    let (status, body) = call_as(
+        &staff,
+        &app.url,
+        "listings/items/delete",
+        &[("id", item.as_str())],
+    )
+    .await;
+    assert_eq!(error_of(status, &body), AppError::Forbidden);
+    let (status, body) = call_as(
+        &staff,
+        &app.url,
+        "listings/locations/delete",
+        &[("id", plant.as_str())],
+    )
+    .await;
+    assert_eq!(error_of(status, &body), AppError::Forbidden);
+    assert_eq!(app.count("SELECT COUNT(*) FROM items").await, 1);
+    let (status, body) = app.call("listings/items/delete", &[("id", item.as_str())]).await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call("listings/locations/delete", &[("id", plant.as_str())])
+        .await;
+    assert!(status.is_success(), "{body}");
+}
+
 on_both_databases!(
+    deleting_a_listing_is_for_admins,
     a_location_is_stored_only_when_valid_and_found_by_search,
     items_have_unique_skus_exact_prices_and_pages,
     what_is_in_use_cannot_be_deleted,

@@ -128,7 +128,8 @@ async fn parse_company(db: &Db, input: &CompanyInput, except: Option<i64>) -> Re
     Ok(company)
 }
 
-/// A save that lost a race for an account number to another save is told so at the field.
+/// A save that lost a race (for an account number, or with the removal of its logo) is told so at
+/// the field.
 #[cfg(feature = "ssr")]
 fn unique_account_number(error: sqlx::Error, company: &ValidCompany) -> AppError {
     match (&error, &company.account_number) {
@@ -139,6 +140,10 @@ fn unique_account_number(error: sqlx::Error, company: &ValidCompany) -> AppError
                 number.as_str()
             ),
         ),
+        // The logo went between the check and the save.
+        (sqlx::Error::Database(e), _) if e.is_foreign_key_violation() => {
+            AppError::field("logo", "The uploaded logo was not found. Upload it again.")
+        }
         _ => AppError::internal(error),
     }
 }

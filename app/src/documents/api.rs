@@ -120,8 +120,7 @@ pub async fn delete_document_type(id: i64) -> Result<(), AppError> {
 pub async fn save_default_requirements(type_ids: String) -> Result<(), AppError> {
     require_admin().await?;
     let db = app_state()?.db;
-    let ids = crate::listings::parse_ids(&type_ids)
-        .map_err(|_| AppError::Refused("The chosen types could not be read. Reload the page.".into()))?;
+    let ids = crate::listings::parse_ids(&type_ids).map_err(|e| AppError::field("type_ids", e))?;
     let known: Vec<i64> = db::types(&db)
         .await?
         .into_iter()
@@ -140,7 +139,7 @@ pub async fn save_default_requirements(type_ids: String) -> Result<(), AppError>
 #[server(endpoint = "documents/list")]
 pub async fn list_documents(level: String, owner_id: i64) -> Result<Vec<DocumentRow>, AppError> {
     require_staff().await?;
-    let level = Level::parse(&level).map_err(AppError::Refused)?;
+    let level = Level::parse(&level).map_err(|e| AppError::field("level", e))?;
     Ok(db::documents(&app_state()?.db, level, owner_id, CalendarDate::from_ms(now_ms())).await?)
 }
 
@@ -149,7 +148,7 @@ pub async fn list_documents(level: String, owner_id: i64) -> Result<Vec<Document
 pub async fn add_document(level: String, owner_id: i64, document: DocumentInput) -> Result<i64, AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
-    let level = Level::parse(&level).map_err(AppError::Refused)?;
+    let level = Level::parse(&level).map_err(|e| AppError::field("level", e))?;
     if !db::owner_exists(&db, level, owner_id).await? {
         return Err(AppError::NotFound(format!("This {}", level.key())));
     }
@@ -219,6 +218,10 @@ pub async fn add_document(level: String, owner_id: i64, document: DocumentInput)
         sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Refused(
             "Another document of this type was stored at the same moment. Reload to see it, then try again.".into(),
         ),
+        // The file or the location/item went between the checks and the insert.
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            AppError::field("file", "The uploaded file was not found. Upload it again.")
+        }
         _ => e.into(),
     })
 }

@@ -4,7 +4,7 @@ use super::{DocumentRow, DocumentType};
 use crate::domain::{CalendarDate, DocumentStatus, FilePurpose, Level, ValidDocument, ValidDocumentType};
 use crate::state::Db;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 fn type_from_row(row: &AnyRow) -> Result<DocumentType, sqlx::Error> {
     let level: String = row.try_get("level")?;
@@ -153,7 +153,22 @@ pub async fn find_file(db: &Db, id: &str) -> Result<Option<FileRecord>, sqlx::Er
     .transpose()
 }
 
-pub async fn insert_file(db: &Db, file: &FileRecord, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+/// Records a file, and takes the lock of its bytes' row until `tx` ends (see [`lock_blob`]).
+pub async fn insert_file(
+    tx: &mut AnyConnection,
+    file: &FileRecord,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // The upsert writes the row, so it waits for (and then locks out) a removal of the same bytes.
+    sqlx::query(
+        "INSERT INTO blobs (sha256, created_at) VALUES ($1, $2)
+         ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
+    )
+    .bind(file.sha256.clone())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO stored_files (id, sha256, size, content_type, file_name, purpose, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -166,9 +181,36 @@ pub async fn insert_file(db: &Db, file: &FileRecord, user_id: i64, now: i64) -> 
     .bind(file.purpose.clone())
     .bind(user_id)
     .bind(now)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Locks the row of these bytes until `tx` ends; `false` when there is none. An upload of the same
+/// bytes waits meanwhile, so what is decided about them under the lock stays true.
+pub async fn lock_blob(tx: &mut AnyConnection, sha256: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE blobs SET sha256 = sha256 WHERE sha256 = $1")
+        .bind(sha256)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Forgets the row of bytes no stored file has; `true` when it did, and the bytes may go.
+pub async fn forget_unused_blob(tx: &mut AnyConnection, sha256: &str) -> Result<bool, sqlx::Error> {
+    // A statement of its own, after the lock: it sees every upload that committed before.
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stored_files WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_one(&mut *tx)
+        .await?;
+    if users > 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
 }
 
 /// Forgets a stored file unless a document or a customer refers to it (one may have, since it
@@ -200,15 +242,6 @@ pub async fn abandoned_files(db: &Db, before: i64) -> Result<Vec<(String, String
     rows.iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("sha256")?)))
         .collect()
-}
-
-/// Whether any stored file still has these bytes.
-pub async fn blob_in_use(db: &Db, sha256: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM stored_files WHERE sha256 = $1 LIMIT 1")
-        .bind(sha256)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(found.is_some())
 }
 
 /// The current document and every previous version of a location's or an item's documents.

@@ -34,12 +34,19 @@ impl FileStore {
     /// absent for the folder `<data_dir>/files`.
     pub fn open(data_dir: &str, url: Option<&str>) -> Result<FileStore, String> {
         let store: Arc<dyn ObjectStore> = match url {
-            Some(url) if url.starts_with("s3://") => Arc::new(
-                object_store::aws::AmazonS3Builder::from_env()
-                    .with_url(url)
+            Some(url) if url.starts_with("s3://") => {
+                let (bucket, prefix) = url["s3://".len()..]
+                    .split_once('/')
+                    .unwrap_or((&url["s3://".len()..], ""));
+                let s3 = object_store::aws::AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
                     .build()
-                    .map_err(|e| format!("STORAGE_URL {url}: {e}"))?,
-            ),
+                    .map_err(|e| format!("STORAGE_URL {url}: {e}"))?;
+                match prefix.trim_matches('/') {
+                    "" => Arc::new(s3),
+                    prefix => Arc::new(object_store::prefix::PrefixStore::new(s3, prefix)),
+                }
+            }
             Some(url) => return Err(format!("STORAGE_URL must start with s3://, not '{url}'")),
             None => {
                 let folder = std::path::Path::new(data_dir).join("files");
@@ -195,18 +202,20 @@ async fn receive(
         file_name: name.trim().to_string(),
         purpose: purpose.key().to_string(),
     };
-    // The record first: from then on, housekeeping sees the blob as used and leaves it.
+    // The bytes are moved into place while their row is locked, so housekeeping cannot remove
+    // them between the record and the move; a failed move takes the record back.
     let stored = async {
-        db::insert_file(&state.db, &record, user_id, now_ms())
+        let mut tx = state.db.pool.begin().await.map_err(|e| e.to_string())?;
+        db::insert_file(&mut tx, &record, user_id, now_ms())
             .await
             .map_err(|e| e.to_string())?;
         store
             .rename(&temporary, &FileStore::blob(&sha256))
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
     };
     if let Err(error) = stored.await {
-        let _ = db::delete_file_record(&state.db, &record.id).await;
         let _ = store.delete(&temporary).await;
         return Err(internal(&error));
     }
@@ -310,7 +319,8 @@ pub fn content_disposition(disposition: &str, name: &str) -> String {
 }
 
 /// Forgets files uploaded more than a day ago that no document or customer refers to, and their
-/// bytes when no other file shares them. Returns how many were removed.
+/// bytes when no other file shares them. Returns how many were removed; one failure is logged
+/// and the rest go on.
 pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
     let before = now_ms() - 24 * 3600 * 1000;
     let abandoned = db::abandoned_files(&state.db, before)
@@ -318,16 +328,29 @@ pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
         .map_err(|e| e.to_string())?;
     let mut removed = 0;
     for (id, sha256) in &abandoned {
-        let error = |e: sqlx::Error| e.to_string();
-        if !db::delete_file_record(&state.db, id).await.map_err(error)? {
-            continue;
-        }
-        removed += 1;
-        if !db::blob_in_use(&state.db, sha256).await.map_err(error)? {
-            state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
+        match remove_abandoned(state, id, sha256).await {
+            Ok(true) => removed += 1,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(file = %id, %error, "could not remove an abandoned upload"),
         }
     }
     Ok(removed)
+}
+
+async fn remove_abandoned(state: &AppState, id: &str, sha256: &str) -> Result<bool, String> {
+    let error = |e: sqlx::Error| e.to_string();
+    if !db::delete_file_record(&state.db, id).await.map_err(error)? {
+        return Ok(false);
+    }
+    let mut tx = state.db.pool.begin().await.map_err(error)?;
+    if db::lock_blob(&mut tx, sha256).await.map_err(error)?
+        && db::forget_unused_blob(&mut tx, sha256).await.map_err(error)?
+    {
+        // Under the lock: an upload of the same bytes waits, then puts them back.
+        state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(error)?;
+    Ok(true)
 }
 
 #[cfg(test)]

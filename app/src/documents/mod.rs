@@ -10,7 +10,7 @@ mod panel;
 mod share_settings;
 mod upload;
 
-pub use panel::DocumentsPanel;
+pub use panel::{DocumentsData, DocumentsPanel};
 pub use share_settings::{DocumentTypesPage, RequirementsPage};
 pub use upload::FileUpload;
 

@@ -4,17 +4,54 @@
 use super::api::{list_document_types, list_documents, AddDocument};
 use super::{human_size, DocumentRow, DocumentType, FileUpload, UploadedFile};
 use crate::domain::{CalendarDate, FilePurpose, Level};
+use crate::error::AppError;
 use crate::ui::{date, error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 
+/// What the Documents section loads. Made by the page itself, outside its `Suspense`: resources
+/// made inside one, after it waited, run without the request's context on the server.
+#[derive(Clone, Copy)]
+pub struct DocumentsData {
+    level: Level,
+    owner_id: Signal<Option<i64>>,
+    add: ServerAction<AddDocument>,
+    documents: Resource<Result<Vec<DocumentRow>, AppError>>,
+    types: Resource<Result<Vec<DocumentType>, AppError>>,
+}
+
+impl DocumentsData {
+    pub fn new(level: Level, owner_id: Signal<Option<i64>>) -> Self {
+        let add = ServerAction::<AddDocument>::new();
+        let documents = Resource::new(
+            move || (owner_id.get(), add.version().get()),
+            move |(owner_id, _)| async move {
+                match owner_id {
+                    Some(id) => list_documents(level.key().to_string(), id).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        );
+        let types = Resource::new(|| (), |_| list_document_types());
+        DocumentsData {
+            level,
+            owner_id,
+            add,
+            documents,
+            types,
+        }
+    }
+}
+
 #[component]
-pub fn DocumentsPanel(level: Level, owner_id: i64) -> impl IntoView {
-    let add = ServerAction::<AddDocument>::new();
-    let documents = Resource::new(
-        move || add.version().get(),
-        move |_| list_documents(level.key().to_string(), owner_id),
-    );
-    let types = Resource::new(|| (), |_| list_document_types());
+pub fn DocumentsPanel(data: DocumentsData) -> impl IntoView {
+    let DocumentsData {
+        level,
+        owner_id,
+        add,
+        documents,
+        types,
+    } = data;
+    let owner_id = owner_id.get_untracked().unwrap_or_default();
     view! {
         <section class="documents" aria-labelledby="documents-heading">
             <h2 id="documents-heading">"Documents"</h2>
@@ -177,7 +214,7 @@ fn AddDocumentForm(
             <div class="form-grid">
                 <div class="field" class:invalid=move || type_error().is_some()>
                     <label for="document-type_id" class="required">"Document type"</label>
-                    <select id="document-type_id" name="document[type_id]" aria-describedby="document-type_id-message"
+                    <select id="document-type_id" name="document[type_id]" required=true aria-required="true" aria-describedby="document-type_id-message"
                         on:change=move |ev| type_id.set(event_target_value(&ev))>
                         {types.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
                     </select>

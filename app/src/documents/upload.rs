@@ -41,12 +41,15 @@ pub fn FileUpload(
         Upload::Done(file) => file.id,
         _ => String::new(),
     };
+    let latest = RwSignal::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         if let Some(on_change) = on_change {
             on_change.run(None);
         }
         state.set(Upload::Idle);
-        start(purpose, &ev, state, on_change);
+        // A new choice makes the answers of an upload still under way stale.
+        latest.update(|n| *n += 1);
+        start(purpose, &ev, state, latest.get_untracked(), latest, on_change);
     };
     view! {
         <div class="field file" class:invalid=move || matches!(state.get(), Upload::Failed(_)) || server_message().is_some()>
@@ -78,11 +81,14 @@ pub fn FileUpload(
 }
 
 /// Checks the chosen file here (kind and size, before any byte is sent) and sends it.
+/// `this` numbers the upload; once `latest` is past it, its progress and answer are ignored.
 #[cfg(feature = "hydrate")]
 fn start(
     purpose: FilePurpose,
     ev: &leptos::ev::Event,
     state: RwSignal<Upload>,
+    this: u64,
+    latest: RwSignal<u64>,
     on_change: Option<Callback<Option<UploadedFile>>>,
 ) {
     use wasm_bindgen::closure::Closure;
@@ -101,7 +107,12 @@ fn start(
         input.set_value("");
         return;
     }
-    let failed = move |message: &str| state.set(Upload::Failed(message.to_string()));
+    let current = move || latest.get_untracked() == this;
+    let failed = move |message: &str| {
+        if current() {
+            state.set(Upload::Failed(message.to_string()))
+        }
+    };
     let Ok(request) = XmlHttpRequest::new() else {
         return failed("This browser cannot upload files.");
     };
@@ -121,7 +132,7 @@ fn start(
     });
     let progress_name = name.clone();
     let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() {
+        if e.length_computable() && current() {
             state.set(Upload::Sending {
                 name: progress_name.clone(),
                 sent: e.loaded(),
@@ -135,6 +146,9 @@ fn start(
     on_progress.forget();
     let answered = request.clone();
     let on_load = Closure::<dyn FnMut()>::new(move || {
+        if !current() {
+            return;
+        }
         let status = answered.status().unwrap_or(0);
         let text = answered.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
@@ -174,6 +188,8 @@ fn start(
     _purpose: FilePurpose,
     _ev: &leptos::ev::Event,
     _state: RwSignal<Upload>,
+    _this: u64,
+    _latest: RwSignal<u64>,
     _on_change: Option<Callback<Option<UploadedFile>>>,
 ) {
 }

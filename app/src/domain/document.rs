@@ -350,7 +350,7 @@ pub fn too_large(name: &str, max: u64) -> String {
 }
 
 /// Whether the first bytes of a file fit its content type, so a renamed program or page is not
-/// stored as a PDF or an image. Text types are only checked to be UTF-8 on the server.
+/// stored as a PDF or an image. Text files are only checked on the server to hold no NUL bytes.
 pub fn content_fits(content_type: &str, head: &[u8]) -> bool {
     let starts = |magic: &[u8]| head.starts_with(magic);
     match content_type {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {
     super::db::{self, Listing},
     super::parse_ids,
-    crate::auth::session::require_staff,
+    crate::auth::session::{require_admin, require_staff},
     crate::domain::{ValidItem, ValidLocation},
     crate::state::{app_state, now_ms, Db},
 };
@@ -60,9 +60,10 @@ pub async fn update_location(id: i64, location: LocationInput) -> Result<Locatio
     found.ok_or_else(|| AppError::NotFound("This location".into()))
 }
 
+/// Deletes a location for good (Admins only); refused while anything uses it.
 #[server(endpoint = "listings/locations/delete")]
 pub async fn delete_location(id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    require_admin().await?;
     let db = app_state()?.db;
     let location = db::find_location(&db, id)
         .await?
@@ -121,9 +122,10 @@ pub async fn update_item(
     found.ok_or_else(|| AppError::NotFound("This item".into()))
 }
 
+/// Deletes an item for good (Admins only); refused while anything uses it.
 #[server(endpoint = "listings/items/delete")]
 pub async fn delete_item(id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    require_admin().await?;
     let db = app_state()?.db;
     let item = db::find_item(&db, id)
         .await?

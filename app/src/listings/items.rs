@@ -3,7 +3,7 @@
 use super::api::{all_locations, get_item, list_items, CreateItem, DeleteItem, UpdateItem};
 use super::parts::{use_list_query, DeleteButton, ListingSearch, Pager};
 use super::Item;
-use crate::documents::DocumentsPanel;
+use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{ItemInput, Level};
 use crate::error::{AppError, FieldErrors};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
@@ -63,12 +63,13 @@ fn ItemFields(
     values: ItemInput,
     active: bool,
     location_ids: Vec<i64>,
+    /// Every location, to choose from; loaded by the page (see `DocumentsData` on why).
+    locations: Resource<Result<Vec<(i64, String)>, AppError>>,
     #[prop(into)] errors: Signal<Option<FieldErrors>>,
 ) -> impl IntoView {
     let check = ItemInput::check_field;
     let chosen = RwSignal::new(location_ids);
     let joined = move || chosen.with(|ids| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-    let locations = Resource::new(|| (), |_| all_locations());
     let location_error = move || {
         errors
             .get()
@@ -128,6 +129,7 @@ fn ItemFields(
 pub fn NewItemPage() -> impl IntoView {
     let action = ServerAction::<CreateItem>::new();
     let value = Signal::from(action.value());
+    let locations = Resource::new(|| (), |_| all_locations());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = action.value().get() {
@@ -140,7 +142,7 @@ pub fn NewItemPage() -> impl IntoView {
             <h1>"New Item"</h1>
             <ActionForm action attr:class="card" attr:aria-label="New item">
                 <FormNotice error=error_of(value)/>
-                <ItemFields values=ItemInput::default() active=true location_ids=vec![] errors=field_errors_of(value)/>
+                <ItemFields values=ItemInput::default() active=true location_ids=vec![] locations errors=field_errors_of(value)/>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>"Save Item"</button>
                 </div>
@@ -159,6 +161,8 @@ pub fn ItemPage() -> impl IntoView {
             None => Err(AppError::NotFound("This item".into())),
         }
     });
+    let documents = DocumentsData::new(Level::Item, Signal::derive(id));
+    let locations = Resource::new(|| (), |_| all_locations());
     view! {
         <section class="page">
             <p class="crumbs"><A href="/listings/items">"Items"</A></p>
@@ -168,8 +172,8 @@ pub fn ItemPage() -> impl IntoView {
                         Ok(item) => {
                             let id = item.id;
                             view! {
-                                <ItemEditor item/>
-                                <DocumentsPanel level=Level::Item owner_id=id/>
+                                <ItemEditor item locations/>
+                                <DocumentsPanel data=documents/>
                                 <DeleteItemButton id/>
                             }.into_any()
                         }
@@ -182,7 +186,7 @@ pub fn ItemPage() -> impl IntoView {
 }
 
 #[component]
-fn ItemEditor(item: Item) -> impl IntoView {
+fn ItemEditor(item: Item, locations: Resource<Result<Vec<(i64, String)>, AppError>>) -> impl IntoView {
     let id = item.id;
     let current = RwSignal::new(item);
     let action = ServerAction::<UpdateItem>::new();
@@ -201,7 +205,7 @@ fn ItemEditor(item: Item) -> impl IntoView {
             {move || {
                 let item = current.get();
                 view! {
-                    <ItemFields values=item.to_input() active=item.active location_ids=item.location_ids errors=field_errors_of(value)/>
+                    <ItemFields values=item.to_input() active=item.active location_ids=item.location_ids locations errors=field_errors_of(value)/>
                 }
             }}
             <div class="form-actions">

@@ -2,7 +2,7 @@
 
 use super::api::{get_location, list_locations, CreateLocation, DeleteLocation, UpdateLocation};
 use super::parts::{use_list_query, DeleteButton, ListingSearch, Pager};
-use crate::documents::DocumentsPanel;
+use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{Level, LocationInput};
 use crate::error::{AppError, FieldErrors};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
@@ -111,6 +111,7 @@ pub fn LocationPage() -> impl IntoView {
             None => Err(AppError::NotFound("This location".into())),
         }
     });
+    let documents = DocumentsData::new(Level::Location, Signal::derive(id));
     view! {
         <section class="page">
             <p class="crumbs"><A href="/listings/locations">"Locations"</A></p>
@@ -121,7 +122,7 @@ pub fn LocationPage() -> impl IntoView {
                             let id = location.id;
                             view! {
                                 <LocationEditor location/>
-                                <DocumentsPanel level=Level::Location owner_id=id/>
+                                <DocumentsPanel data=documents/>
                                 <DeleteLocationButton id/>
                             }.into_any()
                         }

@@ -108,16 +108,22 @@ impl<T> Page<T> {
     }
 }
 
-/// Parses the `location_ids` form value: location ids separated by commas.
+/// At most this many ids in one list (locations of an item, default requirements).
+pub const MAX_IDS: usize = 1000;
+
+/// Parses a list of ids separated by commas (the `location_ids` form value), without repeats.
 pub fn parse_ids(raw: &str) -> Result<Vec<i64>, String> {
     let mut ids = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id = part
-            .parse::<i64>()
-            .map_err(|_| format!("'{part}' is not a location."))?;
-        if !ids.contains(&id) {
-            ids.push(id);
+        if ids.len() == MAX_IDS {
+            return Err(format!("At most {MAX_IDS} can be chosen."));
         }
+        ids.push(
+            part.parse::<i64>()
+                .map_err(|_| format!("'{part}' is not one of the choices."))?,
+        );
     }
+    ids.sort_unstable();
+    ids.dedup();
     Ok(ids)
 }
