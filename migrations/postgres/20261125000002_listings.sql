@@ -13,6 +13,8 @@ CREATE TABLE locations (
     postal_code TEXT    NOT NULL,
     country     TEXT    NOT NULL,
     search_text TEXT    NOT NULL,
+    -- Raised by every save; a save naming an older version is refused as a conflict.
+    version     BIGINT  NOT NULL DEFAULT 1,
     created_at  BIGINT  NOT NULL,
     updated_at  BIGINT  NOT NULL
 );
@@ -29,6 +31,7 @@ CREATE TABLE items (
     unit_price_cents BIGINT  NOT NULL CHECK (unit_price_cents >= 0),
     active           BIGINT  NOT NULL DEFAULT 1,
     search_text      TEXT    NOT NULL,
+    version          BIGINT  NOT NULL DEFAULT 1,
     created_at       BIGINT  NOT NULL,
     updated_at       BIGINT  NOT NULL
 );

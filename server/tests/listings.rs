@@ -5,6 +5,7 @@ mod common;
 
 use app::error::AppError;
 use app::listings::{Item, ItemRow, Location, LocationRow, Page};
+use app::ui::SaveOutcome;
 use common::*;
 
 async fn list<T: serde::de::DeserializeOwned>(app: &TestApp, endpoint: &str, q: &str, page: i64) -> Page<T> {
@@ -40,15 +41,34 @@ async fn a_location_is_stored_only_when_valid_and_found_by_search(engine: Engine
     assert_eq!(found.total, 1);
     assert_eq!(found.rows[0].id, roastery);
 
-    let mut renamed = location("Portland Roastery North", "PDX-1");
-    renamed.push(("id", "0"));
     let id = roastery.to_string();
-    let last = renamed.len() - 1;
-    renamed[last] = ("id", &id);
+    let mut renamed = location("Portland Roastery North", "PDX-1");
+    renamed.extend([("id", id.as_str()), ("version", "1")]);
     let (status, body) = app.call("listings/locations/update", &renamed).await;
     assert!(status.is_success(), "{body}");
-    let saved: Location = serde_json::from_str(&body).unwrap();
-    assert_eq!(saved.name, "Portland Roastery North");
+    let SaveOutcome::Saved(saved) = serde_json::from_str::<SaveOutcome<Location>>(&body).unwrap() else {
+        panic!("not saved: {body}")
+    };
+    assert_eq!(
+        (saved.name.as_str(), saved.version),
+        ("Portland Roastery North", 2)
+    );
+
+    // A form filled from version 1 is now stale: refused, and answered with what was saved.
+    let mut stale = location("Portland Roastery South", "PDX-1");
+    stale.extend([("id", id.as_str()), ("version", "1")]);
+    let (status, body) = app.call("listings/locations/update", &stale).await;
+    assert!(status.is_success(), "{body}");
+    let SaveOutcome::Conflict(current) = serde_json::from_str::<SaveOutcome<Location>>(&body).unwrap() else {
+        panic!("not a conflict: {body}")
+    };
+    assert_eq!(current.name, "Portland Roastery North");
+    let stored: String = sqlx::query_scalar("SELECT name FROM locations WHERE id = $1")
+        .bind(roastery)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Portland Roastery North");
 
     let (status, body) = app.call("listings/locations/delete", &[("id", &id)]).await;
     assert!(status.is_success(), "{body}");
@@ -110,6 +130,7 @@ async fn items_have_unique_skus_exact_prices_and_pages(engine: Engine) {
             "listings/items/update",
             &[
                 ("id", &id),
+                ("version", "1"),
                 ("item[sku]", "CB-001"),
                 ("item[name]", "Colombia Beans 1kg"),
                 ("item[description]", "Whole beans.\nMedium roast."),
@@ -119,11 +140,31 @@ async fn items_have_unique_skus_exact_prices_and_pages(engine: Engine) {
         )
         .await;
     assert!(status.is_success(), "{body}");
-    let item: Item = serde_json::from_str(&body).unwrap();
+    let item = serde_json::from_str::<SaveOutcome<Item>>(&body).unwrap();
+    assert!(item.saved(), "{body}");
+    let item = item.into_inner();
     assert_eq!(
         (item.unit_price.cents(), item.active, item.location_ids.len()),
         (101_905, false, 0)
     );
+    // The same form sent again is a version behind: nothing of it is stored.
+    let (status, body) = app
+        .call(
+            "listings/items/update",
+            &[
+                ("id", &id),
+                ("version", "1"),
+                ("item[sku]", "CB-001"),
+                ("item[name]", "Stale name"),
+                ("item[description]", ""),
+                ("item[unit_price]", "1"),
+                ("location_ids", ""),
+            ],
+        )
+        .await;
+    let outcome = serde_json::from_str::<SaveOutcome<Item>>(&body).unwrap();
+    assert!(status.is_success() && !outcome.saved(), "{body}");
+    assert_eq!(outcome.into_inner().name, "Colombia Beans 1kg");
 }
 
 async fn what_is_in_use_cannot_be_deleted(engine: Engine) {

@@ -2,10 +2,10 @@
 
 use super::api::{get_customer, CreateCustomer, DeleteCustomers, UpdateCustomer};
 use super::form::CompanyFields;
-use super::{Customer, SaveOutcome};
+use super::Customer;
 use crate::domain::CompanyInput;
 use crate::error::AppError;
-use crate::ui::{date_time, error_of, field_errors_of, ErrorNotice, FormNotice};
+use crate::ui::{date_time, error_of, field_errors_of, ErrorNotice, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -71,31 +71,15 @@ pub fn CustomerPage() -> impl IntoView {
 fn CustomerEditor(customer: Customer) -> impl IntoView {
     let current = RwSignal::new(customer);
     let action = ServerAction::<UpdateCustomer>::new();
-    let outcome = RwSignal::new(None::<SaveOutcome>);
+    let outcome = RwSignal::new(None::<bool>);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = action.value().get() {
-            let (SaveOutcome::Saved(customer) | SaveOutcome::Conflict(customer)) = saved.clone();
-            current.set(customer);
-            outcome.set(Some(saved));
+            outcome.set(Some(saved.saved()));
+            current.set(saved.into_inner());
         }
     });
     let value = Signal::from(action.value());
     let errors = field_errors_of(value);
-    let notice = move || match outcome.get() {
-        Some(SaveOutcome::Saved(_)) => {
-            Some(view! { <p class="notice success" role="status">"Saved."</p> }.into_any())
-        }
-        Some(SaveOutcome::Conflict(_)) => Some(
-            view! {
-                <div class="notice warning" role="alert">
-                    "Someone else saved this customer while you were editing. Your changes were not saved; "
-                    "the form now shows their version. Make your changes again and save."
-                </div>
-            }
-            .into_any(),
-        ),
-        None => None,
-    };
     view! {
         <header class="page-header">
             {move || current.with(|c| c.logo_file_id.clone()).map(|logo| view! {
@@ -106,7 +90,7 @@ fn CustomerEditor(customer: Customer) -> impl IntoView {
                 {move || current.with(|c| format!("Added {} · last saved {}", date_time(c.created_at), date_time(c.updated_at)))}
             </p>
         </header>
-        {notice}
+        <SaveNotice saved=outcome what="this customer"/>
         {move || {
             let customer = current.get();
             view! {

@@ -83,12 +83,7 @@ pub struct CustomerPageData {
 }
 
 /// What became of a save of the company form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SaveOutcome {
-    Saved(Customer),
-    /// Someone else saved first; here is what they saved. Nothing of this save was stored.
-    Conflict(Customer),
-}
+pub type SaveOutcome = crate::ui::SaveOutcome<Customer>;
 
 /// A customer in the Trash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

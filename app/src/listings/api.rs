@@ -3,6 +3,7 @@
 use super::{Item, ItemRow, Location, LocationRow, Page};
 use crate::domain::{ItemInput, LocationInput};
 use crate::error::AppError;
+use crate::ui::SaveOutcome;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
@@ -44,20 +45,30 @@ pub async fn create_location(location: LocationInput) -> Result<i64, AppError> {
         .map_err(|e| taken(e, "code", "internal code"))
 }
 
+/// Saves the location page's form over `version`, the version the form was filled from.
 #[server(endpoint = "listings/locations/update")]
-pub async fn update_location(id: i64, location: LocationInput) -> Result<Location, AppError> {
+pub async fn update_location(
+    id: i64,
+    version: i64,
+    location: LocationInput,
+) -> Result<SaveOutcome<Location>, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
+    let missing = || AppError::NotFound("This location".into());
+    let current = db::find_location(&db, id).await?.ok_or_else(missing)?;
+    if current.version != version {
+        return Ok(SaveOutcome::Conflict(current));
+    }
     let location = parse_location(&db, &location, Some(id)).await?;
-    let saved = db::update_location(&db, id, &location, now_ms())
+    let saved = db::update_location(&db, id, version, &location, now_ms())
         .await
         .map_err(|e| taken(e, "code", "internal code"))?;
-    let found = if saved {
-        db::find_location(&db, id).await?
+    let latest = db::find_location(&db, id).await?.ok_or_else(missing)?;
+    Ok(if saved {
+        SaveOutcome::Saved(latest)
     } else {
-        None
-    };
-    found.ok_or_else(|| AppError::NotFound("This location".into()))
+        SaveOutcome::Conflict(latest)
+    })
 }
 
 /// Deletes a location for good (Admins only); refused while anything uses it.
@@ -101,25 +112,32 @@ pub async fn create_item(
         .map_err(|e| taken(e, "sku", "SKU"))
 }
 
+/// Saves the item page's form over `version`, the version the form was filled from.
 #[server(endpoint = "listings/items/update")]
 pub async fn update_item(
     id: i64,
+    version: i64,
     item: ItemInput,
     location_ids: String,
     active: Option<String>,
-) -> Result<Item, AppError> {
+) -> Result<SaveOutcome<Item>, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
+    let missing = || AppError::NotFound("This item".into());
+    let current = db::find_item(&db, id).await?.ok_or_else(missing)?;
+    if current.version != version {
+        return Ok(SaveOutcome::Conflict(current));
+    }
     let (item, location_ids) = parse_item(&db, &item, &location_ids, Some(id)).await?;
-    let saved = db::update_item(&db, id, &item, active.is_some(), &location_ids, now_ms())
+    let saved = db::update_item(&db, id, version, &item, active.is_some(), &location_ids, now_ms())
         .await
         .map_err(|e| taken(e, "sku", "SKU"))?;
-    let found = if saved {
-        db::find_item(&db, id).await?
+    let latest = db::find_item(&db, id).await?.ok_or_else(missing)?;
+    Ok(if saved {
+        SaveOutcome::Saved(latest)
     } else {
-        None
-    };
-    found.ok_or_else(|| AppError::NotFound("This item".into()))
+        SaveOutcome::Conflict(latest)
+    })
 }
 
 /// Deletes an item for good (Admins only); refused while anything uses it.

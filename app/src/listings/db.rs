@@ -18,6 +18,7 @@ fn location_from_row(row: &AnyRow) -> Result<Location, sqlx::Error> {
         region: row.try_get("region")?,
         postal_code: row.try_get("postal_code")?,
         country: row.try_get("country")?,
+        version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -163,21 +164,24 @@ pub async fn insert_location(db: &Db, location: &ValidLocation, now: i64) -> Res
         .try_get("id")
 }
 
-/// Saves a location; `false` when it no longer exists.
+/// Saves a location over `version`; `false` when it is at another version (or gone).
 pub async fn update_location(
     db: &Db,
     id: i64,
+    version: i64,
     location: &ValidLocation,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let query = sqlx::query(
         "UPDATE locations SET name = $1, name_key = $2, code = $3, code_key = $4, street = $5, city = $6,
-             region = $7, postal_code = $8, country = $9, search_text = $10, updated_at = $11
-         WHERE id = $12",
+             region = $7, postal_code = $8, country = $9, search_text = $10, updated_at = $11,
+             version = version + 1
+         WHERE id = $12 AND version = $13",
     );
     let done = bind_location(query, location)
         .bind(now)
         .bind(id)
+        .bind(version)
         .execute(&db.pool)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -228,6 +232,7 @@ pub async fn find_item(db: &Db, id: i64) -> Result<Option<Item>, sqlx::Error> {
         unit_price: Money::from_cents(row.try_get("unit_price_cents")?),
         active: row.try_get::<i64, _>("active")? != 0,
         location_ids,
+        version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     }))
@@ -312,10 +317,13 @@ pub async fn insert_item(
     Ok(id)
 }
 
-/// Saves an item and the locations producing it; `false` when it no longer exists.
+/// Saves an item and the locations producing it over `version`; `false` when it is at another
+/// version (or gone).
+#[allow(clippy::too_many_arguments)]
 pub async fn update_item(
     db: &Db,
     id: i64,
+    version: i64,
     item: &ValidItem,
     active: bool,
     location_ids: &[i64],
@@ -323,13 +331,14 @@ pub async fn update_item(
 ) -> Result<bool, sqlx::Error> {
     let query = sqlx::query(
         "UPDATE items SET sku = $1, sku_key = $2, name = $3, name_key = $4, description = $5,
-             unit_price_cents = $6, active = $7, search_text = $8, updated_at = $9
-         WHERE id = $10",
+             unit_price_cents = $6, active = $7, search_text = $8, updated_at = $9, version = version + 1
+         WHERE id = $10 AND version = $11",
     );
     let mut tx = db.pool.begin().await?;
     let done = bind_item(query, item, active)
         .bind(now)
         .bind(id)
+        .bind(version)
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {

@@ -6,7 +6,7 @@ use super::Item;
 use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{ItemInput, Level};
 use crate::error::{AppError, FieldErrors};
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -191,20 +191,23 @@ fn ItemEditor(item: Item, locations: Resource<Result<Vec<(i64, String)>, AppErro
     let current = RwSignal::new(item);
     let action = ServerAction::<UpdateItem>::new();
     let value = Signal::from(action.value());
+    let outcome = RwSignal::new(None::<bool>);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = action.value().get() {
-            current.set(saved);
+            outcome.set(Some(saved.saved()));
+            current.set(saved.into_inner());
         }
     });
     view! {
         <h1>{move || current.with(|i| format!("{} · {}", i.name, i.sku))}</h1>
-        {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <p class="notice success" role="status">"Saved."</p> })}
+        <SaveNotice saved=outcome what="this item"/>
         <ActionForm action attr:class="card" attr:aria-label="Edit item">
             <FormNotice error=error_of(value)/>
             <input type="hidden" name="id" value=id/>
             {move || {
                 let item = current.get();
                 view! {
+                    <input type="hidden" name="version" value=item.version/>
                     <ItemFields values=item.to_input() active=item.active location_ids=item.location_ids locations errors=field_errors_of(value)/>
                 }
             }}

@@ -5,7 +5,7 @@ use super::parts::{use_list_query, DeleteButton, ListingSearch, Pager};
 use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{Level, LocationInput};
 use crate::error::{AppError, FieldErrors};
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -140,18 +140,26 @@ fn LocationEditor(location: super::Location) -> impl IntoView {
     let current = RwSignal::new(location);
     let action = ServerAction::<UpdateLocation>::new();
     let value = Signal::from(action.value());
+    let outcome = RwSignal::new(None::<bool>);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = action.value().get() {
-            current.set(saved);
+            outcome.set(Some(saved.saved()));
+            current.set(saved.into_inner());
         }
     });
     view! {
         <h1>{move || current.with(|l| l.name.clone())}</h1>
-        {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <p class="notice success" role="status">"Saved."</p> })}
+        <SaveNotice saved=outcome what="this location"/>
         <ActionForm action attr:class="card" attr:aria-label="Edit location">
             <FormNotice error=error_of(value)/>
             <input type="hidden" name="id" value=id/>
-            {move || view! { <LocationFields values=current.get().to_input() errors=field_errors_of(value)/> }}
+            {move || {
+                let location = current.get();
+                view! {
+                    <input type="hidden" name="version" value=location.version/>
+                    <LocationFields values=location.to_input() errors=field_errors_of(value)/>
+                }
+            }}
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || action.pending().get()>"Save"</button>
             </div>

@@ -28,6 +28,8 @@ pub struct Location {
     pub region: Option<String>,
     pub postal_code: String,
     pub country: String,
+    /// Raised by every save; a save naming an older version is refused as a conflict.
+    pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -56,6 +58,7 @@ pub struct Item {
     pub unit_price: Money,
     pub active: bool,
     pub location_ids: Vec<i64>,
+    pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -106,6 +106,46 @@ pub fn Field(
     }
 }
 
+/// What became of a save over a version: the record as it now is, either way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SaveOutcome<T> {
+    Saved(T),
+    /// Someone else saved first; here is what they saved. Nothing of this save was stored.
+    Conflict(T),
+}
+
+impl<T> SaveOutcome<T> {
+    pub fn into_inner(self) -> T {
+        match self {
+            SaveOutcome::Saved(value) | SaveOutcome::Conflict(value) => value,
+        }
+    }
+
+    pub fn saved(&self) -> bool {
+        matches!(self, SaveOutcome::Saved(_))
+    }
+}
+
+/// "Saved." or, after a conflict, what happened and what to do; `what` is "this customer", ….
+#[component]
+pub fn SaveNotice(#[prop(into)] saved: Signal<Option<bool>>, what: &'static str) -> impl IntoView {
+    move || {
+        match saved.get() {
+        Some(true) => Some(view! { <p class="notice success" role="status">"Saved."</p> }.into_any()),
+        Some(false) => Some(
+            view! {
+                <div class="notice warning" role="alert">
+                    {format!("Someone else saved {what} while you were editing. Your changes were not saved; ")}
+                    "the form now shows their version. Make your changes again and save."
+                </div>
+            }
+            .into_any(),
+        ),
+        None => None,
+    }
+    }
+}
+
 /// The outcome of a form's last submission: errors not tied to a field, or a success note.
 #[component]
 pub fn FormNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
