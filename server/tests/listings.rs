@@ -125,45 +125,34 @@ async fn items_have_unique_skus_exact_prices_and_pages(engine: Engine) {
     assert_eq!(found.total, 1);
 
     let id = first.to_string();
-    let (status, body) = app
-        .call(
-            "listings/items/update",
-            &[
-                ("id", &id),
+    // Saves the item page's form, filled from version 1.
+    let save = |name: &'static str, description: &'static str, price: &'static str| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            let form = [
+                ("id", id.as_str()),
                 ("version", "1"),
                 ("item[sku]", "CB-001"),
-                ("item[name]", "Colombia Beans 1kg"),
-                ("item[description]", "Whole beans.\nMedium roast."),
-                ("item[unit_price]", "$1,019.05"),
+                ("item[name]", name),
+                ("item[description]", description),
+                ("item[unit_price]", price),
                 ("location_ids", ""),
-            ],
-        )
-        .await;
-    assert!(status.is_success(), "{body}");
-    let item = serde_json::from_str::<SaveOutcome<Item>>(&body).unwrap();
-    assert!(item.saved(), "{body}");
+            ];
+            let (status, body) = app.call("listings/items/update", &form).await;
+            assert!(status.is_success(), "{body}");
+            serde_json::from_str::<SaveOutcome<Item>>(&body).unwrap()
+        }
+    };
+    let item = save("Colombia Beans 1kg", "Whole beans.\nMedium roast.", "$1,019.05").await;
+    assert!(item.saved());
     let item = item.into_inner();
     assert_eq!(
         (item.unit_price.cents(), item.active, item.location_ids.len()),
         (101_905, false, 0)
     );
     // The same form sent again is a version behind: nothing of it is stored.
-    let (status, body) = app
-        .call(
-            "listings/items/update",
-            &[
-                ("id", &id),
-                ("version", "1"),
-                ("item[sku]", "CB-001"),
-                ("item[name]", "Stale name"),
-                ("item[description]", ""),
-                ("item[unit_price]", "1"),
-                ("location_ids", ""),
-            ],
-        )
-        .await;
-    let outcome = serde_json::from_str::<SaveOutcome<Item>>(&body).unwrap();
-    assert!(status.is_success() && !outcome.saved(), "{body}");
+    let outcome = save("Stale name", "", "1").await;
+    assert!(!outcome.saved());
     assert_eq!(outcome.into_inner().name, "Colombia Beans 1kg");
 }
 
