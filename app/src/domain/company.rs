@@ -129,7 +129,7 @@ impl CompanyInput {
             "logo",
             match self.logo_file_id.trim() {
                 "" => Ok(None),
-                id => super::document::file_id(id).map(Some),
+                id => super::file::file_id(id).map(Some),
             },
         );
         // Each value is absent exactly when its field has an error.

@@ -5,6 +5,7 @@ mod company;
 mod contact_details;
 mod date;
 mod document;
+mod file;
 mod listing;
 mod money;
 mod text;
@@ -13,9 +14,10 @@ pub use company::{AccountNumber, Address, CompanyInput, CompanyName, ValidCompan
 pub use contact_details::{Email, Password, Phone, Website};
 pub use date::CalendarDate;
 pub use document::{
-    content_fits, file_id, too_large, validity_days, DocumentInput, DocumentStatus, DocumentTypeInput,
-    FilePurpose, Level, ValidDocument, ValidDocumentType, EXPIRING_WITHIN_DAYS,
+    validity_days, DocumentInput, DocumentStatus, DocumentTypeInput, Level, ValidDocument, ValidDocumentType,
+    EXPIRING_WITHIN_DAYS,
 };
+pub use file::{content_fits, file_id, too_large, FilePurpose};
 pub use listing::{ItemInput, LocationInput, ValidItem, ValidLocation};
 pub use money::Money;
 pub use text::{PersonName, Role};

@@ -79,7 +79,7 @@ pub async fn delete_location(id: i64) -> Result<(), AppError> {
     let location = db::find_location(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This location".into()))?;
-    refuse_if_used(db::location_uses(&db, id).await?, &location.name)?;
+    refuse_if_used(db::uses(&db, Listing::Location, id).await?, &location.name)?;
     delete_unused(&db, Listing::Location, id, &location.name).await
 }
 
@@ -148,7 +148,7 @@ pub async fn delete_item(id: i64) -> Result<(), AppError> {
     let item = db::find_item(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This item".into()))?;
-    refuse_if_used(db::item_uses(&db, id).await?, &item.name)?;
+    refuse_if_used(db::uses(&db, Listing::Item, id).await?, &item.name)?;
     delete_unused(&db, Listing::Item, id, &item.name).await
 }
 

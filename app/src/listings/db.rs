@@ -353,71 +353,57 @@ pub async fn update_item(
 #[derive(Debug, Default)]
 pub struct Uses(pub Vec<String>);
 
-async fn names(db: &Db, what: &str, sql: &'static str, id: i64) -> Result<Option<String>, sqlx::Error> {
-    let rows: Vec<String> = sqlx::query_scalar(sql).bind(id).fetch_all(&db.pool).await?;
-    if rows.is_empty() {
-        return Ok(None);
+/// Names shown per kind of use; one more is read to know whether there are more.
+const SHOWN: usize = 5;
+
+/// Each kind of use of a location or an item: how it is said, and the names of the users (at
+/// most `SHOWN + 1`, as `LIMIT 6`).
+fn kinds_of_use(listing: Listing) -> &'static [(&'static str, &'static str)] {
+    match listing {
+        Listing::Location => &[
+            (
+                "customers",
+                "SELECT c.name FROM customer_locations u JOIN customers c ON c.id = u.customer_id
+                 WHERE u.location_id = $1 ORDER BY c.name_key LIMIT 6",
+            ),
+            (
+                "documents",
+                "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
+                 WHERE d.location_id = $1 ORDER BY d.id LIMIT 6",
+            ),
+            (
+                "items it produces",
+                "SELECT i.name FROM item_locations l JOIN items i ON i.id = l.item_id
+                 WHERE l.location_id = $1 ORDER BY i.name_key LIMIT 6",
+            ),
+        ],
+        Listing::Item => &[
+            (
+                "customers",
+                "SELECT c.name FROM customer_items u JOIN customers c ON c.id = u.customer_id
+                 WHERE u.item_id = $1 ORDER BY c.name_key LIMIT 6",
+            ),
+            (
+                "documents",
+                "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
+                 WHERE d.item_id = $1 ORDER BY d.id LIMIT 6",
+            ),
+        ],
     }
-    let shown = rows.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-    let more = rows.len().saturating_sub(5);
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    Ok(Some(format!("{what} {shown}{more}")))
 }
 
-pub async fn location_uses(db: &Db, id: i64) -> Result<Uses, sqlx::Error> {
-    let found = [
-        names(
-            db,
-            "customers",
-            "SELECT c.name FROM customer_locations u JOIN customers c ON c.id = u.customer_id
-             WHERE u.location_id = $1 ORDER BY c.name_key LIMIT 50",
-            id,
-        )
-        .await?,
-        names(
-            db,
-            "documents",
-            "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
-             WHERE d.location_id = $1 ORDER BY d.id LIMIT 50",
-            id,
-        )
-        .await?,
-        names(
-            db,
-            "items it produces",
-            "SELECT i.name FROM item_locations l JOIN items i ON i.id = l.item_id
-             WHERE l.location_id = $1 ORDER BY i.name_key LIMIT 50",
-            id,
-        )
-        .await?,
-    ];
-    Ok(Uses(found.into_iter().flatten().collect()))
-}
-
-pub async fn item_uses(db: &Db, id: i64) -> Result<Uses, sqlx::Error> {
-    let found = [
-        names(
-            db,
-            "customers",
-            "SELECT c.name FROM customer_items u JOIN customers c ON c.id = u.customer_id
-             WHERE u.item_id = $1 ORDER BY c.name_key LIMIT 50",
-            id,
-        )
-        .await?,
-        names(
-            db,
-            "documents",
-            "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
-             WHERE d.item_id = $1 ORDER BY d.id LIMIT 50",
-            id,
-        )
-        .await?,
-    ];
-    Ok(Uses(found.into_iter().flatten().collect()))
+pub async fn uses(db: &Db, listing: Listing, id: i64) -> Result<Uses, sqlx::Error> {
+    let mut found = Vec::new();
+    for (what, sql) in kinds_of_use(listing) {
+        let names: Vec<String> = sqlx::query_scalar(*sql).bind(id).fetch_all(&db.pool).await?;
+        if names.is_empty() {
+            continue;
+        }
+        let more = if names.len() > SHOWN { " and more" } else { "" };
+        let shown = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        found.push(format!("{what} {shown}{more}"));
+    }
+    Ok(Uses(found))
 }
 
 /// Deletes a location or an item (`table` is `locations` or `items`); `false` when it was gone.

@@ -390,3 +390,23 @@ pub async fn add_document(
     )
     .await
 }
+
+/// The session cookie of a new sign-in as the Admin, for requests written by hand.
+pub async fn session_cookie(app: &TestApp) -> String {
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{}/api/auth/sign_in", app.url))
+        .form(&[("email", "ada@supplier.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+/// The date `offset` days from today (UTC), as the date fields take it.
+pub fn day(offset: i64) -> String {
+    app::domain::CalendarDate::from_ms(app::state::now_ms())
+        .add_days(offset)
+        .to_string()
+}
