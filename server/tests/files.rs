@@ -250,7 +250,31 @@ async fn a_file_taken_up_after_it_was_found_abandoned_is_kept(engine: Engine) {
     assert_eq!(app.get(&format!("/files/{late}")).await.status(), 200);
 }
 
+async fn parts_left_by_interrupted_uploads_are_swept_after_a_day(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let incoming = app.data_dir.join("files/incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let old = incoming.join("0123#1");
+    let young = incoming.join("4567#1");
+    std::fs::write(&old, b"part of an upload cut off by a crash").unwrap();
+    std::fs::write(&young, b"part of an upload under way").unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
+    let files = app::documents::files::FileStore::open(&app.data_dir.display().to_string(), None).unwrap();
+    let state = app::state::AppState::new(app.db.clone(), files, app.url.clone());
+    app::documents::files::prune_abandoned(&state).await.unwrap();
+    assert!(!old.exists(), "the day-old part is gone");
+    assert!(young.exists(), "an upload under way keeps its part");
+}
+
 on_both_databases!(
+    parts_left_by_interrupted_uploads_are_swept_after_a_day,
     uploads_are_limited_by_kind_and_size,
     forged_or_missing_files_are_refused,
     a_customer_logo_is_an_uploaded_image,

@@ -27,12 +27,15 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct FileStore {
     store: Arc<dyn ObjectStore>,
+    /// The folder of a local store, where interrupted uploads leave their parts.
+    folder: Option<std::path::PathBuf>,
 }
 
 impl FileStore {
     /// `url` is `s3://bucket/prefix` (credentials and endpoint from the `AWS_*` variables) or
     /// absent for the folder `<data_dir>/files`.
     pub fn open(data_dir: &str, url: Option<&str>) -> Result<FileStore, String> {
+        let mut local = None;
         let store: Arc<dyn ObjectStore> = match url {
             Some(url) if url.starts_with("s3://") => {
                 let (bucket, prefix) = url["s3://".len()..]
@@ -52,13 +55,39 @@ impl FileStore {
                 let folder = std::path::Path::new(data_dir).join("files");
                 std::fs::create_dir_all(&folder)
                     .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-                Arc::new(
-                    object_store::local::LocalFileSystem::new_with_prefix(&folder)
-                        .map_err(|e| format!("{}: {e}", folder.display()))?,
-                )
+                let store = object_store::local::LocalFileSystem::new_with_prefix(&folder)
+                    .map_err(|e| format!("{}: {e}", folder.display()))?;
+                local = Some(folder);
+                Arc::new(store)
             }
         };
-        Ok(FileStore { store })
+        Ok(FileStore { store, folder: local })
+    }
+
+    /// Removes what uploads cut off by a crash left in `incoming/` of a local store, older than
+    /// `before` (ms). The object store cannot list them (its parts are hidden from listings), so
+    /// the folder is read directly. An S3 bucket sweeps unfinished uploads by its lifecycle rules.
+    pub fn sweep_incoming(&self, before: i64) -> std::io::Result<usize> {
+        let Some(folder) = &self.folder else {
+            return Ok(0);
+        };
+        let incoming = folder.join("incoming");
+        let entries = match std::fs::read_dir(&incoming) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let before = std::time::UNIX_EPOCH + std::time::Duration::from_millis(before.max(0) as u64);
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let modified = entry.metadata()?.modified()?;
+            if entry.file_type()?.is_file() && modified < before {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     fn blob(sha256: &str) -> Path {
@@ -326,6 +355,10 @@ pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
     let abandoned = db::abandoned_files(&state.db, before)
         .await
         .map_err(|e| e.to_string())?;
+    match state.files.sweep_incoming(before) {
+        Ok(swept) => tracing::debug!(swept, "parts of interrupted uploads removed"),
+        Err(error) => tracing::warn!(%error, "could not sweep interrupted uploads"),
+    }
     let mut removed = 0;
     for (id, sha256) in &abandoned {
         match remove_abandoned(state, id, sha256).await {
