@@ -5,7 +5,7 @@ use super::form::CompanyFields;
 use super::Customer;
 use crate::domain::CompanyInput;
 use crate::error::AppError;
-use crate::ui::{date_time, error_of, field_errors_of, ErrorNotice, FormNotice, SaveNotice};
+use crate::ui::{date_time, error_of, field_errors_of, follow_saves, ErrorNotice, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -71,13 +71,7 @@ pub fn CustomerPage() -> impl IntoView {
 fn CustomerEditor(customer: Customer) -> impl IntoView {
     let current = RwSignal::new(customer);
     let action = ServerAction::<UpdateCustomer>::new();
-    let outcome = RwSignal::new(None::<bool>);
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = action.value().get() {
-            outcome.set(Some(saved.saved()));
-            current.set(saved.into_inner());
-        }
-    });
+    let outcome = follow_saves(Signal::from(action.value()), current);
     let value = Signal::from(action.value());
     let errors = field_errors_of(value);
     view! {

@@ -6,7 +6,7 @@ use super::Item;
 use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{ItemInput, Level};
 use crate::error::{AppError, FieldErrors};
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice, SaveNotice};
+use crate::ui::{error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -191,13 +191,7 @@ fn ItemEditor(item: Item, locations: Resource<Result<Vec<(i64, String)>, AppErro
     let current = RwSignal::new(item);
     let action = ServerAction::<UpdateItem>::new();
     let value = Signal::from(action.value());
-    let outcome = RwSignal::new(None::<bool>);
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = action.value().get() {
-            outcome.set(Some(saved.saved()));
-            current.set(saved.into_inner());
-        }
-    });
+    let outcome = follow_saves(Signal::from(action.value()), current);
     view! {
         <h1>{move || current.with(|i| format!("{} · {}", i.name, i.sku))}</h1>
         <SaveNotice saved=outcome what="this item"/>
@@ -221,18 +215,13 @@ fn ItemEditor(item: Item, locations: Resource<Result<Vec<(i64, String)>, AppErro
 #[component]
 fn DeleteItemButton(id: i64) -> impl IntoView {
     let action = ServerAction::<DeleteItem>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            navigate("/listings/items", Default::default());
-        }
-    });
     view! {
         <DeleteButton
             label="Delete item"
             question="Delete this item for good? This cannot be undone."
             on_confirm=Callback::new(move |_| { action.dispatch(DeleteItem { id }); })
-            error=error_of(Signal::from(action.value()))
+            result=Signal::from(action.value())
+            back="/listings/items"
         />
     }
 }

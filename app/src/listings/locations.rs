@@ -5,7 +5,7 @@ use super::parts::{use_list_query, DeleteButton, ListingSearch, Pager};
 use crate::documents::{DocumentsData, DocumentsPanel};
 use crate::domain::{Level, LocationInput};
 use crate::error::{AppError, FieldErrors};
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice, SaveNotice};
+use crate::ui::{error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -140,13 +140,7 @@ fn LocationEditor(location: super::Location) -> impl IntoView {
     let current = RwSignal::new(location);
     let action = ServerAction::<UpdateLocation>::new();
     let value = Signal::from(action.value());
-    let outcome = RwSignal::new(None::<bool>);
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = action.value().get() {
-            outcome.set(Some(saved.saved()));
-            current.set(saved.into_inner());
-        }
-    });
+    let outcome = follow_saves(Signal::from(action.value()), current);
     view! {
         <h1>{move || current.with(|l| l.name.clone())}</h1>
         <SaveNotice saved=outcome what="this location"/>
@@ -170,18 +164,13 @@ fn LocationEditor(location: super::Location) -> impl IntoView {
 #[component]
 fn DeleteLocationButton(id: i64) -> impl IntoView {
     let action = ServerAction::<DeleteLocation>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            navigate("/listings/locations", Default::default());
-        }
-    });
     view! {
         <DeleteButton
             label="Delete location"
             question="Delete this location for good? This cannot be undone."
             on_confirm=Callback::new(move |_| { action.dispatch(DeleteLocation { id }); })
-            error=error_of(Signal::from(action.value()))
+            result=Signal::from(action.value())
+            back="/listings/locations"
         />
     }
 }

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The list's search words and page, from the URL (`?q=…&page=…`, pages counted from 1).
 pub fn use_list_query() -> Memo<(String, i64)> {
@@ -55,9 +55,18 @@ pub fn DeleteButton(
     label: &'static str,
     #[prop(into)] question: Signal<String>,
     on_confirm: Callback<()>,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The delete's answer: done leads to `back`, refused is shown here.
+    result: Signal<Option<Result<(), AppError>>>,
+    back: &'static str,
 ) -> impl IntoView {
     let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = result.get() {
+            navigate(back, Default::default());
+        }
+    });
+    let error = Signal::derive(move || result.get().and_then(Result::err));
     view! {
         <section class="danger-zone" aria-label=label>
             {move || error.get().map(|error| view! { <ErrorNotice error/> })}

@@ -126,6 +126,22 @@ impl<T> SaveOutcome<T> {
     }
 }
 
+/// Follows an editor's saves: `current` becomes what each answer holds (saved, or the other
+/// person's version), and the signal returned says whether the last one saved, for [`SaveNotice`].
+pub fn follow_saves<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<SaveOutcome<T>, AppError>>>,
+    current: RwSignal<T>,
+) -> RwSignal<Option<bool>> {
+    let outcome = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = result.get() {
+            outcome.set(Some(saved.saved()));
+            current.set(saved.into_inner());
+        }
+    });
+    outcome
+}
+
 /// "Saved." or, after a conflict, what happened and what to do; `what` is "this customer", ….
 #[component]
 pub fn SaveNotice(#[prop(into)] saved: Signal<Option<bool>>, what: &'static str) -> impl IntoView {
