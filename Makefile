@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-mail
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -77,3 +77,8 @@ bench:
 bench-upload: export RUSTFLAGS := --cfg erase_components
 bench-upload:
 	cargo run --release -p server -- bench-upload --megabytes $${MEGABYTES:-25}
+
+## Emails per second the outbox worker delivers to a local SMTP server.
+bench-mail: export RUSTFLAGS := --cfg erase_components
+bench-mail:
+	cargo run --release -p server -- bench-mail --emails $${EMAILS:-2000}

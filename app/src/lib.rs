@@ -2,20 +2,29 @@
 //! domain types, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod auth;
+pub mod contacts;
 pub mod customers;
 pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod listings;
+pub mod mail;
+pub mod requests;
+pub mod requirements;
+pub mod retrieval;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
+pub mod wizard;
 
 use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
-use customers::{CustomerPage, CustomersPage, NewCustomerPage, TrashPage};
+use customers::{CustomerPage, CustomersPage, TrashPage};
+use mail::EmailLogPage;
+use retrieval::{LinkPage, SharedDocumentsPage};
+use wizard::{NewCustomerPage, WizardPage};
 use documents::{DocumentTypesPage, RequirementsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -61,12 +70,15 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/shared") view=SharedDocumentsPage/>
+                <Route path=path!("/shared/link/:token") view=LinkPage/>
                 <ParentRoute path=path!("") view=StaffShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
                     <Route path=path!("customers") view=CustomersPage/>
                     <Route path=path!("customers/new") view=NewCustomerPage/>
                     <Route path=path!("customers/trash") view=TrashPage/>
                     <Route path=path!("customers/:id") view=CustomerPage/>
+                    <Route path=path!("customers/:id/setup/:step") view=WizardPage/>
                     <Route path=path!("contacts") view=|| view! {
                         <NotYetBuilt title="Contacts" what="People who work for your customers."/>
                     }/>
@@ -83,6 +95,7 @@ pub fn App() -> impl IntoView {
                     }/>
                     <Route path=path!("settings") view=SettingsPage/>
                     <Route path=path!("settings/users") view=UsersPage/>
+                    <Route path=path!("settings/email-log") view=EmailLogPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,8 @@
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 
+pub const DEFAULT_MAIL_FROM: &str = "Clientele <no-reply@localhost>";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -10,8 +12,10 @@ pub struct Config {
     pub data_dir: String,
     /// Where uploaded files go: `s3://bucket/prefix`, or none for `<data_dir>/files`.
     pub storage_url: Option<String>,
-    /// Outgoing mail server, e.g. `smtp://127.0.0.1:2525`; unused until email is built.
+    /// Outgoing mail server, e.g. `smtp://127.0.0.1:2525`; without one, emails wait in the outbox.
     pub smtp_url: Option<String>,
+    /// The sender of every email, e.g. `Acme Supplies <docs@acme.example>`.
+    pub mail_from: String,
     pub site_addr: SocketAddr,
     pub leptos: LeptosOptions,
 }
@@ -42,6 +46,7 @@ impl Config {
             data_dir,
             storage_url: var("STORAGE_URL"),
             smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             site_addr,
             leptos,
         })
@@ -79,6 +84,7 @@ mod tests {
             data_dir: "data".into(),
             storage_url: None,
             smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.into(),
             site_addr: addr,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")

@@ -1,11 +1,14 @@
 //! The Clientele server: configuration, the HTTP app, and the command line's jobs.
 
 pub mod bench;
+pub mod bench_mail;
 pub mod bench_upload;
 pub mod config;
 pub mod jobs;
+pub mod mail;
 pub mod routes;
 pub mod seed;
+pub mod smtp_sink;
 
 use app::documents::files::FileStore;
 use app::state::{AppState, Db};
@@ -19,5 +22,9 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
     let state = AppState::new(db, files, config.public_url.clone());
     jobs::spawn_housekeeping(state.clone());
+    match &config.smtp_url {
+        Some(url) => mail::spawn_worker(state.clone(), mail::Mailer::new(url, &config.mail_from)?),
+        None => tracing::info!("SMTP_URL is not set: emails stay in the outbox (Settings → Email Log)"),
+    }
     Ok(routes::router(state, config.leptos.clone()))
 }

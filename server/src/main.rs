@@ -38,6 +38,13 @@ enum Command {
     Bench(server::bench::Options),
     /// Measure document upload throughput and the server's peak memory, on a server of its own.
     BenchUpload(server::bench_upload::Options),
+    /// Measure how many outbox emails per second the worker delivers to a local SMTP server.
+    BenchMail(server::bench_mail::Options),
+    /// Run a local SMTP server that keeps and prints what it receives, for trying Clientele.
+    SmtpSink {
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        listen: String,
+    },
 }
 
 #[tokio::main]
@@ -66,6 +73,8 @@ async fn main() -> ExitCode {
         Command::Seed { customers } => seed(&config, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
         Command::BenchUpload(options) => server::bench_upload::run(options).await,
+        Command::BenchMail(options) => server::bench_mail::run(options).await,
+        Command::SmtpSink { listen } => smtp_sink(&listen).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,4 +136,25 @@ async fn seed(config: &Config, customers: usize) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Prints each message the sink receives until Ctrl-C.
+async fn smtp_sink(listen: &str) -> Result<(), String> {
+    use server::smtp_sink::{Behaviour, SmtpSink};
+    let sink = SmtpSink::start_on(listen, Behaviour::Accept)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    println!("SMTP sink on {} (SMTP_URL={}); Ctrl-C stops it.", sink.addr, sink.url());
+    let mut shown = 0;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            received = sink.wait_for(shown + 1, std::time::Duration::from_secs(3600)) => {
+                for message in received.iter().skip(shown) {
+                    println!("----- to {}\n{}", message.to.join(", "), message.readable());
+                }
+                shown = received.len();
+            }
+        }
+    }
 }

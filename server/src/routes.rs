@@ -73,7 +73,8 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/files", post(files::upload))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .route("/files/{id}", get(files::download))
-        .route("/files/{id}/inline", get(files::inline));
+        .route("/files/{id}/inline", get(files::inline))
+        .route("/shared/files/{request_id}", get(app::retrieval::download::download));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -130,12 +131,15 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Pages need a signed-in staff user; before the first Admin exists, every page leads to setup.
 /// Server functions and stored files check the caller themselves; built files and /healthz are open.
+/// The Document Retrieval Site (/shared) is for contacts, who sign in there.
 async fn page_guard(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let is_page = request.method() == axum::http::Method::GET
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && !path.starts_with("/files/")
+        && path != "/shared"
+        && !path.starts_with("/shared/")
         && path != "/healthz"
         && !path.rsplit('/').next().unwrap_or_default().contains('.');
     if !is_page {

@@ -55,13 +55,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
         return Err(AppError::field("email", "Email is required."));
     }
     let now = now_ms();
-    let (failures, latest) = db::recent_failures(&state.db, &email_key, now - FAILURE_WINDOW_MS).await?;
-    if let Some(wait_ms) = throttle_wait(failures, latest, now) {
-        let seconds = (wait_ms + 999) / 1000;
-        return Err(AppError::Refused(format!(
-            "Too many failed sign-ins for this email. Try again in {seconds} seconds."
-        )));
-    }
+    refuse_if_throttled(&state.db, &email_key, now).await?;
     let record = db::staff_by_email(&state.db, &email_key).await?;
     let accepted = match &record {
         Some(record) => password::verify(&record.password_hash, &password).await?,
@@ -111,6 +105,19 @@ async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
         session::session_cookie(&token, state.secure_cookies()),
     );
     Ok(())
+}
+
+/// Refuses a sign-in for an email that failed too often lately (staff and contacts alike).
+#[cfg(feature = "ssr")]
+pub async fn refuse_if_throttled(db: &crate::state::Db, email_key: &str, now: i64) -> Result<(), AppError> {
+    let (failures, latest) = db::recent_failures(db, email_key, now - FAILURE_WINDOW_MS).await?;
+    match throttle_wait(failures, latest, now) {
+        Some(wait_ms) => Err(AppError::Refused(format!(
+            "Too many failed sign-ins for this email. Try again in {} seconds.",
+            (wait_ms + 999) / 1000
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// How long the next attempt must wait, given the recent failures and the latest one's time.

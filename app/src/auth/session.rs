@@ -25,30 +25,37 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    cookie_from_headers(headers, COOKIE_NAME)
+}
+
+/// The value of the cookie `name`, if the request carries a non-empty one.
+pub fn cookie_from_headers(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.to_string())
         .filter(|value| !value.is_empty())
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    let max_age = SESSION_DAYS * 24 * 3600;
-    cookie(&format!("{COOKIE_NAME}={token}; Max-Age={max_age}"), secure)
+    cookie_header(COOKIE_NAME, token, SESSION_DAYS * 24 * 3600, secure)
 }
 
 pub fn clearing_cookie(secure: bool) -> HeaderValue {
-    cookie(&format!("{COOKIE_NAME}=; Max-Age=0"), secure)
+    cookie_header(COOKIE_NAME, "", 0, secure)
 }
 
-fn cookie(start: &str, secure: bool) -> HeaderValue {
+/// A session cookie: HttpOnly (no script reads it) and SameSite=Lax (no other site's form sends it).
+pub fn cookie_header(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{start}; Path=/; HttpOnly; SameSite=Lax{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Max-Age={max_age_seconds}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The signed-in staff user of a request, if its cookie names a live session.
@@ -63,7 +70,7 @@ pub async fn staff_from_headers(
 }
 
 /// The request being served by a server function, as the integration hands it over.
-fn request_headers() -> HeaderMap {
+pub fn request_headers() -> HeaderMap {
     leptos::prelude::use_context::<axum::http::request::Parts>()
         .map(|parts| parts.headers)
         .unwrap_or_default()

@@ -147,3 +147,36 @@ fn unique_account_number(error: sqlx::Error, company: &ValidCompany) -> AppError
         _ => AppError::internal(error),
     }
 }
+
+/// The customer `id`, unless it is missing or in the Trash: what every change to what hangs off a
+/// customer (contacts, locations, requests) checks first.
+#[cfg(feature = "ssr")]
+pub async fn live_customer(db: &Db, id: i64) -> Result<Customer, AppError> {
+    db::find(db, id)
+        .await?
+        .filter(|c| c.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound("This customer".into()))
+}
+
+/// The wizard moved on to `step` (2–5): a Draft resumes there. Going back changes nothing.
+#[server(endpoint = "customers/wizard_step")]
+pub async fn reach_wizard_step(id: i64, step: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    if !(2..=5).contains(&step) {
+        return Err(AppError::Refused(format!("The wizard has steps 1 to 5, not {step}.")));
+    }
+    let db = app_state()?.db;
+    live_customer(&db, id).await?;
+    db::set_wizard_step(&db, id, Some(step)).await?;
+    Ok(())
+}
+
+/// "Finish": the customer is no longer a Draft.
+#[server(endpoint = "customers/finish_wizard")]
+pub async fn finish_wizard(id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, id).await?;
+    db::set_wizard_step(&db, id, None).await?;
+    Ok(())
+}

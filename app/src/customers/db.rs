@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const CUSTOMER_COLUMNS: &str = "id, name, account_number, street, city, region, postal_code, country, \
-     phone, website, logo_file_id, active, version, created_at, updated_at, deleted_at";
+     phone, website, logo_file_id, active, wizard_step, version, created_at, updated_at, deleted_at";
 
 fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
     Ok(Customer {
@@ -27,6 +27,7 @@ fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
         website: row.try_get("website")?,
         logo_file_id: row.try_get("logo_file_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
+        wizard_step: row.try_get("wizard_step")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -43,6 +44,7 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
         country: row.try_get("country")?,
         logo_file_id: row.try_get("logo_file_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
+        wizard_step: row.try_get("wizard_step")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -63,7 +65,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
 
     let mut sql = Sql::default();
     sql.push(
-        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.created_at ",
+        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.wizard_step, c.created_at ",
     );
     // The columns the list is ordered by, and the cursor customer's values of them.
     let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {
@@ -223,11 +225,13 @@ const COMPANY_SET: &str = "name = $1, name_key = $2, account_number = $3, accoun
      city = $6, region = $7, postal_code = $8, country = $9, phone = $10, website = $11, logo_file_id = $12, \
      search_text = $13";
 
+/// Adds a customer as a Draft whose wizard continues at step 2 (Contacts).
 pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sqlx::Error> {
     let query = sqlx::query(
         "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
-             postal_code, country, phone, website, logo_file_id, search_text, active, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, 1, $14, $14)
+             postal_code, country, phone, website, logo_file_id, search_text, active, version, created_at, updated_at,
+             wizard_step)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, 1, $14, $14, 2)
          RETURNING id",
     );
     let mut tx = db.pool.begin().await?;
@@ -334,4 +338,17 @@ pub async fn trashed(db: &Db, limit: i64) -> Result<Vec<TrashedCustomer>, sqlx::
             })
         })
         .collect()
+}
+
+/// Records that the wizard reached `step` (it never goes back); `None` finishes it.
+pub async fn set_wizard_step(db: &Db, id: i64, step: Option<i64>) -> Result<bool, sqlx::Error> {
+    let query = match step {
+        Some(step) => sqlx::query(
+            "UPDATE customers SET wizard_step = $1
+             WHERE id = $2 AND deleted_at IS NULL AND wizard_step IS NOT NULL AND wizard_step < $1",
+        )
+        .bind(step),
+        None => sqlx::query("UPDATE customers SET wizard_step = NULL WHERE id = $1 AND deleted_at IS NULL"),
+    };
+    Ok(query.bind(id).execute(&db.pool).await?.rows_affected() == 1)
 }

@@ -1,41 +1,15 @@
-//! Adding a customer (the company step) and a customer's page: view, edit, delete.
+//! A customer's page: view, edit, delete.
 
-use super::api::{get_customer, CreateCustomer, DeleteCustomers, UpdateCustomer};
+use super::api::{get_customer, DeleteCustomers, UpdateCustomer};
 use super::form::CompanyFields;
 use super::Customer;
-use crate::domain::CompanyInput;
+use crate::domain::Level;
 use crate::error::AppError;
+use crate::requirements::SourcedPanel;
 use crate::ui::{date_time, error_of, field_errors_of, follow_saves, ErrorNotice, FormNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
-
-#[component]
-pub fn NewCustomerPage() -> impl IntoView {
-    let action = ServerAction::<CreateCustomer>::new();
-    let value = Signal::from(action.value());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
-            navigate(&format!("/customers/{id}"), Default::default());
-        }
-    });
-    view! {
-        <section class="page">
-            <p class="crumbs"><A href="/customers">"Customers"</A>" › New Customer"</p>
-            <h1>"New Customer"</h1>
-            <ActionForm action=action attr:class="card" attr:aria-label="New customer">
-                <FormNotice error=error_of(value)/>
-                <CompanyFields values=CompanyInput::default() errors=field_errors_of(value)/>
-                <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        "Save and Continue"
-                    </button>
-                </div>
-            </ActionForm>
-        </section>
-    }
-}
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
@@ -57,12 +31,61 @@ pub fn CustomerPage() -> impl IntoView {
                             <h1>{customer.name}</h1>
                             <p class="notice">"This customer is in the "<A href="/customers/trash">"Trash"</A>"."</p>
                         }.into_any(),
-                        Ok(customer) => view! { <CustomerEditor customer/> }.into_any(),
+                        Ok(customer) => view! { <CustomerTabs customer/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The tabs of a customer's page, chosen by `?tab=`.
+const TABS: [(&str, &str); 7] = [
+    ("overview", "Overview"),
+    ("contacts", "Contacts"),
+    ("locations", "Locations"),
+    ("items", "Items"),
+    ("requirements", "Requirements"),
+    ("requests", "Document Requests"),
+    ("messages", "Messages"),
+];
+
+#[component]
+fn CustomerTabs(customer: Customer) -> impl IntoView {
+    let query = use_query_map();
+    let tab = move || query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into());
+    let id = customer.id;
+    let draft = customer.wizard_step.map(|step| view! {
+        <p class="notice warning" role="status">
+            "This customer is a Draft: the New Customer wizard is not finished. "
+            <A href=crate::wizard::step_path(id, step)>"Continue the wizard"</A>
+        </p>
+    });
+    view! {
+        {draft}
+        <nav class="tabs" aria-label="Customer">
+            {TABS.iter().map(|(key, label)| {
+                let key = *key;
+                view! {
+                    <A href=format!("/customers/{id}?tab={key}") attr:aria-current=move || (tab() == key).then_some("page")>
+                        {*label}
+                    </A>
+                }
+            }).collect_view()}
+        </nav>
+        {move || match tab().as_str() {
+            "contacts" => view! { <crate::contacts::ContactsPanel customer_id=id/> }.into_any(),
+            "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
+            "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
+            "requirements" => view! {
+                <SourcedPanel customer_id=id level=Level::Location/>
+                <SourcedPanel customer_id=id level=Level::Item/>
+            }.into_any(),
+            "requests" => view! { <crate::requests::RequestsPanel customer_id=id/> }.into_any(),
+            "messages" => view! { <crate::mail::MessagesPanel customer_id=id/> }.into_any(),
+            _ => view! { <CustomerEditor customer=customer.clone()/> }.into_any(),
+        }}
     }
 }
 

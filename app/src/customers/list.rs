@@ -168,7 +168,13 @@ fn CustomerTable(
                     <td><input type="checkbox" aria-label=label prop:checked=move || selected.with(|s| s.contains(&id)) on:change=toggle/></td>
                     <td class="with-logo">
                         {row.logo_file_id.map(|logo| view! { <img class="logo small" src=format!("/files/{logo}/inline") alt="" loading="lazy"/> })}
-                        <A href=format!("/customers/{id}")>{row.name}</A>
+                        {match row.wizard_step {
+                            Some(step) => view! {
+                                <A href=crate::wizard::step_path(id, step)>{row.name}</A>
+                                " "<span class="badge draft" title="The New Customer wizard is not finished: open to resume">"Draft"</span>
+                            }.into_any(),
+                            None => view! { <A href=format!("/customers/{id}")>{row.name}</A> }.into_any(),
+                        }}
                     </td>
                     <td>{row.account_number.unwrap_or_default()}</td>
                     <td>{row.city}</td>

@@ -13,7 +13,8 @@ mod query;
 pub mod search;
 mod trash;
 
-pub use detail::{CustomerPage, NewCustomerPage};
+pub use detail::CustomerPage;
+pub use form::CompanyFields;
 pub use list::CustomersPage;
 pub use query::{ListQuery, SortKey, StatusFilter};
 pub use trash::TrashPage;
@@ -36,6 +37,8 @@ pub struct Customer {
     pub website: Option<String>,
     pub logo_file_id: Option<String>,
     pub active: bool,
+    /// The New Customer wizard's step reached, while the customer is a Draft.
+    pub wizard_step: Option<i64>,
     /// Raised by every save; a save naming an older version is refused as a conflict.
     pub version: i64,
     pub created_at: i64,
@@ -71,6 +74,8 @@ pub struct CustomerSummary {
     pub country: String,
     pub logo_file_id: Option<String>,
     pub active: bool,
+    /// Set while the customer is a Draft: where its wizard continues.
+    pub wizard_step: Option<i64>,
     pub created_at: i64,
 }
 

@@ -109,7 +109,7 @@ pub struct UploadParams {
     name: String,
 }
 
-fn refuse(status: StatusCode, error: AppError) -> Response {
+pub fn refuse(status: StatusCode, error: AppError) -> Response {
     (status, Json(error)).into_response()
 }
 
@@ -280,6 +280,11 @@ async fn serve(state: &AppState, id: &str, headers: &HeaderMap, inline: bool) ->
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
         Err(error) => return refuse(error.status(), error),
     }
+    stream_file(state, id, inline).await
+}
+
+/// The response carrying a stored file's bytes, for a caller already found allowed to have it.
+pub async fn stream_file(state: &AppState, id: &str, inline: bool) -> Response {
     let not_found = || refuse(StatusCode::NOT_FOUND, AppError::NotFound("This file".into()));
     let Ok(id) = crate::domain::file_id(id) else {
         return not_found();

@@ -5,7 +5,7 @@ use super::api::{list_document_types, list_documents, AddDocument};
 use super::{human_size, DocumentRow, DocumentType, FileUpload, UploadedFile};
 use crate::domain::{CalendarDate, FilePurpose, Level};
 use crate::error::AppError;
-use crate::ui::{date, error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{date, error_of, today, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 
 /// What the Documents section loads. Made by the page itself, outside its `Suspense`: resources
@@ -130,17 +130,6 @@ fn DocumentTable(rows: Vec<DocumentRow>, caption: &'static str) -> impl IntoView
             </tbody>
         </table>
     }
-}
-
-/// Today in the browser's clock (UTC), or the server's when rendering there.
-fn today() -> CalendarDate {
-    #[cfg(feature = "hydrate")]
-    let ms = js_sys::Date::now() as i64;
-    #[cfg(not(feature = "hydrate"))]
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    CalendarDate::from_ms(ms)
 }
 
 #[component]

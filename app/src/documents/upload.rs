@@ -32,9 +32,12 @@ pub fn FileUpload(
     #[prop(optional)]
     on_change: Option<Callback<Option<UploadedFile>>>,
     #[prop(optional)] required: bool,
+    /// The input's id, when several uploads share a page; `{field}-upload` otherwise.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let state = RwSignal::new(Upload::Idle);
-    let input_id = format!("{field}-upload");
+    let input_id = id.unwrap_or_else(|| format!("{field}-upload"));
     let message_id = format!("{input_id}-message");
     let server_message = move || errors.get().and_then(|e| e.get(field).map(str::to_string));
     let file_id = move || match state.get() {

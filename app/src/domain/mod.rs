@@ -2,6 +2,7 @@
 //! and its `parse` gives the message a person sees next to the field.
 
 mod company;
+mod contact;
 mod contact_details;
 mod date;
 mod document;
@@ -11,6 +12,7 @@ mod money;
 mod text;
 
 pub use company::{AccountNumber, Address, CompanyInput, CompanyName, ValidCompany};
+pub use contact::{ContactInput, ValidContact};
 pub use contact_details::{Email, Password, Phone, Website};
 pub use date::CalendarDate;
 pub use document::{

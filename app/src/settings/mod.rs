@@ -15,6 +15,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>"Settings"</h1>
             <ul class="link-list">
                 <li><A href="/settings/users">"Users"</A>" — staff accounts and their roles."</li>
+                <li><A href="/settings/email-log">"Email Log"</A>" — every email sent, with its delivery status (Admins)."</li>
             </ul>
         </section>
     }

@@ -259,3 +259,14 @@ mod tests {
         assert_eq!(date(-86_400_000), "1969-12-31");
     }
 }
+
+/// Today in the browser's clock (UTC), or the server's when rendering there.
+pub fn today() -> crate::domain::CalendarDate {
+    #[cfg(feature = "hydrate")]
+    let ms = js_sys::Date::now() as i64;
+    #[cfg(not(feature = "hydrate"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    crate::domain::CalendarDate::from_ms(ms)
+}

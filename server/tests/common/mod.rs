@@ -70,6 +70,7 @@ impl TestApp {
             data_dir: folder.path().display().to_string(),
             storage_url: None,
             smtp_url: None,
+            mail_from: server::config::DEFAULT_MAIL_FROM.into(),
             site_addr: addr,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")

@@ -1,0 +1,141 @@
+//! Server functions for contacts and their assignment to customers (staff only).
+
+use super::{Contact, CustomerContact};
+use crate::domain::ContactInput;
+use crate::error::AppError;
+use crate::ui::SaveOutcome;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::db,
+    crate::auth::session::require_staff,
+    crate::customers::api::live_customer,
+    crate::domain::ValidContact,
+    crate::state::{app_state, now_ms, Db},
+};
+
+#[server(endpoint = "contacts/search")]
+pub async fn search_contacts(q: String) -> Result<Vec<Contact>, AppError> {
+    require_staff().await?;
+    Ok(db::search(&app_state()?.db, &q).await?)
+}
+
+#[server(endpoint = "contacts/of_customer")]
+pub async fn customer_contacts(customer_id: i64) -> Result<Vec<CustomerContact>, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    Ok(db::of_customer(&db, customer_id).await?)
+}
+
+/// Creates a contact and adds it to the customer, in one transaction.
+#[server(endpoint = "contacts/create")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
+pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i64, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    let contact = parse_contact(&db, &contact, None).await?;
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let id = db::insert(&mut tx, &contact, now)
+        .await
+        .map_err(|e| email_taken(e, &contact))?;
+    db::assign(&mut tx, customer_id, id, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds an existing contact to the customer (it keeps its other customers).
+#[server(endpoint = "contacts/assign")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id)))]
+pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    if db::find(&db, contact_id).await?.is_none() {
+        return Err(AppError::NotFound("This contact".into()));
+    }
+    let mut tx = db.pool.begin().await?;
+    db::assign(&mut tx, customer_id, contact_id, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes the contact off this customer; the contact and its other customers stay.
+#[server(endpoint = "contacts/unassign")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id)))]
+pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    if db::unassign(&db, customer_id, contact_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This contact of the customer".into()))
+    }
+}
+
+#[server(endpoint = "contacts/documents_contact")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id, on)))]
+pub async fn set_documents_contact(customer_id: i64, contact_id: i64, on: bool) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    if db::set_documents_contact(&db, customer_id, contact_id, on).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This contact of the customer".into()))
+    }
+}
+
+/// Saves a contact's details over `version`, the version the form was filled from.
+#[server(endpoint = "contacts/update")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn update_contact(id: i64, version: i64, contact: ContactInput) -> Result<SaveOutcome<Contact>, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let missing = || AppError::NotFound("This contact".into());
+    let current = db::find(&db, id).await?.ok_or_else(missing)?;
+    if current.version != version {
+        return Ok(SaveOutcome::Conflict(current));
+    }
+    let contact = parse_contact(&db, &contact, Some(id)).await?;
+    let saved = db::update(&db, id, version, &contact, now_ms())
+        .await
+        .map_err(|e| email_taken(e, &contact))?;
+    let latest = db::find(&db, id).await?.ok_or_else(missing)?;
+    Ok(if saved {
+        SaveOutcome::Saved(latest)
+    } else {
+        SaveOutcome::Conflict(latest)
+    })
+}
+
+/// Parses the form and checks the email is not another contact's.
+#[cfg(feature = "ssr")]
+async fn parse_contact(db: &Db, input: &ContactInput, except: Option<i64>) -> Result<ValidContact, AppError> {
+    let contact = input.parse().map_err(AppError::Invalid)?;
+    if let Some((_, holder)) = db::email_holder(db, &contact.email.key(), except).await? {
+        return Err(AppError::field(
+            "email",
+            format!(
+                "{holder} already has the email {}. Search for them and add them instead.",
+                contact.email.as_str()
+            ),
+        ));
+    }
+    Ok(contact)
+}
+
+/// A save that lost the race for an email is told so at the field.
+#[cfg(feature = "ssr")]
+fn email_taken(error: sqlx::Error, contact: &ValidContact) -> AppError {
+    match &error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => AppError::field(
+            "email",
+            format!("The email {} was just given to another contact.", contact.email.as_str()),
+        ),
+        _ => AppError::internal(error),
+    }
+}

@@ -1,0 +1,204 @@
+//! Contact queries: search, create, update, and their assignments to customers.
+
+use super::{Contact, CustomerContact, SEARCH_LIMIT};
+use crate::customers::search::{push_like, words};
+use crate::domain::ValidContact;
+use crate::sql::{Bind, Sql};
+use crate::state::Db;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+const COLUMNS: &str = "c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title, c.version";
+
+fn contact_from_row(row: &AnyRow) -> Result<Contact, sqlx::Error> {
+    Ok(Contact {
+        id: row.try_get("id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        job_title: row.try_get("job_title")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// What a contact search looks in: the name both ways round and the email, lower case.
+fn search_text(contact: &ValidContact) -> String {
+    format!(
+        "{} {} {}",
+        contact.full_name(),
+        contact.last_name,
+        contact.email.as_str()
+    )
+    .to_lowercase()
+}
+
+/// Contacts whose name or email holds every word of `q`, by name.
+pub async fn search(db: &Db, q: &str) -> Result<Vec<Contact>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1"));
+    push_like(&mut sql, "c.search_text", &words(q));
+    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
+    sql.bind(Bind::Int(SEARCH_LIMIT));
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter().map(contact_from_row).collect()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Contact>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM contacts c WHERE c.id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(contact_from_row).transpose()
+}
+
+/// The contact, other than `except`, that already has this email: id and name.
+pub async fn email_holder(db: &Db, email_key: &str, except: Option<i64>) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, first_name, last_name FROM contacts WHERE email_key = $1 AND id <> $2")
+        .bind(email_key)
+        .bind(except.unwrap_or(-1))
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        Ok((row.try_get("id")?, format!("{first} {last}")))
+    })
+    .transpose()
+}
+
+pub async fn insert(tx: &mut AnyConnection, contact: &ValidContact, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, search_text,
+             version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+    )
+    .bind(contact.first_name.clone())
+    .bind(contact.last_name.clone())
+    .bind(contact.email.as_str().to_string())
+    .bind(contact.email.key())
+    .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
+    .bind(contact.job_title.clone())
+    .bind(search_text(contact))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Saves over `version`; `false` when the stored contact is at another version (or gone).
+pub async fn update(db: &Db, id: i64, version: i64, contact: &ValidContact, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, email_key = $4, phone = $5,
+             job_title = $6, search_text = $7, updated_at = $8, version = version + 1
+         WHERE id = $9 AND version = $10",
+    )
+    .bind(contact.first_name.clone())
+    .bind(contact.last_name.clone())
+    .bind(contact.email.as_str().to_string())
+    .bind(contact.email.key())
+    .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
+    .bind(contact.job_title.clone())
+    .bind(search_text(contact))
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds the contact to the customer; nothing happens when it already belongs to it.
+pub async fn assign(tx: &mut AnyConnection, customer_id: i64, contact_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT contact_id FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
+            .bind(customer_id)
+            .bind(contact_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if exists.is_none() {
+        sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at) VALUES ($1, $2, 0, $3)")
+            .bind(customer_id)
+            .bind(contact_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes the contact off the customer; `false` when it was not on it.
+pub async fn unassign(db: &Db, customer_id: i64, contact_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
+        .bind(customer_id)
+        .bind(contact_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `false` when the contact does not belong to the customer.
+pub async fn set_documents_contact(db: &Db, customer_id: i64, contact_id: i64, on: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE customer_contacts SET documents_contact = $1 WHERE customer_id = $2 AND contact_id = $3")
+        .bind(i64::from(on))
+        .bind(customer_id)
+        .bind(contact_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The customer's contacts, by name.
+pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<CustomerContact>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, cc.documents_contact,
+             (SELECT COUNT(*) FROM customer_contacts o WHERE o.contact_id = c.id AND o.customer_id <> cc.customer_id) AS others
+         FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id
+         WHERE cc.customer_id = $1
+         ORDER BY c.last_name, c.first_name, c.id"
+    )))
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CustomerContact {
+                contact: contact_from_row(row)?,
+                documents_contact: row.try_get::<i64, _>("documents_contact")? != 0,
+                other_customers: row.try_get("others")?,
+            })
+        })
+        .collect()
+}
+
+/// A contact an email goes to.
+pub struct Recipient {
+    pub id: i64,
+    pub first_name: String,
+    pub name: String,
+    pub email: String,
+}
+
+pub fn recipient_from_row(row: &AnyRow) -> Result<Recipient, sqlx::Error> {
+    let first_name: String = row.try_get("first_name")?;
+    let last_name: String = row.try_get("last_name")?;
+    Ok(Recipient {
+        id: row.try_get("id")?,
+        name: format!("{first_name} {last_name}"),
+        first_name,
+        email: row.try_get("email")?,
+    })
+}
+
+/// The Documents Contacts of a customer.
+pub async fn documents_contacts(tx: &mut AnyConnection, customer_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.first_name, c.last_name, c.email FROM customer_contacts cc
+         JOIN contacts c ON c.id = cc.contact_id
+         WHERE cc.customer_id = $1 AND cc.documents_contact = 1
+         ORDER BY c.id",
+    )
+    .bind(customer_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.iter().map(recipient_from_row).collect()
+}

@@ -1,0 +1,270 @@
+//! A customer's contacts: the list with the Documents Contact toggle and each contact's "…" menu
+//! (edit, remove), and "+ Add Contacts" to pick an existing contact or create one. Used by the
+//! wizard's Contacts step and the customer page's Contacts tab.
+
+use super::api::{
+    customer_contacts, search_contacts, AssignContact, CreateContact, RemoveContact, SetDocumentsContact,
+    UpdateContact,
+};
+use super::{Contact, CustomerContact};
+use crate::domain::ContactInput;
+use crate::error::FieldErrors;
+use crate::ui::{error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice};
+use leptos::prelude::*;
+
+#[component]
+pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
+    let assign = ServerAction::<AssignContact>::new();
+    let create = ServerAction::<CreateContact>::new();
+    let remove = ServerAction::<RemoveContact>::new();
+    let toggle = ServerAction::<SetDocumentsContact>::new();
+    let update = ServerAction::<UpdateContact>::new();
+    let contacts = Resource::new(
+        move || {
+            (
+                assign.version().get(),
+                create.version().get(),
+                remove.version().get(),
+                toggle.version().get(),
+                update.version().get(),
+            )
+        },
+        move |_| customer_contacts(customer_id),
+    );
+    let adding = RwSignal::new(false);
+    let failure = Signal::derive(move || {
+        [
+            error_of(Signal::from(assign.value())).get(),
+            error_of(Signal::from(remove.value())).get(),
+            error_of(Signal::from(toggle.value())).get(),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    });
+    view! {
+        <section class="contacts-panel" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">"Contacts"</h2>
+            <FormNotice error=failure/>
+            <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
+                {move || Suspend::new(async move {
+                    match contacts.await {
+                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle update/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Show
+                when=move || adding.get()
+                fallback=move || view! {
+                    <button type="button" class="primary" on:click=move |_| adding.set(true)>"+ Add Contacts"</button>
+                }
+            >
+                <AddContacts customer_id assign create close=Callback::new(move |_| adding.set(false))/>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ContactTable(
+    customer_id: i64,
+    rows: Vec<CustomerContact>,
+    remove: ServerAction<RemoveContact>,
+    toggle: ServerAction<SetDocumentsContact>,
+    update: ServerAction<UpdateContact>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No contacts yet. Add the people you deal with at this customer."</p> }.into_any();
+    }
+    let no_documents_contact = !rows.iter().any(|r| r.documents_contact);
+    let editing = RwSignal::new(None::<i64>);
+    view! {
+        {no_documents_contact.then(|| view! {
+            <p class="notice warning" role="status">
+                "Tick \"Documents Contact\" for at least one contact: Documents Contacts receive the documents you send."
+            </p>
+        })}
+        <table class="list contacts-list">
+            <caption class="sr-only">"Contacts of this customer"</caption>
+            <thead><tr>
+                <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Phone"</th>
+                <th scope="col">"Job title"</th><th scope="col">"Documents Contact"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| {
+                    let contact = row.contact.clone();
+                    let id = contact.id;
+                    let name = contact.full_name();
+                    let checkbox_id = format!("documents-contact-{id}");
+                    let others = row.other_customers;
+                    view! {
+                        <tr>
+                            <td>
+                                {name.clone()}
+                                {(others > 0).then(|| view! {
+                                    <span class="muted">{format!(" · also at {others} other customer{}", if others == 1 { "" } else { "s" })}</span>
+                                })}
+                            </td>
+                            <td>{contact.email.clone()}</td>
+                            <td>{contact.phone.clone().unwrap_or_default()}</td>
+                            <td>{contact.job_title.clone().unwrap_or_default()}</td>
+                            <td>
+                                <input type="checkbox" id=checkbox_id.clone() checked=row.documents_contact
+                                    aria-label=format!("Documents Contact: {name}")
+                                    on:change=move |ev| {
+                                        toggle.dispatch(SetDocumentsContact { customer_id, contact_id: id, on: event_target_checked(&ev) });
+                                    }/>
+                            </td>
+                            <td>
+                                <details class="menu">
+                                    <summary aria-label=format!("Actions for {name}")>"…"</summary>
+                                    <div class="menu-items">
+                                        <button type="button" on:click=move |_| editing.set(Some(id))>"Edit"</button>
+                                        <button type="button" class="danger" on:click=move |_| {
+                                            remove.dispatch(RemoveContact { customer_id, contact_id: id });
+                                        }>"Remove"</button>
+                                    </div>
+                                </details>
+                            </td>
+                        </tr>
+                        {move || (editing.get() == Some(id)).then(|| view! {
+                            <tr class="editing"><td colspan="6">
+                                <ContactEditor contact=contact.clone() update close=Callback::new(move |_| editing.set(None))/>
+                            </td></tr>
+                        })}
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The contact's fields, named `contact[…]`; ids start with `prefix` so two forms can share a page.
+#[component]
+fn ContactFields(values: ContactInput, prefix: &'static str, errors: Signal<Option<FieldErrors>>) -> impl IntoView {
+    view! {
+        <div class="form-grid">
+            <Field label="First name" field="first_name" group="contact" id_prefix=prefix value=values.first_name
+                required=true autocomplete="off" errors check=ContactInput::check_field/>
+            <Field label="Last name" field="last_name" group="contact" id_prefix=prefix value=values.last_name
+                required=true autocomplete="off" errors check=ContactInput::check_field/>
+            <Field label="Email" field="email" group="contact" id_prefix=prefix kind="email" value=values.email
+                required=true autocomplete="off" errors check=ContactInput::check_field/>
+            <Field label="Phone" field="phone" group="contact" id_prefix=prefix kind="tel" value=values.phone
+                autocomplete="off" errors check=ContactInput::check_field/>
+            <Field label="Job title" field="job_title" group="contact" id_prefix=prefix value=values.job_title
+                autocomplete="off" errors check=ContactInput::check_field/>
+        </div>
+    }
+}
+
+#[component]
+fn ContactEditor(contact: Contact, update: ServerAction<UpdateContact>, close: Callback<()>) -> impl IntoView {
+    let current = RwSignal::new(contact);
+    let value = Signal::from(update.value());
+    let outcome = follow_saves(value, current);
+    Effect::new(move |_| {
+        if outcome.get() == Some(true) {
+            close.run(());
+        }
+    });
+    view! {
+        <SaveNotice saved=outcome what="this contact"/>
+        {move || {
+            let contact = current.get();
+            let label = format!("Edit {}", contact.full_name());
+            view! {
+                <ActionForm action=update attr:class="card" attr:aria-label=label>
+                    <FormNotice error=Signal::derive(move || error_of(value).get().filter(|e| e.field_errors().is_none()))/>
+                    <input type="hidden" name="id" value=contact.id/>
+                    <input type="hidden" name="version" value=contact.version/>
+                    <ContactFields values=contact.to_input() prefix="edit-" errors=field_errors_of(value)/>
+                    <div class="form-actions">
+                        <button type="submit" class="primary" disabled=move || update.pending().get()>"Save contact"</button>
+                        <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
+                    </div>
+                </ActionForm>
+            }
+        }}
+    }
+}
+
+/// Search existing contacts (name or email) and add them, or create a new one.
+#[component]
+fn AddContacts(
+    customer_id: i64,
+    assign: ServerAction<AssignContact>,
+    create: ServerAction<CreateContact>,
+    close: Callback<()>,
+) -> impl IntoView {
+    let q = RwSignal::new(String::new());
+    let found = Resource::new(move || q.get(), |q| async move {
+        if q.trim().is_empty() {
+            Ok(Vec::new())
+        } else {
+            search_contacts(q).await
+        }
+    });
+    let value = Signal::from(create.value());
+    let form_key = RwSignal::new(0);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            form_key.update(|k| *k += 1);
+        }
+    });
+    view! {
+        <div class="card add-contacts" role="region" aria-label="Add contacts">
+            <h3>"Add contacts"</h3>
+            <div class="field">
+                <label for="contact-search">"Search existing contacts"</label>
+                <input id="contact-search" type="search" placeholder="Name or email" autocomplete="off"
+                    on:input=move |ev| q.set(event_target_value(&ev))/>
+            </div>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match found.await {
+                        Ok(rows) if rows.is_empty() && !q.get_untracked().trim().is_empty() => view! {
+                            <p class="muted" role="status">"No contact matches. Create one below."</p>
+                        }.into_any(),
+                        Ok(rows) => view! {
+                            <ul class="search-results">
+                                {rows.into_iter().map(|c| {
+                                    let id = c.id;
+                                    let label = format!("{} <{}>", c.full_name(), c.email);
+                                    view! {
+                                        <li>
+                                            <span>{label.clone()}</span>" "
+                                            <button type="button" aria-label=format!("Add {label}")
+                                                on:click=move |_| { assign.dispatch(AssignContact { customer_id, contact_id: id }); }>
+                                                "Add"
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <h4>"Or create a new contact"</h4>
+            {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <p class="notice success" role="status">"Contact added."</p> })}
+            {move || {
+                form_key.track();
+                view! {
+                    <ActionForm action=create attr:aria-label="New contact">
+                        <FormNotice error=Signal::derive(move || error_of(value).get().filter(|e| e.field_errors().is_none()))/>
+                        <input type="hidden" name="customer_id" value=customer_id/>
+                        <ContactFields values=ContactInput::default() prefix="new-" errors=field_errors_of(value)/>
+                        <div class="form-actions">
+                            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create Contact"</button>
+                            <button type="button" on:click=move |_| close.run(())>"Done adding"</button>
+                        </div>
+                    </ActionForm>
+                }
+            }}
+        </div>
+    }
+}

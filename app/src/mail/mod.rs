@@ -1,0 +1,64 @@
+//! Email: every message is a row of the outbox, written in the same transaction as the change
+//! that caused it; the server's worker delivers it over SMTP. Staff read a customer's messages on
+//! its page (and resend them); Admins read all of them at Settings → Email Log.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod templates;
+
+pub use pages::{EmailLogPage, MessagesPanel};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl EmailStatus {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "sent" => EmailStatus::Sent,
+            "failed" => EmailStatus::Failed,
+            _ => EmailStatus::Queued,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailStatus::Queued => "Queued",
+            EmailStatus::Sent => "Sent",
+            EmailStatus::Failed => "Failed",
+        }
+    }
+}
+
+/// An email as the Messages tab and the Email Log show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailRow {
+    pub id: i64,
+    pub customer: Option<String>,
+    pub to_name: String,
+    pub to_address: String,
+    pub subject: String,
+    /// The plain-text part; a sign-in link made at delivery shows as a note.
+    pub text_body: String,
+    pub status: EmailStatus,
+    pub attempts: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+/// Where a body gets the recipient's sign-in link, made fresh when the worker delivers it. Names
+/// and titles never hold control characters, so no typed text can fake it.
+pub const LINK_PLACEHOLDER: &str = "\u{1}LINK\u{1}";
+
+/// How a link made at delivery appears to staff reading a stored message.
+pub const LINK_SHOWN_AS: &str = "[personal sign-in link, made when the email is delivered]";

@@ -1,0 +1,192 @@
+//! Queries for Document Requests: the list with PostOnce recommendations, accepting and attaching
+//! documents, and marking requests sent.
+
+use super::{DocumentRef, RequestRow, RequestStatus};
+use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::sql::{Bind, Sql};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// The current document of the request's type for its location or item, unexpired on `$today`:
+/// the PostOnce recommendation. `r` is the request.
+const RECOMMENDED: &str = "d.type_id = r.type_id AND d.replaced_at IS NULL
+     AND (d.location_id = r.location_id OR d.item_id = r.item_id)";
+
+fn select(today_bind: &str) -> String {
+    format!(
+        "SELECT r.id, r.status, r.type_id, t.name AS type_name, t.level, r.location_id, r.item_id,
+             COALESCE(l.name, i.name) AS listing_name, r.sent_at,
+             a.id AS doc_id, a.title AS doc_title, a.expires_on AS doc_expires, a.file_id AS doc_file,
+             rec.id AS rec_id, rec.title AS rec_title, rec.expires_on AS rec_expires, rec.file_id AS rec_file,
+             (SELECT COUNT(*) FROM document_downloads x WHERE x.request_id = r.id) AS downloads,
+             (SELECT c.first_name || ' ' || c.last_name FROM document_downloads x JOIN contacts c ON c.id = x.contact_id
+                WHERE x.request_id = r.id ORDER BY x.downloaded_at DESC, x.id DESC LIMIT 1) AS last_by,
+             (SELECT MAX(x.downloaded_at) FROM document_downloads x WHERE x.request_id = r.id) AS last_at
+         FROM document_requests r
+         JOIN document_types t ON t.id = r.type_id
+         LEFT JOIN locations l ON l.id = r.location_id
+         LEFT JOIN items i ON i.id = r.item_id
+         LEFT JOIN documents a ON a.id = r.document_id
+         LEFT JOIN documents rec ON rec.id = (
+             SELECT d.id FROM documents d
+             WHERE r.status = 'open' AND r.document_id IS NULL AND {RECOMMENDED} AND d.expires_on >= {today_bind}
+             LIMIT 1)"
+    )
+}
+
+fn document_ref(row: &AnyRow, prefix: &str, today: CalendarDate) -> Result<Option<DocumentRef>, sqlx::Error> {
+    let Some(id) = row.try_get::<Option<i64>, _>(format!("{prefix}_id").as_str())? else {
+        return Ok(None);
+    };
+    let expires: String = row.try_get(format!("{prefix}_expires").as_str())?;
+    let expires_on = CalendarDate::parse(&expires, "expires_on").map_err(|e| sqlx::Error::Decode(e.into()))?;
+    Ok(Some(DocumentRef {
+        id,
+        title: row.try_get(format!("{prefix}_title").as_str())?,
+        expires_on,
+        status: DocumentStatus::on(today, expires_on),
+        file_id: row.try_get(format!("{prefix}_file").as_str())?,
+    }))
+}
+
+fn request_from_row(row: &AnyRow, today: CalendarDate) -> Result<RequestRow, sqlx::Error> {
+    let level: String = row.try_get("level")?;
+    let level = Level::parse(&level).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    let status: String = row.try_get("status")?;
+    let last_by: Option<String> = row.try_get("last_by")?;
+    let last_at: Option<i64> = row.try_get("last_at")?;
+    Ok(RequestRow {
+        id: row.try_get("id")?,
+        type_id: row.try_get("type_id")?,
+        type_name: row.try_get("type_name")?,
+        level,
+        listing_id: match level {
+            Level::Location => row.try_get("location_id")?,
+            Level::Item => row.try_get("item_id")?,
+        },
+        listing_name: row.try_get("listing_name")?,
+        status: if status == "sent" {
+            RequestStatus::Sent
+        } else {
+            RequestStatus::Open
+        },
+        document: document_ref(row, "doc", today)?,
+        recommendation: document_ref(row, "rec", today)?,
+        sent_at: row.try_get("sent_at")?,
+        downloads: row.try_get("downloads")?,
+        last_download: last_by.zip(last_at),
+    })
+}
+
+/// The customer's open and sent requests (open first), or only those among `only`.
+pub async fn of_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    today: CalendarDate,
+    only: Option<&[i64]>,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let mut sql = Sql {
+        text: select("$1"),
+        binds: vec![Bind::Text(today.to_string())],
+    };
+    sql.push(" WHERE r.customer_id = ");
+    sql.bind(Bind::Int(customer_id));
+    sql.push(" AND r.status <> 'cancelled'");
+    if let Some(ids) = only {
+        sql.push(" AND r.id IN (-1");
+        for id in ids {
+            sql.push(", ");
+            sql.bind(Bind::Int(*id));
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY r.status, t.level, listing_name, t.name_key, r.id LIMIT 5000");
+    let rows = sql.query().fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| request_from_row(row, today)).collect()
+}
+
+/// Attaches each open request's recommendation, for the requests among `ids` that have one.
+/// Returns how many were fulfilled.
+pub async fn accept_recommendations(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    ids: &[i64],
+    today: CalendarDate,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let recommended = format!(
+        "SELECT d.id FROM documents d, document_requests r
+         WHERE r.id = document_requests.id AND {RECOMMENDED} AND d.expires_on >= $1 LIMIT 1"
+    );
+    let mut accepted = 0;
+    for id in ids {
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE document_requests SET document_id = ({recommended}), fulfilled_at = $2
+             WHERE id = $3 AND customer_id = $4 AND status = 'open' AND document_id IS NULL
+               AND EXISTS ({recommended})"
+        )))
+        .bind(today.to_string())
+        .bind(now)
+        .bind(*id)
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+        accepted += done.rows_affected();
+    }
+    Ok(accepted)
+}
+
+/// A document as a request needs to know it: its type, location or item, and whether it is the
+/// current version.
+pub struct DocumentFacts {
+    pub type_id: i64,
+    pub location_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub expires_on: String,
+}
+
+pub async fn document_facts(tx: &mut AnyConnection, document_id: i64) -> Result<Option<DocumentFacts>, sqlx::Error> {
+    let row = sqlx::query("SELECT type_id, location_id, item_id, expires_on FROM documents WHERE id = $1")
+        .bind(document_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    row.map(|row| {
+        Ok(DocumentFacts {
+            type_id: row.try_get("type_id")?,
+            location_id: row.try_get("location_id")?,
+            item_id: row.try_get("item_id")?,
+            expires_on: row.try_get("expires_on")?,
+        })
+    })
+    .transpose()
+}
+
+/// Fulfils an open request with a document; `false` when it was no longer open.
+pub async fn attach(tx: &mut AnyConnection, request_id: i64, document_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_requests SET document_id = $1, fulfilled_at = $2 WHERE id = $3 AND status = 'open'",
+    )
+    .bind(document_id)
+    .bind(now)
+    .bind(request_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the requests sent; returns how many were still open.
+pub async fn mark_sent(tx: &mut AnyConnection, ids: &[i64], user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+    let mut sent = 0;
+    for id in ids {
+        let done = sqlx::query(
+            "UPDATE document_requests SET status = 'sent', sent_at = $1, sent_by = $2 WHERE id = $3 AND status = 'open'",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(*id)
+        .execute(&mut *tx)
+        .await?;
+        sent += done.rows_affected();
+    }
+    Ok(sent)
+}

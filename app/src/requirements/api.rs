@@ -1,0 +1,118 @@
+//! Server functions for the locations and items a customer sources and its requirements.
+
+use super::SourcedListing;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{db, MAX_ADD},
+    crate::auth::session::require_staff,
+    crate::customers::api::live_customer,
+    crate::domain::Level,
+    crate::state::{app_state, now_ms},
+};
+
+#[cfg(feature = "ssr")]
+fn parse_level(level: &str) -> Result<Level, AppError> {
+    Level::parse(level).map_err(|e| AppError::field("level", e))
+}
+
+/// The customer's locations (`level` "location") or items ("item"), with their requirements.
+#[server(endpoint = "requirements/sourced")]
+pub async fn sourced_listings(customer_id: i64, level: String) -> Result<Vec<SourcedListing>, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    Ok(db::sourced(&db, customer_id, parse_level(&level)?).await?)
+}
+
+/// "+ Add Locations" / "+ Add Items": the customer sources these too, each starting with the
+/// default requirements of its level. Returns how many were new.
+#[server(endpoint = "requirements/add")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, level)))]
+pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Result<u64, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let level = parse_level(&level)?;
+    live_customer(&db, customer_id).await?;
+    if ids.is_empty() {
+        return Err(AppError::Refused(format!("Choose at least one {} to add.", level.key())));
+    }
+    if ids.len() > MAX_ADD {
+        return Err(AppError::Refused(format!("At most {MAX_ADD} can be added at once.")));
+    }
+    let existing = db::existing_listings(&db, level, &ids).await?;
+    if let Some(missing) = ids.iter().find(|id| !existing.contains(id)) {
+        return Err(AppError::NotFound(format!("The {} with id {missing}", level.key())));
+    }
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let mut added = 0;
+    for id in ids {
+        if db::add(&mut tx, customer_id, level, id, now).await? {
+            added += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Takes a location or item off the customer, with its requirements and open requests.
+#[server(endpoint = "requirements/remove")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, level, listing_id)))]
+pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let level = parse_level(&level)?;
+    live_customer(&db, customer_id).await?;
+    let mut tx = db.pool.begin().await?;
+    if !db::remove(&mut tx, customer_id, level, listing_id).await? {
+        return Err(AppError::NotFound(format!("This {} of the customer", level.key())));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ticks or unticks one requirement: opens a Document Request, or cancels the open one.
+#[server(endpoint = "requirements/set")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, listing_id, type_id, required)))]
+pub async fn set_requirement(
+    customer_id: i64,
+    level: String,
+    listing_id: i64,
+    type_id: i64,
+    required: bool,
+) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let level = parse_level(&level)?;
+    live_customer(&db, customer_id).await?;
+    let kind = crate::documents::db::find_type(&db, type_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This document type".into()))?;
+    if kind.level != level {
+        return Err(AppError::Refused(format!(
+            "{} documents belong to {}s, not {}s.",
+            kind.name,
+            kind.level.key(),
+            level.key()
+        )));
+    }
+    let mut tx = db.pool.begin().await?;
+    if !db::is_sourced(&mut tx, customer_id, level, listing_id).await? {
+        return Err(AppError::NotFound(format!("This {} of the customer", level.key())));
+    }
+    if required {
+        if kind.hidden {
+            return Err(AppError::Refused(format!(
+                "{} is hidden. An Admin can show it again in Share Settings.",
+                kind.name
+            )));
+        }
+        db::require(&mut tx, customer_id, level, listing_id, type_id, now_ms()).await?;
+    } else {
+        db::unrequire(&mut tx, customer_id, level, listing_id, type_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

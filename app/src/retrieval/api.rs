@@ -1,0 +1,137 @@
+//! Server functions of the Document Retrieval Site, called by contacts (never by staff).
+
+use super::{LinkState, SharedCustomer, SignedInContact};
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{db, session},
+    crate::auth::{api::refuse_if_throttled, password, session::hash_token},
+    crate::domain::{CalendarDate, Password},
+    crate::state::{app_state, now_ms},
+};
+
+/// A contact may ask for a new link this often.
+#[cfg(feature = "ssr")]
+const NEW_LINK_EVERY_MS: i64 = 10 * 60 * 1000;
+
+#[server(endpoint = "shared/link")]
+pub async fn check_link(token: String) -> Result<LinkState, AppError> {
+    let state = app_state()?;
+    Ok(match db::link(&state.db, &hash_token(token.trim())).await? {
+        None => LinkState::Unknown,
+        Some(link) if link.expires_at <= now_ms() => LinkState::Expired,
+        Some(link) => LinkState::Valid {
+            email: link.email,
+            first_name: link.first_name,
+            has_account: link.has_account,
+        },
+    })
+}
+
+/// First visit: the contact of a working link chooses a password and is signed in.
+#[server(endpoint = "shared/create_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_account(token: String, password: String, confirm: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let link = db::link(&state.db, &hash_token(token.trim()))
+        .await?
+        .filter(|link| link.expires_at > now_ms())
+        .ok_or_else(|| AppError::Refused("This link has expired. Ask for a new one below.".into()))?;
+    let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
+    if confirm != password.expose() {
+        return Err(AppError::field("confirm", "The two passwords differ. Type the same password twice."));
+    }
+    let hash = password::hash(&password).await?;
+    if !db::set_first_password(&state.db, link.contact_id, &hash).await? {
+        return Err(AppError::Refused("You already have an account. Sign in with your email and password.".into()));
+    }
+    session::start(&state, link.contact_id).await
+}
+
+#[server(endpoint = "shared/sign_in")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let email_key = email.trim().to_lowercase();
+    if email_key.is_empty() {
+        return Err(AppError::field("email", "Email is required."));
+    }
+    let now = now_ms();
+    refuse_if_throttled(&state.db, &email_key, now).await?;
+    let found = db::contact_by_email(&state.db, &email_key).await?;
+    let accepted = match &found {
+        Some((_, Some(hash))) => password::verify(hash, &password).await?,
+        _ => password::verify_decoy(&password).await?,
+    };
+    match found {
+        Some((id, _)) if accepted => {
+            crate::auth::db::clear_failures(&state.db, &email_key).await?;
+            session::start(&state, id).await
+        }
+        _ => {
+            crate::auth::db::record_failure(&state.db, &email_key, now).await?;
+            Err(AppError::Refused(
+                "That email and password do not match an account. First time here? Use the link in your email.".into(),
+            ))
+        }
+    }
+}
+
+#[server(endpoint = "shared/sign_out")]
+pub async fn contact_sign_out() -> Result<(), AppError> {
+    session::end(&app_state()?).await
+}
+
+#[server(endpoint = "shared/me")]
+pub async fn current_contact() -> Result<Option<SignedInContact>, AppError> {
+    let state = app_state()?;
+    let found = session::contact_from_headers(&state, &crate::auth::session::request_headers()).await?;
+    Ok(found.map(|(_, name, email)| SignedInContact { name, email }))
+}
+
+/// The documents shared with the calling contact's customers.
+#[server(endpoint = "shared/documents")]
+pub async fn shared_documents() -> Result<Vec<SharedCustomer>, AppError> {
+    let contact_id = session::require_contact().await?;
+    Ok(db::shared(&app_state()?.db, contact_id, CalendarDate::from_ms(now_ms())).await?)
+}
+
+/// From an expired link: emails the contact a new one. Only the contact's own mailbox receives it,
+/// so the link in a forwarded, expired email gives no one else access.
+#[server(endpoint = "shared/new_link")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn request_new_link(token: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let link = db::link(&state.db, &hash_token(token.trim()))
+        .await?
+        .ok_or_else(|| AppError::NotFound("This link".into()))?;
+    let now = now_ms();
+    if db::last_new_link(&state.db, link.contact_id)
+        .await?
+        .is_some_and(|last| now - last < NEW_LINK_EVERY_MS)
+    {
+        return Err(AppError::Refused(
+            "A new link was sent a few minutes ago. Check your inbox (and spam folder).".into(),
+        ));
+    }
+    let contact = crate::contacts::db::find(&state.db, link.contact_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This link".into()))?;
+    let content = crate::mail::templates::new_link(&contact.first_name);
+    let email = crate::mail::db::NewEmail {
+        kind: "new_link",
+        customer_id: None,
+        contact_id: Some(contact.id),
+        to_address: contact.email.clone(),
+        to_name: contact.full_name(),
+        subject: content.subject,
+        text_body: content.text,
+        html_body: content.html,
+        created_by: None,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    crate::mail::db::enqueue(&mut tx, &email, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

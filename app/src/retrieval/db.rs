@@ -1,0 +1,205 @@
+//! Queries of the Document Retrieval Site: links, contact accounts and sessions, what a contact
+//! may see, and downloads.
+
+use super::{SharedCustomer, SharedDocument, SharedGroup, LINK_DAYS};
+use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::state::Db;
+use sqlx::{AnyConnection, Row};
+
+/// Stores a new link for the contact (only the token's hash); returns when it expires.
+pub async fn insert_link(db: &Db, token_hash: &str, contact_id: i64, now: i64) -> Result<i64, sqlx::Error> {
+    let expires = now + LINK_DAYS * 24 * 3600 * 1000;
+    sqlx::query("INSERT INTO access_links (token_hash, contact_id, purpose, created_at, expires_at) VALUES ($1, $2, 'retrieval', $3, $4)")
+        .bind(token_hash)
+        .bind(contact_id)
+        .bind(now)
+        .bind(expires)
+        .execute(&db.pool)
+        .await?;
+    Ok(expires)
+}
+
+/// The contact a link was made for.
+pub struct LinkHolder {
+    pub contact_id: i64,
+    pub expires_at: i64,
+    pub email: String,
+    pub first_name: String,
+    pub has_account: bool,
+}
+
+pub async fn link(db: &Db, token_hash: &str) -> Result<Option<LinkHolder>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT a.contact_id, a.expires_at, c.email, c.first_name, c.password_hash
+         FROM access_links a JOIN contacts c ON c.id = a.contact_id
+         WHERE a.token_hash = $1 AND a.purpose = 'retrieval'",
+    )
+    .bind(token_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        Ok(LinkHolder {
+            contact_id: row.try_get("contact_id")?,
+            expires_at: row.try_get("expires_at")?,
+            email: row.try_get("email")?,
+            first_name: row.try_get("first_name")?,
+            has_account: row.try_get::<Option<String>, _>("password_hash")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// The contact with this email (lower case): id and password hash, if they made an account.
+pub async fn contact_by_email(db: &Db, email_key: &str) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, password_hash FROM contacts WHERE email_key = $1")
+        .bind(email_key)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?)))
+        .transpose()
+}
+
+/// Sets the password of a contact that has none yet; `false` if they already have one.
+pub async fn set_first_password(db: &Db, contact_id: i64, password_hash: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE contacts SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL")
+        .bind(password_hash)
+        .bind(contact_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_session(db: &Db, token_hash: &str, contact_id: i64, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO contact_sessions (token_hash, contact_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(contact_id)
+        .bind(now)
+        .bind(expires)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The contact of a live session: id, name, email.
+pub async fn contact_by_session(db: &Db, token_hash: &str, now: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.id, c.first_name, c.last_name, c.email FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        Ok((row.try_get("id")?, format!("{first} {last}"), row.try_get("email")?))
+    })
+    .transpose()
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM contact_sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// When the contact was last sent a new link, to keep "send me a new link" from flooding them.
+pub async fn last_new_link(db: &Db, contact_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(created_at) FROM outbox WHERE contact_id = $1 AND kind = 'new_link'")
+        .bind(contact_id)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// The sent requests of the customers the contact belongs to (customers in the Trash excepted):
+/// exactly what the contact may see and download.
+const SHARED_WITH_CONTACT: &str = "FROM customer_contacts cc
+     JOIN customers cu ON cu.id = cc.customer_id AND cu.deleted_at IS NULL
+     JOIN document_requests r ON r.customer_id = cc.customer_id AND r.status = 'sent'
+     JOIN documents d ON d.id = r.document_id
+     JOIN stored_files f ON f.id = d.file_id
+     JOIN document_types t ON t.id = r.type_id
+     LEFT JOIN locations l ON l.id = r.location_id
+     LEFT JOIN items i ON i.id = r.item_id
+     WHERE cc.contact_id = $1";
+
+/// The documents shared with each of the contact's customers, by customer, then location/item.
+pub async fn shared(db: &Db, contact_id: i64, today: CalendarDate) -> Result<Vec<SharedCustomer>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT r.id, cu.id AS customer_id, cu.name AS customer, t.level, t.name AS type_name,
+             COALESCE(l.name, i.name) AS listing_name, d.title, d.effective_on, d.expires_on, f.file_name, f.size
+         {SHARED_WITH_CONTACT}
+         ORDER BY cu.name_key, cu.id, t.level, listing_name, t.name_key, r.id DESC
+         LIMIT 5000"
+    )))
+    .bind(contact_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut customers: Vec<(i64, SharedCustomer)> = Vec::new();
+    for row in &rows {
+        let customer_id: i64 = row.try_get("customer_id")?;
+        if customers.last().is_none_or(|(id, _)| *id != customer_id) {
+            customers.push((
+                customer_id,
+                SharedCustomer {
+                    name: row.try_get("customer")?,
+                    groups: Vec::new(),
+                },
+            ));
+        }
+        let level: String = row.try_get("level")?;
+        let level = Level::parse(&level).map_err(|e| sqlx::Error::Decode(e.into()))?;
+        let listing: String = row.try_get("listing_name")?;
+        let date = |column: &str| -> Result<CalendarDate, sqlx::Error> {
+            let text: String = row.try_get(column)?;
+            CalendarDate::parse(&text, column).map_err(|e| sqlx::Error::Decode(e.into()))
+        };
+        let expires_on = date("expires_on")?;
+        let document = SharedDocument {
+            request_id: row.try_get("id")?,
+            type_name: row.try_get("type_name")?,
+            title: row.try_get("title")?,
+            effective_on: date("effective_on")?,
+            expires_on,
+            status: DocumentStatus::on(today, expires_on),
+            file_name: row.try_get("file_name")?,
+            size: row.try_get("size")?,
+        };
+        let Some((_, customer)) = customers.last_mut() else {
+            continue;
+        };
+        match customer.groups.last_mut() {
+            Some(group) if group.level == level && group.name == listing => group.documents.push(document),
+            _ => customer.groups.push(SharedGroup {
+                level,
+                name: listing,
+                documents: vec![document],
+            }),
+        }
+    }
+    Ok(customers.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The stored file of a request shared with the contact; `None` when the contact may not have it.
+pub async fn shared_file(db: &Db, contact_id: i64, request_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT d.file_id {SHARED_WITH_CONTACT} AND r.id = $2 LIMIT 1"
+    )))
+    .bind(contact_id)
+    .bind(request_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn record_download(conn: &mut AnyConnection, request_id: i64, contact_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO document_downloads (request_id, contact_id, downloaded_at) VALUES ($1, $2, $3)")
+        .bind(request_id)
+        .bind(contact_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
