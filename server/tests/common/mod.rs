@@ -38,6 +38,11 @@ fn postgres_admin_url() -> String {
 
 impl TestApp {
     pub async fn start(engine: Engine) -> TestApp {
+        Self::start_with_smtp(engine, None).await
+    }
+
+    /// The app with its outbox worker delivering to `smtp_url`.
+    pub async fn start_with_smtp(engine: Engine, smtp_url: Option<String>) -> TestApp {
         install_default_drivers();
         let folder = tempfile::tempdir().expect("temporary folder");
         let site = folder.path().join("site");
@@ -69,7 +74,7 @@ impl TestApp {
             public_url: format!("http://{addr}"),
             data_dir: folder.path().display().to_string(),
             storage_url: None,
-            smtp_url: None,
+            smtp_url,
             mail_from: server::config::DEFAULT_MAIL_FROM.into(),
             site_addr: addr,
             leptos: LeptosOptions::builder()
