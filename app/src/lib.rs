@@ -22,17 +22,17 @@ pub mod wizard;
 
 use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
 use customers::{CustomerPage, CustomersPage, TrashPage};
-use mail::EmailLogPage;
-use retrieval::{LinkPage, SharedDocumentsPage};
-use wizard::{NewCustomerPage, WizardPage};
 use documents::{DocumentTypesPage, RequirementsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 use listings::{ItemPage, ItemsPage, LocationPage, LocationsPage, NewItemPage, NewLocationPage};
+use mail::EmailLogPage;
+use retrieval::{LinkPage, SharedDocumentsPage};
 use settings::{SettingsPage, UsersPage};
 use ui::NotYetBuilt;
+use wizard::{NewCustomerPage, WizardPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -68,7 +68,9 @@ async fn measure(folder: &std::path::Path, emails: usize) -> Result<(), String> 
     }
     tx.commit().await.map_err(error)?;
 
-    let sink = SmtpSink::start(Behaviour::Accept).await.map_err(|e| e.to_string())?;
+    let sink = SmtpSink::start(Behaviour::Accept)
+        .await
+        .map_err(|e| e.to_string())?;
     let mailer = Mailer::new(&sink.url(), crate::config::DEFAULT_MAIL_FROM)?;
     let started = Instant::now();
     while queued_count(&db).await.map_err(error)? > 0 {

@@ -82,7 +82,9 @@ async fn deliver_one(state: &AppState, mailer: &Mailer, message: Claimed) {
     let attempts = message.attempts;
     let result = match with_link(state, message).await {
         Ok(message) => send(mailer, &message).await,
-        Err(error) => Err(Failure::Retry(format!("could not make the sign-in link: {error}"))),
+        Err(error) => Err(Failure::Retry(format!(
+            "could not make the sign-in link: {error}"
+        ))),
     };
     let recorded = match result {
         Ok(()) => outbox::mark_sent(&state.db, id, now_ms()).await,
@@ -105,7 +107,8 @@ async fn deliver_one(state: &AppState, mailer: &Mailer, message: Claimed) {
 /// Puts a fresh sign-in link for the recipient where the body asks for one; only the token's hash
 /// is stored.
 async fn with_link(state: &AppState, mut message: Claimed) -> Result<Claimed, sqlx::Error> {
-    let wants_link = message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
+    let wants_link =
+        message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
     if let (true, Some(contact_id)) = (wants_link, message.contact_id) {
         let token = new_token();
         app::retrieval::db::insert_link(&state.db, &hash_token(&token), contact_id, now_ms()).await?;
@@ -124,10 +127,14 @@ enum Failure {
 }
 
 async fn send(mailer: &Mailer, message: &Claimed) -> Result<(), Failure> {
-    let to: Mailbox = format!("{} <{}>", message.to_name.replace(['<', '>', '"'], ""), message.to_address)
-        .parse()
-        .or_else(|_| message.to_address.parse())
-        .map_err(|e| Failure::Permanent(format!("'{}' is not an email address: {e}", message.to_address)))?;
+    let to: Mailbox = format!(
+        "{} <{}>",
+        message.to_name.replace(['<', '>', '"'], ""),
+        message.to_address
+    )
+    .parse()
+    .or_else(|_| message.to_address.parse())
+    .map_err(|e| Failure::Permanent(format!("'{}' is not an email address: {e}", message.to_address)))?;
     let email = Message::builder()
         .from(mailer.from.clone())
         .to(to)

@@ -144,7 +144,11 @@ async fn smtp_sink(listen: &str) -> Result<(), String> {
     let sink = SmtpSink::start_on(listen, Behaviour::Accept)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    println!("SMTP sink on {} (SMTP_URL={}); Ctrl-C stops it.", sink.addr, sink.url());
+    println!(
+        "SMTP sink on {} (SMTP_URL={}); Ctrl-C stops it.",
+        sink.addr,
+        sink.url()
+    );
     let mut shown = 0;
     loop {
         tokio::select! {

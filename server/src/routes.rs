@@ -74,7 +74,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .route("/files/{id}", get(files::download))
         .route("/files/{id}/inline", get(files::inline))
-        .route("/shared/files/{request_id}", get(app::retrieval::download::download));
+        .route(
+            "/shared/files/{request_id}",
+            get(app::retrieval::download::download),
+        );
 
     Router::new()
         .route("/healthz", get(healthz))

@@ -126,7 +126,11 @@ impl SmtpSink {
                 return Ok(());
             }
             let command = line.trim_end().to_string();
-            let verb = command.split([' ', ':']).next().unwrap_or_default().to_ascii_uppercase();
+            let verb = command
+                .split([' ', ':'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
             let reply: &[u8] = match verb.as_str() {
                 "EHLO" => b"250-clientele-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
                 "HELO" => b"250 clientele-sink\r\n",
@@ -140,7 +144,9 @@ impl SmtpSink {
                     b"250 OK\r\n"
                 }
                 "DATA" => {
-                    write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+                    write
+                        .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                        .await?;
                     let data = read_data(&mut lines).await?;
                     let refuse = matches!(behaviour, Behaviour::RefuseFirst(n) if refused.fetch_add(1, Ordering::SeqCst) < n);
                     if refuse {

@@ -48,7 +48,10 @@ pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i
 
 /// Adds an existing contact to the customer (it keeps its other customers).
 #[server(endpoint = "contacts/assign")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, contact_id))
+)]
 pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
@@ -64,7 +67,10 @@ pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), App
 
 /// Takes the contact off this customer; the contact and its other customers stay.
 #[server(endpoint = "contacts/unassign")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, contact_id))
+)]
 pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
@@ -77,7 +83,10 @@ pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), App
 }
 
 #[server(endpoint = "contacts/documents_contact")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, contact_id, on)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, contact_id, on))
+)]
 pub async fn set_documents_contact(customer_id: i64, contact_id: i64, on: bool) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
@@ -92,7 +101,11 @@ pub async fn set_documents_contact(customer_id: i64, contact_id: i64, on: bool) 
 /// Saves a contact's details over `version`, the version the form was filled from.
 #[server(endpoint = "contacts/update")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn update_contact(id: i64, version: i64, contact: ContactInput) -> Result<SaveOutcome<Contact>, AppError> {
+pub async fn update_contact(
+    id: i64,
+    version: i64,
+    contact: ContactInput,
+) -> Result<SaveOutcome<Contact>, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     let missing = || AppError::NotFound("This contact".into());
@@ -134,7 +147,10 @@ fn email_taken(error: sqlx::Error, contact: &ValidContact) -> AppError {
     match &error {
         sqlx::Error::Database(e) if e.is_unique_violation() => AppError::field(
             "email",
-            format!("The email {} was just given to another contact.", contact.email.as_str()),
+            format!(
+                "The email {} was just given to another contact.",
+                contact.email.as_str()
+            ),
         ),
         _ => AppError::internal(error),
     }

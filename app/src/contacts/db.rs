@@ -45,15 +45,21 @@ pub async fn search(db: &Db, q: &str) -> Result<Vec<Contact>, sqlx::Error> {
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Contact>, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM contacts c WHERE c.id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM contacts c WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(contact_from_row).transpose()
 }
 
 /// The contact, other than `except`, that already has this email: id and name.
-pub async fn email_holder(db: &Db, email_key: &str, except: Option<i64>) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn email_holder(
+    db: &Db,
+    email_key: &str,
+    except: Option<i64>,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     let row = sqlx::query("SELECT id, first_name, last_name FROM contacts WHERE email_key = $1 AND id <> $2")
         .bind(email_key)
         .bind(except.unwrap_or(-1))
@@ -86,7 +92,13 @@ pub async fn insert(tx: &mut AnyConnection, contact: &ValidContact, now: i64) ->
 }
 
 /// Saves over `version`; `false` when the stored contact is at another version (or gone).
-pub async fn update(db: &Db, id: i64, version: i64, contact: &ValidContact, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    db: &Db,
+    id: i64,
+    version: i64,
+    contact: &ValidContact,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, email_key = $4, phone = $5,
              job_title = $6, search_text = $7, updated_at = $8, version = version + 1
@@ -108,13 +120,19 @@ pub async fn update(db: &Db, id: i64, version: i64, contact: &ValidContact, now:
 }
 
 /// Adds the contact to the customer; nothing happens when it already belongs to it.
-pub async fn assign(tx: &mut AnyConnection, customer_id: i64, contact_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT contact_id FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
-            .bind(customer_id)
-            .bind(contact_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+pub async fn assign(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    contact_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let exists: Option<i64> = sqlx::query_scalar(
+        "SELECT contact_id FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2",
+    )
+    .bind(customer_id)
+    .bind(contact_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     if exists.is_none() {
         sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at) VALUES ($1, $2, 0, $3)")
             .bind(customer_id)
@@ -137,13 +155,20 @@ pub async fn unassign(db: &Db, customer_id: i64, contact_id: i64) -> Result<bool
 }
 
 /// `false` when the contact does not belong to the customer.
-pub async fn set_documents_contact(db: &Db, customer_id: i64, contact_id: i64, on: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE customer_contacts SET documents_contact = $1 WHERE customer_id = $2 AND contact_id = $3")
-        .bind(i64::from(on))
-        .bind(customer_id)
-        .bind(contact_id)
-        .execute(&db.pool)
-        .await?;
+pub async fn set_documents_contact(
+    db: &Db,
+    customer_id: i64,
+    contact_id: i64,
+    on: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE customer_contacts SET documents_contact = $1 WHERE customer_id = $2 AND contact_id = $3",
+    )
+    .bind(i64::from(on))
+    .bind(customer_id)
+    .bind(contact_id)
+    .execute(&db.pool)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -190,7 +215,10 @@ pub fn recipient_from_row(row: &AnyRow) -> Result<Recipient, sqlx::Error> {
 }
 
 /// The Documents Contacts of a customer.
-pub async fn documents_contacts(tx: &mut AnyConnection, customer_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+pub async fn documents_contacts(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Vec<Recipient>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT c.id, c.first_name, c.last_name, c.email FROM customer_contacts cc
          JOIN contacts c ON c.id = cc.contact_id

@@ -143,7 +143,11 @@ fn ContactTable(
 
 /// The contact's fields, named `contact[…]`; ids start with `prefix` so two forms can share a page.
 #[component]
-fn ContactFields(values: ContactInput, prefix: &'static str, errors: Signal<Option<FieldErrors>>) -> impl IntoView {
+fn ContactFields(
+    values: ContactInput,
+    prefix: &'static str,
+    errors: Signal<Option<FieldErrors>>,
+) -> impl IntoView {
     view! {
         <div class="form-grid">
             <Field label="First name" field="first_name" group="contact" id_prefix=prefix value=values.first_name
@@ -161,7 +165,11 @@ fn ContactFields(values: ContactInput, prefix: &'static str, errors: Signal<Opti
 }
 
 #[component]
-fn ContactEditor(contact: Contact, update: ServerAction<UpdateContact>, close: Callback<()>) -> impl IntoView {
+fn ContactEditor(
+    contact: Contact,
+    update: ServerAction<UpdateContact>,
+    close: Callback<()>,
+) -> impl IntoView {
     let current = RwSignal::new(contact);
     let value = Signal::from(update.value());
     let outcome = follow_saves(value, current);
@@ -200,13 +208,16 @@ fn AddContacts(
     close: Callback<()>,
 ) -> impl IntoView {
     let q = RwSignal::new(String::new());
-    let found = Resource::new(move || q.get(), |q| async move {
-        if q.trim().is_empty() {
-            Ok(Vec::new())
-        } else {
-            search_contacts(q).await
-        }
-    });
+    let found = Resource::new(
+        move || q.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                search_contacts(q).await
+            }
+        },
+    );
     let value = Signal::from(create.value());
     let form_key = RwSignal::new(0);
     Effect::new(move |_| {

@@ -163,7 +163,9 @@ pub async fn live_customer(db: &Db, id: i64) -> Result<Customer, AppError> {
 pub async fn reach_wizard_step(id: i64, step: i64) -> Result<(), AppError> {
     require_staff().await?;
     if !(2..=5).contains(&step) {
-        return Err(AppError::Refused(format!("The wizard has steps 1 to 5, not {step}.")));
+        return Err(AppError::Refused(format!(
+            "The wizard has steps 1 to 5, not {step}."
+        )));
     }
     let db = app_state()?.db;
     live_customer(&db, id).await?;

@@ -56,11 +56,13 @@ fn CustomerTabs(customer: Customer) -> impl IntoView {
     let query = use_query_map();
     let tab = move || query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into());
     let id = customer.id;
-    let draft = customer.wizard_step.map(|step| view! {
-        <p class="notice warning" role="status">
-            "This customer is a Draft: the New Customer wizard is not finished. "
-            <A href=crate::wizard::step_path(id, step)>"Continue the wizard"</A>
-        </p>
+    let draft = customer.wizard_step.map(|step| {
+        view! {
+            <p class="notice warning" role="status">
+                "This customer is a Draft: the New Customer wizard is not finished. "
+                <A href=crate::wizard::step_path(id, step)>"Continue the wizard"</A>
+            </p>
+        }
     });
     view! {
         {draft}

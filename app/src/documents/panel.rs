@@ -5,7 +5,7 @@ use super::api::{list_document_types, list_documents, AddDocument};
 use super::{human_size, DocumentRow, DocumentType, FileUpload, UploadedFile};
 use crate::domain::{CalendarDate, FilePurpose, Level};
 use crate::error::AppError;
-use crate::ui::{date, error_of, today, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{date, error_of, field_errors_of, today, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 
 /// What the Documents section loads. Made by the page itself, outside its `Suspense`: resources

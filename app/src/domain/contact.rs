@@ -42,13 +42,15 @@ impl ContactInput {
         let phone = errors.check("phone", Phone::parse_optional(&self.phone));
         let job_title = errors.check("job_title", optional(&self.job_title, "Job title", 100));
         match (first_name, last_name, email, phone, job_title) {
-            (Some(first_name), Some(last_name), Some(email), Some(phone), Some(job_title)) => Ok(ValidContact {
-                first_name,
-                last_name,
-                email,
-                phone,
-                job_title,
-            }),
+            (Some(first_name), Some(last_name), Some(email), Some(phone), Some(job_title)) => {
+                Ok(ValidContact {
+                    first_name,
+                    last_name,
+                    email,
+                    phone,
+                    job_title,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -107,6 +109,9 @@ mod tests {
         assert_eq!(errors.get("email"), Some("'jo@' is not an email address."));
         assert!(errors.get("phone").is_some());
         assert_eq!(errors.get("last_name"), None);
-        assert_eq!(ContactInput::check_field("last_name", ""), Err("Last name is required.".into()));
+        assert_eq!(
+            ContactInput::check_field("last_name", ""),
+            Err("Last name is required.".into())
+        );
     }
 }

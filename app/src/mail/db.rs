@@ -60,7 +60,8 @@ pub struct Claimed {
 /// and if this one dies they become due again after it. The claim re-checks each row as it updates
 /// it, so two workers (or servers) never claim the same message at once.
 pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
-    let free = "status = 'queued' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)";
+    let free =
+        "status = 'queued' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)";
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $3) AND {free}

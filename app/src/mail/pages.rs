@@ -10,7 +10,10 @@ use leptos_router::components::A;
 #[component]
 pub fn MessagesPanel(customer_id: i64) -> impl IntoView {
     let resend = Action::new(|id: &i64| resend_email(*id));
-    let messages = Resource::new(move || resend.version().get(), move |_| customer_messages(customer_id));
+    let messages = Resource::new(
+        move || resend.version().get(),
+        move |_| customer_messages(customer_id),
+    );
     view! {
         <section class="messages-panel" aria-labelledby="messages-heading">
             <h2 id="messages-heading">"Messages"</h2>
@@ -36,7 +39,9 @@ fn status_text(row: &EmailRow) -> String {
     match (row.status, &row.last_error) {
         (EmailStatus::Sent, _) => format!("Sent {}", row.sent_at.map(date_time).unwrap_or_default()),
         (EmailStatus::Failed, Some(error)) => format!("Failed: {error}"),
-        (EmailStatus::Queued, Some(error)) => format!("Queued, retrying (attempt {} failed: {error})", row.attempts),
+        (EmailStatus::Queued, Some(error)) => {
+            format!("Queued, retrying (attempt {} failed: {error})", row.attempts)
+        }
         (status, _) => status.label().to_string(),
     }
 }

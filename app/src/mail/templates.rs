@@ -44,7 +44,8 @@ pub fn documents_shared(customer: &str, contact_first_name: &str, lines: &[Share
     let count = lines.len();
     let noun = if count == 1 { "document" } else { "documents" };
     let subject = format!("{count} {noun} shared with {customer}");
-    let mut text = format!("Hello {contact_first_name},\n\n{count} {noun} for {customer} are ready for you:\n\n");
+    let mut text =
+        format!("Hello {contact_first_name},\n\n{count} {noun} for {customer} are ready for you:\n\n");
     let mut items = String::new();
     for line in lines {
         text.push_str(&format!(
@@ -109,7 +110,9 @@ mod tests {
         assert!(content.html.contains("&lt;script&gt;x&lt;/script&gt; &amp; Co"));
         assert!(!content.html.contains("<script>"));
         assert!(content.html.contains("Plant &quot;A&quot;"));
-        assert!(content.text.contains("- HACCP Plan: Plant \"A\" (Plan 2026), valid until 2027-01-31"));
+        assert!(content
+            .text
+            .contains("- HACCP Plan: Plant \"A\" (Plan 2026), valid until 2027-01-31"));
         assert!(content.text.contains(LINK_PLACEHOLDER) && content.html.contains(LINK_PLACEHOLDER));
     }
 }

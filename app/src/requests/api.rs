@@ -36,7 +36,8 @@ pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let accepted = db::accept_recommendations(&mut tx, customer_id, &ids, CalendarDate::from_ms(now), now).await?;
+    let accepted =
+        db::accept_recommendations(&mut tx, customer_id, &ids, CalendarDate::from_ms(now), now).await?;
     tx.commit().await?;
     if accepted == 0 && !ids.is_empty() {
         return Err(AppError::Refused(
@@ -49,7 +50,10 @@ pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u
 /// Fulfils an open request with a document of its type for its location or item (one just
 /// uploaded, for instance).
 #[server(endpoint = "requests/attach")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, request_id, document_id)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, request_id, document_id))
+)]
 pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
@@ -75,7 +79,9 @@ pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64
         )));
     }
     if document.expires_on < today.to_string() {
-        return Err(AppError::Refused("That document has expired; upload a current one.".into()));
+        return Err(AppError::Refused(
+            "That document has expired; upload a current one.".into(),
+        ));
     }
     if !db::attach(&mut tx, request_id, document_id, now).await? {
         return Err(AppError::Refused("This request was sent already.".into()));
@@ -93,10 +99,14 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
     if ids.is_empty() {
-        return Err(AppError::Refused("Select at least one fulfilled request to send.".into()));
+        return Err(AppError::Refused(
+            "Select at least one fulfilled request to send.".into(),
+        ));
     }
     if ids.len() > MAX_SEND {
-        return Err(AppError::Refused(format!("At most {MAX_SEND} requests can be sent at once.")));
+        return Err(AppError::Refused(format!(
+            "At most {MAX_SEND} requests can be sent at once."
+        )));
     }
     let mut ids = ids;
     ids.sort_unstable();
@@ -140,7 +150,9 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
     let sent = db::mark_sent(&mut tx, &ids, user.id, now).await?;
     if sent as usize != ids.len() {
         // Someone sent some of them in the meantime; send nothing twice.
-        return Err(AppError::Refused("Some of these were just sent by someone else. Reload the list.".into()));
+        return Err(AppError::Refused(
+            "Some of these were just sent by someone else. Reload the list.".into(),
+        ));
     }
     for recipient in &recipients {
         let content = templates::documents_shared(&customer.name, &recipient.first_name, &lines);

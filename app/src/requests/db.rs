@@ -39,7 +39,8 @@ fn document_ref(row: &AnyRow, prefix: &str, today: CalendarDate) -> Result<Optio
         return Ok(None);
     };
     let expires: String = row.try_get(format!("{prefix}_expires").as_str())?;
-    let expires_on = CalendarDate::parse(&expires, "expires_on").map_err(|e| sqlx::Error::Decode(e.into()))?;
+    let expires_on =
+        CalendarDate::parse(&expires, "expires_on").map_err(|e| sqlx::Error::Decode(e.into()))?;
     Ok(Some(DocumentRef {
         id,
         title: row.try_get(format!("{prefix}_title").as_str())?,
@@ -145,7 +146,10 @@ pub struct DocumentFacts {
     pub expires_on: String,
 }
 
-pub async fn document_facts(tx: &mut AnyConnection, document_id: i64) -> Result<Option<DocumentFacts>, sqlx::Error> {
+pub async fn document_facts(
+    tx: &mut AnyConnection,
+    document_id: i64,
+) -> Result<Option<DocumentFacts>, sqlx::Error> {
     let row = sqlx::query("SELECT type_id, location_id, item_id, expires_on FROM documents WHERE id = $1")
         .bind(document_id)
         .fetch_optional(&mut *tx)
@@ -162,7 +166,12 @@ pub async fn document_facts(tx: &mut AnyConnection, document_id: i64) -> Result<
 }
 
 /// Fulfils an open request with a document; `false` when it was no longer open.
-pub async fn attach(tx: &mut AnyConnection, request_id: i64, document_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn attach(
+    tx: &mut AnyConnection,
+    request_id: i64,
+    document_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE document_requests SET document_id = $1, fulfilled_at = $2 WHERE id = $3 AND status = 'open'",
     )
@@ -175,7 +184,12 @@ pub async fn attach(tx: &mut AnyConnection, request_id: i64, document_id: i64, n
 }
 
 /// Marks the requests sent; returns how many were still open.
-pub async fn mark_sent(tx: &mut AnyConnection, ids: &[i64], user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn mark_sent(
+    tx: &mut AnyConnection,
+    ids: &[i64],
+    user_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
     let mut sent = 0;
     for id in ids {
         let done = sqlx::query(

@@ -76,7 +76,11 @@ fn RequestTable(
         }
         .into_any();
     }
-    let recommended: Vec<i64> = rows.iter().filter(|r| r.recommendation.is_some()).map(|r| r.id).collect();
+    let recommended: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.recommendation.is_some())
+        .map(|r| r.id)
+        .collect();
     let fulfilled: Vec<i64> = rows.iter().filter(|r| r.fulfilled()).map(|r| r.id).collect();
     let open = rows.iter().filter(|r| r.status == RequestStatus::Open).count();
     let all_fulfilled = fulfilled.clone();
@@ -242,8 +246,20 @@ fn RequestUpload(customer_id: i64, row: RequestRow, attached: RwSignal<i64>) -> 
             attached.update(|n| *n += 1);
         }
     });
-    let errors = Signal::derive(move || store.value().get().and_then(Result::err).and_then(|e| e.field_errors().cloned()));
-    let failure = Signal::derive(move || store.value().get().and_then(Result::err).filter(|e| e.field_errors().is_none()));
+    let errors = Signal::derive(move || {
+        store
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.field_errors().cloned())
+    });
+    let failure = Signal::derive(move || {
+        store
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.field_errors().is_none())
+    });
     let input_id = format!("request-{request_id}-upload");
     view! {
         <details class="request-upload">

@@ -36,14 +36,22 @@ pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Resu
     let level = parse_level(&level)?;
     live_customer(&db, customer_id).await?;
     if ids.is_empty() {
-        return Err(AppError::Refused(format!("Choose at least one {} to add.", level.key())));
+        return Err(AppError::Refused(format!(
+            "Choose at least one {} to add.",
+            level.key()
+        )));
     }
     if ids.len() > MAX_ADD {
-        return Err(AppError::Refused(format!("At most {MAX_ADD} can be added at once.")));
+        return Err(AppError::Refused(format!(
+            "At most {MAX_ADD} can be added at once."
+        )));
     }
     let existing = db::existing_listings(&db, level, &ids).await?;
     if let Some(missing) = ids.iter().find(|id| !existing.contains(id)) {
-        return Err(AppError::NotFound(format!("The {} with id {missing}", level.key())));
+        return Err(AppError::NotFound(format!(
+            "The {} with id {missing}",
+            level.key()
+        )));
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -59,7 +67,10 @@ pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Resu
 
 /// Takes a location or item off the customer, with its requirements and open requests.
 #[server(endpoint = "requirements/remove")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, level, listing_id)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, level, listing_id))
+)]
 pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
@@ -67,7 +78,10 @@ pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) ->
     live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;
     if !db::remove(&mut tx, customer_id, level, listing_id).await? {
-        return Err(AppError::NotFound(format!("This {} of the customer", level.key())));
+        return Err(AppError::NotFound(format!(
+            "This {} of the customer",
+            level.key()
+        )));
     }
     tx.commit().await?;
     Ok(())
@@ -75,7 +89,10 @@ pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) ->
 
 /// Ticks or unticks one requirement: opens a Document Request, or cancels the open one.
 #[server(endpoint = "requirements/set")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, listing_id, type_id, required)))]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, listing_id, type_id, required))
+)]
 pub async fn set_requirement(
     customer_id: i64,
     level: String,
@@ -100,7 +117,10 @@ pub async fn set_requirement(
     }
     let mut tx = db.pool.begin().await?;
     if !db::is_sourced(&mut tx, customer_id, level, listing_id).await? {
-        return Err(AppError::NotFound(format!("This {} of the customer", level.key())));
+        return Err(AppError::NotFound(format!(
+            "This {} of the customer",
+            level.key()
+        )));
     }
     if required {
         if kind.hidden {

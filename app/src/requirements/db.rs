@@ -31,10 +31,11 @@ pub async fn sourced(db: &Db, customer_id: i64, level: Level) -> Result<Vec<Sour
     .bind(customer_id)
     .fetch_all(&db.pool)
     .await?;
-    let types = sqlx::query("SELECT id, name, hidden FROM document_types WHERE level = $1 ORDER BY name_key, id")
-        .bind(level.key())
-        .fetch_all(&db.pool)
-        .await?;
+    let types =
+        sqlx::query("SELECT id, name, hidden FROM document_types WHERE level = $1 ORDER BY name_key, id")
+            .bind(level.key())
+            .fetch_all(&db.pool)
+            .await?;
     let required: HashSet<(i64, i64)> = sqlx::query(AssertSqlSafe(format!(
         "SELECT {column} AS listing_id, type_id FROM customer_requirements
          WHERE customer_id = $1 AND {column} IS NOT NULL"
@@ -70,7 +71,12 @@ pub async fn sourced(db: &Db, customer_id: i64, level: Level) -> Result<Vec<Sour
         .collect()
 }
 
-pub async fn is_sourced(tx: &mut AnyConnection, customer_id: i64, level: Level, listing_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn is_sourced(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    level: Level,
+    listing_id: i64,
+) -> Result<bool, sqlx::Error> {
     let (sourced, column, _) = tables(level);
     let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT customer_id FROM {sourced} WHERE customer_id = $1 AND {column} = $2"
@@ -100,7 +106,13 @@ pub async fn existing_listings(db: &Db, level: Level, ids: &[i64]) -> Result<Has
 
 /// Adds a listing the customer sources, with the default requirements of its level (shown types
 /// ticked in Share Settings). `false` when the customer already sourced it.
-pub async fn add(tx: &mut AnyConnection, customer_id: i64, level: Level, listing_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn add(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    level: Level,
+    listing_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     if is_sourced(tx, customer_id, level, listing_id).await? {
         return Ok(false);
     }
@@ -127,7 +139,12 @@ pub async fn add(tx: &mut AnyConnection, customer_id: i64, level: Level, listing
 
 /// Takes a listing off the customer with its requirements; their open requests are cancelled,
 /// sent ones stay as history. `false` when the customer did not source it.
-pub async fn remove(tx: &mut AnyConnection, customer_id: i64, level: Level, listing_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn remove(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    level: Level,
+    listing_id: i64,
+) -> Result<bool, sqlx::Error> {
     let (sourced, column, _) = tables(level);
     sqlx::query(AssertSqlSafe(format!(
         "DELETE FROM customer_requirements WHERE customer_id = $1 AND {column} = $2"

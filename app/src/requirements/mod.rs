@@ -31,4 +31,3 @@ pub struct RequirementTick {
 
 /// The most listings added in one go.
 pub const MAX_ADD: usize = 500;
-

@@ -95,7 +95,8 @@ fn SourcedList(
     set: ServerAction<SetRequirement>,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty">{format!("No {} yet.", plural(level).to_lowercase())}</p> }.into_any();
+        return view! { <p class="empty">{format!("No {} yet.", plural(level).to_lowercase())}</p> }
+            .into_any();
     }
     rows.into_iter()
         .map(|listing| {
@@ -142,7 +143,12 @@ fn SourcedList(
 
 /// Search Listings and add the ticked ones in one go.
 #[component]
-fn ListingChooser(customer_id: i64, level: Level, add: ServerAction<AddSourced>, close: Callback<()>) -> impl IntoView {
+fn ListingChooser(
+    customer_id: i64,
+    level: Level,
+    add: ServerAction<AddSourced>,
+    close: Callback<()>,
+) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<i64>::new());
     let found = Resource::new(move || q.get(), move |q| search_listings(level, q));

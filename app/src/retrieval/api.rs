@@ -40,11 +40,16 @@ pub async fn create_account(token: String, password: String, confirm: String) ->
         .ok_or_else(|| AppError::Refused("This link has expired. Ask for a new one below.".into()))?;
     let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
     if confirm != password.expose() {
-        return Err(AppError::field("confirm", "The two passwords differ. Type the same password twice."));
+        return Err(AppError::field(
+            "confirm",
+            "The two passwords differ. Type the same password twice.",
+        ));
     }
     let hash = password::hash(&password).await?;
     if !db::set_first_password(&state.db, link.contact_id, &hash).await? {
-        return Err(AppError::Refused("You already have an account. Sign in with your email and password.".into()));
+        return Err(AppError::Refused(
+            "You already have an account. Sign in with your email and password.".into(),
+        ));
     }
     session::start(&state, link.contact_id).await
 }

@@ -50,7 +50,10 @@ pub async fn link(db: &Db, token_hash: &str) -> Result<Option<LinkHolder>, sqlx:
 }
 
 /// The contact with this email (lower case): id and password hash, if they made an account.
-pub async fn contact_by_email(db: &Db, email_key: &str) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+pub async fn contact_by_email(
+    db: &Db,
+    email_key: &str,
+) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
     let row = sqlx::query("SELECT id, password_hash FROM contacts WHERE email_key = $1")
         .bind(email_key)
         .fetch_optional(&db.pool)
@@ -69,7 +72,13 @@ pub async fn set_first_password(db: &Db, contact_id: i64, password_hash: &str) -
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn insert_session(db: &Db, token_hash: &str, contact_id: i64, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+pub async fn insert_session(
+    db: &Db,
+    token_hash: &str,
+    contact_id: i64,
+    now: i64,
+    expires: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO contact_sessions (token_hash, contact_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(contact_id)
@@ -81,7 +90,11 @@ pub async fn insert_session(db: &Db, token_hash: &str, contact_id: i64, now: i64
 }
 
 /// The contact of a live session: id, name, email.
-pub async fn contact_by_session(db: &Db, token_hash: &str, now: i64) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+pub async fn contact_by_session(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(i64, String, String)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT c.id, c.first_name, c.last_name, c.email FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -93,7 +106,11 @@ pub async fn contact_by_session(db: &Db, token_hash: &str, now: i64) -> Result<O
     row.map(|row| {
         let first: String = row.try_get("first_name")?;
         let last: String = row.try_get("last_name")?;
-        Ok((row.try_get("id")?, format!("{first} {last}"), row.try_get("email")?))
+        Ok((
+            row.try_get("id")?,
+            format!("{first} {last}"),
+            row.try_get("email")?,
+        ))
     })
     .transpose()
 }
@@ -127,7 +144,11 @@ const SHARED_WITH_CONTACT: &str = "FROM customer_contacts cc
      WHERE cc.contact_id = $1";
 
 /// The documents shared with each of the contact's customers, by customer, then location/item.
-pub async fn shared(db: &Db, contact_id: i64, today: CalendarDate) -> Result<Vec<SharedCustomer>, sqlx::Error> {
+pub async fn shared(
+    db: &Db,
+    contact_id: i64,
+    today: CalendarDate,
+) -> Result<Vec<SharedCustomer>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT r.id, cu.id AS customer_id, cu.name AS customer, t.level, t.name AS type_name,
              COALESCE(l.name, i.name) AS listing_name, d.title, d.effective_on, d.expires_on, f.file_name, f.size
@@ -194,7 +215,12 @@ pub async fn shared_file(db: &Db, contact_id: i64, request_id: i64) -> Result<Op
     .await
 }
 
-pub async fn record_download(conn: &mut AnyConnection, request_id: i64, contact_id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn record_download(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    contact_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO document_downloads (request_id, contact_id, downloaded_at) VALUES ($1, $2, $3)")
         .bind(request_id)
         .bind(contact_id)

@@ -9,7 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-pub async fn download(State(state): State<AppState>, Path(request_id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn download(
+    State(state): State<AppState>,
+    Path(request_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let contact_id = match contact_from_headers(&state, &headers).await {
         Ok(Some((id, _, _))) => id,
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized),

@@ -23,7 +23,11 @@ pub const LINK_DAYS: i64 = 14;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkState {
     /// The link works: make an account (first visit) or sign in.
-    Valid { email: String, first_name: String, has_account: bool },
+    Valid {
+        email: String,
+        first_name: String,
+        has_account: bool,
+    },
     /// Older than [`LINK_DAYS`]; a new one can be asked for.
     Expired,
     /// No such link.

@@ -2,7 +2,8 @@
 //! ask for a new link), and the documents shared with the contact's customers.
 
 use super::api::{
-    check_link, current_contact, shared_documents, ContactSignIn, ContactSignOut, CreateAccount, RequestNewLink,
+    check_link, current_contact, shared_documents, ContactSignIn, ContactSignOut, CreateAccount,
+    RequestNewLink,
 };
 use super::{LinkState, SharedCustomer};
 use crate::documents::human_size;

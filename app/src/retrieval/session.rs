@@ -10,7 +10,10 @@ pub const COOKIE_NAME: &str = "clientele_contact";
 pub const SESSION_DAYS: i64 = 14;
 
 /// The contact signed in by the request's cookie: id, name and email.
-pub async fn contact_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<(i64, String, String)>, AppError> {
+pub async fn contact_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(i64, String, String)>, AppError> {
     let Some(token) = cookie_from_headers(headers, COOKIE_NAME) else {
         return Ok(None);
     };
@@ -31,7 +34,14 @@ pub async fn start(state: &AppState, contact_id: i64) -> Result<(), AppError> {
     let token = new_token();
     let now = now_ms();
     let max_age = SESSION_DAYS * 24 * 3600;
-    super::db::insert_session(&state.db, &hash_token(&token), contact_id, now, now + max_age * 1000).await?;
+    super::db::insert_session(
+        &state.db,
+        &hash_token(&token),
+        contact_id,
+        now,
+        now + max_age * 1000,
+    )
+    .await?;
     leptos::prelude::expect_context::<leptos_axum::ResponseOptions>().insert_header(
         axum::http::header::SET_COOKIE,
         cookie_header(COOKIE_NAME, &token, max_age, state.secure_cookies()),

@@ -247,6 +247,17 @@ pub fn date_time(ms: i64) -> String {
     format!("{} {:02}:{:02} UTC", date(ms), minutes / 60, minutes % 60)
 }
 
+/// Today in the browser's clock (UTC), or the server's when rendering there.
+pub fn today() -> crate::domain::CalendarDate {
+    #[cfg(feature = "hydrate")]
+    let ms = js_sys::Date::now() as i64;
+    #[cfg(not(feature = "hydrate"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    crate::domain::CalendarDate::from_ms(ms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,15 +269,4 @@ mod tests {
         assert_eq!(date_time(1_795_619_280_000), "2026-11-25 15:08 UTC");
         assert_eq!(date(-86_400_000), "1969-12-31");
     }
-}
-
-/// Today in the browser's clock (UTC), or the server's when rendering there.
-pub fn today() -> crate::domain::CalendarDate {
-    #[cfg(feature = "hydrate")]
-    let ms = js_sys::Date::now() as i64;
-    #[cfg(not(feature = "hydrate"))]
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    crate::domain::CalendarDate::from_ms(ms)
 }
