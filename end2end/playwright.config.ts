@@ -2,10 +2,12 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { smtpPort } from "./tests/smtp-sink";
 
 // Each run serves the built app on its own port with a fresh, empty database, so the tests walk
 // first-run setup as a new install would.
 const port = process.env.E2E_PORT ?? "3100";
+
 const dataDir = mkdtempSync(join(tmpdir(), "clientele-e2e-"));
 
 export default defineConfig({
@@ -44,6 +46,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_HASH_FILES: "true",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       RUST_LOG: "warn",
     },
   },

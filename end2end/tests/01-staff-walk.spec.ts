@@ -61,9 +61,14 @@ test("first run, sign in, customers from creation to Trash and back, sign out", 
     await expect(page).toHaveURL(/\/customers\/new$/);
   });
 
-  await test.step("Save and Continue opens the new customer's page", async () => {
+  await test.step("Save and Continue moves on to the wizard's Contacts step; Finish opens the customer's page", async () => {
     await page.getByLabel("Phone").fill("+1 503 555 0100");
     await page.getByRole("button", { name: "Save and Continue" }).click();
+    await expect(page).toHaveURL(/\/customers\/\d+\/setup\/2$/);
+    await expect(page.getByRole("heading", { name: "New Customer: Coffee Uptown" })).toBeVisible();
+    await page.getByRole("link", { name: "5. Documents" }).click();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Finish" }).click();
     await expect(page).toHaveURL(/\/customers\/\d+$/);
     await expect(page.getByRole("heading", { name: "Coffee Uptown" })).toBeVisible();
   });

@@ -37,6 +37,8 @@ test("an Admin adds a Staff user, who works with customers but cannot restore th
       Country: "New Zealand",
     });
     await staffPage.getByRole("button", { name: "Save and Continue" }).click();
+    await expect(staffPage).toHaveURL(/\/customers\/\d+\/setup\/2$/);
+    await staffPage.goto(staffPage.url().replace(/\/setup\/2$/, ""));
     await expect(staffPage.getByRole("heading", { name: "Bean There Café" })).toBeVisible();
     await hydrated(staffPage);
     await staffPage.getByRole("button", { name: "Delete customer" }).click();

@@ -32,7 +32,8 @@ test("a logo is uploaded with the company and shown on its page and in the list"
     await page.getByLabel("Logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
     await expect(page.getByText("Uploaded logo.png")).toBeVisible();
     await page.getByRole("button", { name: "Save and Continue" }).click();
-    await expect(page).toHaveURL(/\/customers\/\d+$/);
+    await expect(page).toHaveURL(/\/customers\/\d+\/setup\/2$/);
+    await page.goto(page.url().replace(/\/setup\/2$/, ""));
     const logo = page.getByRole("img", { name: "Logo of Logo Roasters" });
     await expect(logo).toBeVisible();
     expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);

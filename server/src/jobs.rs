@@ -3,8 +3,8 @@
 use app::state::{now_ms, AppState};
 use std::time::Duration;
 
-/// Every hour, forgets expired sessions, failed sign-ins too old to count, and uploads abandoned
-/// before their form was sent.
+/// Every hour, forgets expired sessions (staff and contacts), old links, failed sign-ins too old
+/// to count, and uploads abandoned before their form was sent.
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -14,6 +14,12 @@ pub fn spawn_housekeeping(state: AppState) {
             match app::auth::db::prune(&state.db, now, now - app::auth::api::FAILURE_WINDOW_MS).await {
                 Ok(removed) => tracing::debug!(removed, "housekeeping"),
                 Err(error) => tracing::warn!(%error, "housekeeping failed; will retry in an hour"),
+            }
+            match app::retrieval::db::prune(&state.db, now).await {
+                Ok(removed) => tracing::debug!(removed, "expired contact sessions and links removed"),
+                Err(error) => {
+                    tracing::warn!(%error, "removing expired contact sessions failed; will retry in an hour")
+                }
             }
             match app::documents::files::prune_abandoned(&state).await {
                 Ok(removed) => tracing::debug!(removed, "abandoned uploads removed"),

@@ -12,13 +12,14 @@ use lettre::transport::smtp::Error as SmtpError;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
-/// How long one delivery may take before the SMTP conversation is abandoned.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
-/// A claim outlives the slowest delivery, so no message is delivered twice by two workers.
-const LEASE_MS: i64 = 30_000;
-/// Messages claimed at a time, and delivered at once over pooled connections.
-const BATCH: i64 = 50;
-const PARALLEL: usize = 8;
+/// How long each step of an SMTP conversation may take before it is abandoned.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+/// A claim outlives the slowest delivery (a handful of steps), so no message is taken over by
+/// another worker while it is being delivered.
+const LEASE_MS: i64 = 60_000;
+/// Messages claimed at a time, all delivered at once over pooled connections: a claimed message
+/// never waits for a free connection while its claim runs.
+const BATCH: i64 = 8;
 /// After this many failed attempts a message is marked failed.
 pub const MAX_ATTEMPTS: i64 = 10;
 /// How often the worker looks for due messages when the outbox was empty.
@@ -70,7 +71,7 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, sql
     let claimed = outbox::claim_due(&state.db, now, now + LEASE_MS, BATCH).await?;
     let count = claimed.len();
     stream::iter(claimed)
-        .for_each_concurrent(PARALLEL, |message| async move {
+        .for_each_concurrent(BATCH as usize, |message| async move {
             deliver_one(state, mailer, message).await;
         })
         .await;
@@ -78,44 +79,59 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, sql
 }
 
 async fn deliver_one(state: &AppState, mailer: &Mailer, message: Claimed) {
-    let id = message.id;
-    let attempts = message.attempts;
+    let (id, attempts, lease) = (message.id, message.attempts, message.lease_until);
     let result = match with_link(state, message).await {
         Ok(message) => send(mailer, &message).await,
-        Err(error) => Err(Failure::Retry(format!(
-            "could not make the sign-in link: {error}"
-        ))),
+        Err(failure) => Err(failure),
     };
     let recorded = match result {
-        Ok(()) => outbox::mark_sent(&state.db, id, now_ms()).await,
+        Ok(()) => outbox::mark_sent(&state.db, id, lease, now_ms()).await,
         Err(Failure::Permanent(reason)) => {
             tracing::warn!(id, %reason, "outbox: message refused for good");
-            outbox::mark_failed(&state.db, id, &reason, None).await
+            outbox::mark_failed(&state.db, id, lease, &reason, None).await
         }
         Err(Failure::Retry(reason)) => {
             let retry_at = (attempts < MAX_ATTEMPTS).then(|| now_ms() + backoff_ms(attempts));
             tracing::info!(id, attempts, %reason, "outbox: delivery failed");
-            outbox::mark_failed(&state.db, id, &reason, retry_at).await
+            outbox::mark_failed(&state.db, id, lease, &reason, retry_at).await
         }
     };
-    if let Err(error) = recorded {
+    match recorded {
+        Ok(true) => {}
+        // The claim ran out and another worker took the message over: its record stands.
+        Ok(false) => tracing::warn!(id, "outbox: a delivery outlived its claim"),
         // The claim runs out and the message is tried again: at worst it is sent twice.
-        tracing::error!(id, %error, "outbox: could not record the delivery");
+        Err(error) => tracing::error!(id, %error, "outbox: could not record the delivery"),
     }
 }
 
 /// Puts a fresh sign-in link for the recipient where the body asks for one; only the token's hash
-/// is stored.
-async fn with_link(state: &AppState, mut message: Claimed) -> Result<Claimed, sqlx::Error> {
+/// is stored. A link opens the contact's account, so it goes only to the contact's address of
+/// today: a message written before their email changed is not delivered with one.
+async fn with_link(state: &AppState, mut message: Claimed) -> Result<Claimed, Failure> {
     let wants_link =
         message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
-    if let (true, Some(contact_id)) = (wants_link, message.contact_id) {
-        let token = new_token();
-        app::retrieval::db::insert_link(&state.db, &hash_token(&token), contact_id, now_ms()).await?;
-        let link = format!("{}/shared/link/{token}", state.public_url);
-        message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
-        message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
+    let Some(contact_id) = message.contact_id.filter(|_| wants_link) else {
+        return Ok(message);
+    };
+    let contact = app::contacts::db::find(&state.db, contact_id)
+        .await
+        .map_err(|e| Failure::Retry(format!("could not read the contact: {e}")))?;
+    match contact {
+        Some(contact) if contact.email.to_lowercase() == message.to_address.to_lowercase() => {}
+        Some(_) => return Err(Failure::Permanent(
+            "the contact's email changed after this email was written; resend it to reach the new address"
+                .into(),
+        )),
+        None => return Err(Failure::Permanent("the contact was deleted".into())),
     }
+    let token = new_token();
+    app::retrieval::db::insert_link(&state.db, &hash_token(&token), contact_id, now_ms())
+        .await
+        .map_err(|e| Failure::Retry(format!("could not store the sign-in link: {e}")))?;
+    let link = format!("{}/shared/link/{token}", state.public_url);
+    message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
+    message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
     Ok(message)
 }
 

@@ -352,6 +352,26 @@ async fn documents_need_a_documents_contact_and_a_fulfilled_request(engine: Engi
 
     let (status, body) = accept_all(&app, customer, &[haccp.id, allergen.id]).await;
     assert_eq!(ok::<u64>(status, &body), 1);
+    // A new version of the HACCP Plan before sending: the request now holds it.
+    let file = upload_ok(&app, "document", "haccp-v2.pdf", pdf("v2")).await;
+    let haccp_type = type_id(&app, "HACCP Plan").await;
+    let (status, body) = add_document(
+        &app,
+        "location",
+        location,
+        haccp_type,
+        "HACCP v2",
+        (&day(0), &day(365)),
+        &file,
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let held = requests(&app, customer)
+        .await
+        .into_iter()
+        .find(|r| r.id == haccp.id)
+        .unwrap();
+    assert_eq!(held.document.unwrap().title, "HACCP v2");
     let (status, body) = send(&app, customer, &[haccp.id, allergen.id]).await;
     assert!(error_of(status, &body)
         .to_string()
@@ -375,9 +395,16 @@ async fn documents_need_a_documents_contact_and_a_fulfilled_request(engine: Engi
         rows.iter().find(|r| r.id == haccp.id).unwrap().status,
         RequestStatus::Sent
     );
-    // Sending again sends nothing twice.
+    // Sending again sends nothing twice, and requiring it again does not ask for it again.
     let (status, body) = send(&app, customer, &[haccp.id]).await;
     assert!(error_of(status, &body).to_string().contains("was sent already"));
+    set_requirement(&app, customer, location, "HACCP Plan", true).await;
+    let open = requests(&app, customer)
+        .await
+        .into_iter()
+        .filter(|r| r.status == RequestStatus::Open)
+        .count();
+    assert_eq!(open, 1, "only the allergen request is open");
     // Without SMTP the email waits in the outbox, readable in the Messages tab.
     let (status, body) = app
         .call("mail/of_customer", &[("customer_id", &customer.to_string())])
@@ -385,9 +412,7 @@ async fn documents_need_a_documents_contact_and_a_fulfilled_request(engine: Engi
     let messages: Vec<app::mail::EmailRow> = ok(status, &body);
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].status, app::mail::EmailStatus::Queued);
-    assert!(messages[0]
-        .text_body
-        .contains("HACCP Plan: Plant A (HACCP Plant A)"));
+    assert!(messages[0].text_body.contains("HACCP Plan: Plant A (HACCP v2)"));
     assert!(messages[0].text_body.contains(app::mail::LINK_SHOWN_AS));
 }
 
@@ -733,7 +758,48 @@ async fn a_draft_resumes_where_the_wizard_stopped(engine: Engine) {
     assert_eq!(step(&app).await, None, "a finished customer stays finished");
 }
 
+async fn a_resend_goes_to_the_contacts_address_of_today(engine: Engine) {
+    let sink = SmtpSink::start(Behaviour::Accept).await.unwrap();
+    let app = TestApp::start_with_smtp(engine, Some(sink.url())).await;
+    app.set_up_admin().await;
+    let (customer, _) = shared_haccp_plan(&app, "Coffee Uptown", "CU-1", "ana@coffee.example", "PA").await;
+    assert_eq!(sink.wait_for(1, Duration::from_secs(20)).await.len(), 1);
+    let contact: app::contacts::Contact = {
+        let (status, body) = app.call("contacts/search", &[("q", "ana")]).await;
+        ok::<Vec<app::contacts::Contact>>(status, &body).remove(0)
+    };
+    let (status, body) = app
+        .call(
+            "contacts/update",
+            &[
+                ("id", &contact.id.to_string()),
+                ("version", &contact.version.to_string()),
+                ("contact[first_name]", "Ana"),
+                ("contact[last_name]", "Lima"),
+                ("contact[email]", "ana.lima@new-coffee.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call("mail/of_customer", &[("customer_id", &customer.to_string())])
+        .await;
+    let first = ok::<Vec<app::mail::EmailRow>>(status, &body).remove(0);
+    let (status, body) = app.call("mail/resend", &[("id", &first.id.to_string())]).await;
+    assert!(status.is_success(), "{body}");
+    let both = sink.wait_for(2, Duration::from_secs(20)).await;
+    assert_eq!(both.len(), 2);
+    assert_eq!(
+        both[1].to,
+        ["ana.lima@new-coffee.example"],
+        "the old mailbox gets no new link"
+    );
+}
+
 on_both_databases!(
+    a_resend_goes_to_the_contacts_address_of_today,
     requirements_open_and_cancel_requests,
     a_contact_belongs_to_several_customers_with_a_unique_email,
     documents_need_a_documents_contact_and_a_fulfilled_request,

@@ -126,21 +126,16 @@ pub async fn assign(
     contact_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let exists: Option<i64> = sqlx::query_scalar(
-        "SELECT contact_id FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2",
+    // Two quick clicks (or two people) adding the same contact add it once.
+    sqlx::query(
+        "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at) VALUES ($1, $2, 0, $3)
+         ON CONFLICT DO NOTHING",
     )
     .bind(customer_id)
     .bind(contact_id)
-    .fetch_optional(&mut *tx)
+    .bind(now)
+    .execute(&mut *tx)
     .await?;
-    if exists.is_none() {
-        sqlx::query("INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at) VALUES ($1, $2, 0, $3)")
-            .bind(customer_id)
-            .bind(contact_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-    }
     Ok(())
 }
 

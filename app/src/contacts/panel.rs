@@ -18,7 +18,8 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
     let create = ServerAction::<CreateContact>::new();
     let remove = ServerAction::<RemoveContact>::new();
     let toggle = ServerAction::<SetDocumentsContact>::new();
-    let update = ServerAction::<UpdateContact>::new();
+    // Bumped by an editor that saved.
+    let edited = RwSignal::new(0);
     let contacts = Resource::new(
         move || {
             (
@@ -26,7 +27,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
                 create.version().get(),
                 remove.version().get(),
                 toggle.version().get(),
-                update.version().get(),
+                edited.get(),
             )
         },
         move |_| customer_contacts(customer_id),
@@ -49,7 +50,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
                 {move || Suspend::new(async move {
                     match contacts.await {
-                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle update/> }.into_any(),
+                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle edited/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -72,7 +73,7 @@ fn ContactTable(
     rows: Vec<CustomerContact>,
     remove: ServerAction<RemoveContact>,
     toggle: ServerAction<SetDocumentsContact>,
-    update: ServerAction<UpdateContact>,
+    edited: RwSignal<i32>,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">"No contacts yet. Add the people you deal with at this customer."</p> }.into_any();
@@ -130,7 +131,10 @@ fn ContactTable(
                         </tr>
                         {move || (editing.get() == Some(id)).then(|| view! {
                             <tr class="editing"><td colspan="6">
-                                <ContactEditor contact=contact.clone() update close=Callback::new(move |_| editing.set(None))/>
+                                <ContactEditor contact=contact.clone() close=Callback::new(move |saved: bool| {
+                                    editing.set(None);
+                                    if saved { edited.update(|n| *n += 1); }
+                                })/>
                             </td></tr>
                         })}
                     }
@@ -164,18 +168,17 @@ fn ContactFields(
     }
 }
 
+/// Edits one contact with an action of its own, so no other editor's answer reaches it;
+/// `close` is told whether it saved.
 #[component]
-fn ContactEditor(
-    contact: Contact,
-    update: ServerAction<UpdateContact>,
-    close: Callback<()>,
-) -> impl IntoView {
+fn ContactEditor(contact: Contact, close: Callback<bool>) -> impl IntoView {
+    let update = ServerAction::<UpdateContact>::new();
     let current = RwSignal::new(contact);
     let value = Signal::from(update.value());
     let outcome = follow_saves(value, current);
     Effect::new(move |_| {
         if outcome.get() == Some(true) {
-            close.run(());
+            close.run(true);
         }
     });
     view! {
@@ -191,7 +194,7 @@ fn ContactEditor(
                     <ContactFields values=contact.to_input() prefix="edit-" errors=field_errors_of(value)/>
                     <div class="form-actions">
                         <button type="submit" class="primary" disabled=move || update.pending().get()>"Save contact"</button>
-                        <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
+                        <button type="button" on:click=move |_| close.run(false)>"Cancel"</button>
                     </div>
                 </ActionForm>
             }
@@ -219,9 +222,12 @@ fn AddContacts(
         },
     );
     let value = Signal::from(create.value());
+    // What this form created, not what an earlier opening of it did.
+    let opened_at = create.version().get_untracked();
+    let created_here = move || create.version().get() > opened_at && matches!(value.get(), Some(Ok(_)));
     let form_key = RwSignal::new(0);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = value.get() {
+        if created_here() {
             form_key.update(|k| *k += 1);
         }
     });
@@ -261,7 +267,7 @@ fn AddContacts(
                 })}
             </Transition>
             <h4>"Or create a new contact"</h4>
-            {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <p class="notice success" role="status">"Contact added."</p> })}
+            {move || created_here().then(|| view! { <p class="notice success" role="status">"Contact added."</p> })}
             {move || {
                 form_key.track();
                 view! {

@@ -14,28 +14,58 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let customer = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_customer(id).await,
-            None => Err(AppError::NotFound("This customer".into())),
-        }
-    });
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into()));
+    let customer = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound("This customer".into())),
+            }
+        },
+    );
+    // The tabs' panels load their own data. They are made here, outside the Suspense: resources
+    // made inside one after it waited run without the request's context on the server.
     view! {
         <section class="page">
             <p class="crumbs"><A href="/customers">"Customers"</A></p>
+            {move || id.get().map(|id| view! { <TabBar id tab/> })}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match customer.await {
-                        Ok(customer) if customer.deleted_at.is_some() => view! {
-                            <h1>{customer.name}</h1>
-                            <p class="notice">"This customer is in the "<A href="/customers/trash">"Trash"</A>"."</p>
-                        }.into_any(),
-                        Ok(customer) => view! { <CustomerTabs customer/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let overview = tab.get() == "overview";
+                    Suspend::new(async move {
+                        match customer.await {
+                            Ok(customer) if customer.deleted_at.is_some() => view! {
+                                <h1>{customer.name}</h1>
+                                <p class="notice">"This customer is in the "<A href="/customers/trash">"Trash"</A>"."</p>
+                            }.into_any(),
+                            Ok(customer) => view! {
+                                <DraftNotice customer=customer.clone()/>
+                                {if overview {
+                                    view! { <CustomerEditor customer/> }.into_any()
+                                } else {
+                                    view! { <h1>{customer.name}</h1> }.into_any()
+                                }}
+                            }.into_any(),
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
+            {move || id.get().map(|id| match tab.get().as_str() {
+                "contacts" => view! { <crate::contacts::ContactsPanel customer_id=id/> }.into_any(),
+                "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
+                "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
+                "requirements" => view! {
+                    <SourcedPanel customer_id=id level=Level::Location/>
+                    <SourcedPanel customer_id=id level=Level::Item/>
+                }.into_any(),
+                "requests" => view! { <crate::requests::RequestsPanel customer_id=id/> }.into_any(),
+                "messages" => view! { <crate::mail::MessagesPanel customer_id=id/> }.into_any(),
+                _ => ().into_any(),
+            })}
         </section>
     }
 }
@@ -52,43 +82,33 @@ const TABS: [(&str, &str); 7] = [
 ];
 
 #[component]
-fn CustomerTabs(customer: Customer) -> impl IntoView {
-    let query = use_query_map();
-    let tab = move || query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into());
-    let id = customer.id;
-    let draft = customer.wizard_step.map(|step| {
-        view! {
-            <p class="notice warning" role="status">
-                "This customer is a Draft: the New Customer wizard is not finished. "
-                <A href=crate::wizard::step_path(id, step)>"Continue the wizard"</A>
-            </p>
-        }
-    });
+fn TabBar(id: i64, tab: Memo<String>) -> impl IntoView {
     view! {
-        {draft}
         <nav class="tabs" aria-label="Customer">
             {TABS.iter().map(|(key, label)| {
                 let key = *key;
                 view! {
-                    <A href=format!("/customers/{id}?tab={key}") attr:aria-current=move || (tab() == key).then_some("page")>
+                    <A href=format!("/customers/{id}?tab={key}") attr:aria-current=move || (tab.get() == key).then_some("page")>
                         {*label}
                     </A>
                 }
             }).collect_view()}
         </nav>
-        {move || match tab().as_str() {
-            "contacts" => view! { <crate::contacts::ContactsPanel customer_id=id/> }.into_any(),
-            "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
-            "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
-            "requirements" => view! {
-                <SourcedPanel customer_id=id level=Level::Location/>
-                <SourcedPanel customer_id=id level=Level::Item/>
-            }.into_any(),
-            "requests" => view! { <crate::requests::RequestsPanel customer_id=id/> }.into_any(),
-            "messages" => view! { <crate::mail::MessagesPanel customer_id=id/> }.into_any(),
-            _ => view! { <CustomerEditor customer=customer.clone()/> }.into_any(),
-        }}
     }
+}
+
+/// A customer whose wizard is not finished leads back to it.
+#[component]
+fn DraftNotice(customer: Customer) -> impl IntoView {
+    let id = customer.id;
+    customer.wizard_step.map(|step| {
+        view! {
+            <p class="notice warning">
+                "This customer is a Draft: the New Customer wizard is not finished. "
+                <A href=crate::wizard::step_path(id, step)>"Continue the wizard"</A>
+            </p>
+        }
+    })
 }
 
 /// The customer's values in a form that saves over the version it was filled from.

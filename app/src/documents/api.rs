@@ -105,11 +105,18 @@ pub async fn delete_document_type(id: i64) -> Result<(), AppError> {
             current.name, current.documents
         )));
     }
+    let customers = db::customers_requiring(&db, id).await?;
+    if customers > 0 {
+        return Err(AppError::Refused(format!(
+            "{} cannot be deleted: {customers} customer(s) require it or were sent it. Hide it instead.",
+            current.name
+        )));
+    }
     if db::delete_type(&db, id).await? {
         Ok(())
     } else {
         Err(AppError::Refused(format!(
-            "{} was just given a document and cannot be deleted.",
+            "{} was just given a document or required of a customer and cannot be deleted.",
             current.name
         )))
     }

@@ -95,11 +95,26 @@ pub async fn set_hidden(db: &Db, id: i64, hidden: bool) -> Result<bool, sqlx::Er
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes a custom type without documents; `false` when there was no such type.
+/// How many customers require the type or were ever asked for it.
+pub async fn customers_requiring(db: &Db, type_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT customer_id) FROM (
+             SELECT customer_id FROM customer_requirements WHERE type_id = $1
+             UNION ALL SELECT customer_id FROM document_requests WHERE type_id = $1) AS uses",
+    )
+    .bind(type_id)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Deletes a custom type no document, requirement or request uses; `false` when there was no such
+/// type or one appeared.
 pub async fn delete_type(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM document_types WHERE id = $1 AND builtin = 0
-             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.type_id = $1)",
+             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.type_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM customer_requirements r WHERE r.type_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM document_requests q WHERE q.type_id = $1)",
     )
     .bind(id)
     .execute(&db.pool)
@@ -324,6 +339,13 @@ pub async fn insert_document(
         Level::Item => "item_id",
     };
     let mut tx = db.pool.begin().await?;
+    let replaced: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM documents WHERE {owner} = $1 AND type_id = $2 AND replaced_at IS NULL"
+    )))
+    .bind(owner_id)
+    .bind(document.type_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE documents SET replaced_at = $1 WHERE {owner} = $2 AND type_id = $3 AND replaced_at IS NULL"
     )))
@@ -346,6 +368,17 @@ pub async fn insert_document(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // Requests not yet sent that hold the replaced version now hold the new one: customers are
+    // sent the current document.
+    if let Some(replaced) = replaced {
+        sqlx::query(
+            "UPDATE document_requests SET document_id = $1 WHERE document_id = $2 AND status = 'open'",
+        )
+        .bind(id)
+        .bind(replaced)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

@@ -372,6 +372,11 @@ fn kinds_of_use(listing: Listing) -> &'static [(&'static str, &'static str)] {
                  WHERE d.location_id = $1 ORDER BY d.id LIMIT 6",
             ),
             (
+                "document requests of customers",
+                "SELECT DISTINCT c.name, c.name_key FROM document_requests r JOIN customers c ON c.id = r.customer_id
+                 WHERE r.location_id = $1 ORDER BY c.name_key LIMIT 6",
+            ),
+            (
                 "items it produces",
                 "SELECT i.name FROM item_locations l JOIN items i ON i.id = l.item_id
                  WHERE l.location_id = $1 ORDER BY i.name_key LIMIT 6",
@@ -387,6 +392,11 @@ fn kinds_of_use(listing: Listing) -> &'static [(&'static str, &'static str)] {
                 "documents",
                 "SELECT t.name || ': ' || d.title FROM documents d JOIN document_types t ON t.id = d.type_id
                  WHERE d.item_id = $1 ORDER BY d.id LIMIT 6",
+            ),
+            (
+                "document requests of customers",
+                "SELECT DISTINCT c.name, c.name_key FROM document_requests r JOIN customers c ON c.id = r.customer_id
+                 WHERE r.item_id = $1 ORDER BY c.name_key LIMIT 6",
             ),
         ],
     }

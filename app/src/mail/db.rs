@@ -54,6 +54,8 @@ pub struct Claimed {
     pub html_body: String,
     /// Including this one.
     pub attempts: i64,
+    /// The claim: recording the outcome checks the message is still held under it.
+    pub lease_until: i64,
 }
 
 /// Claims up to `limit` due messages until `lease_until`: no other worker takes them before then,
@@ -65,7 +67,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $3) AND {free}
-         RETURNING id, contact_id, to_address, to_name, subject, text_body, html_body, attempts"
+         RETURNING id, contact_id, to_address, to_name, subject, text_body, html_body, attempts, claimed_until"
     )))
     .bind(lease_until)
     .bind(now)
@@ -83,45 +85,65 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
                 text_body: row.try_get("text_body")?,
                 html_body: row.try_get("html_body")?,
                 attempts: row.try_get("attempts")?,
+                lease_until: row.try_get("claimed_until")?,
             })
         })
         .collect()
 }
 
-/// The mail server accepted the message.
-pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-/// Delivery failed: try again at `retry_at`, or, with none, give up.
-pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: Option<i64>) -> Result<(), sqlx::Error> {
-    let error: String = error.chars().take(500).collect();
-    sqlx::query(
-        "UPDATE outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), claimed_until = NULL,
-             last_error = $3
-         WHERE id = $4",
+/// The mail server accepted the message; `false` when the claim `lease` was lost meanwhile.
+pub async fn mark_sent(db: &Db, id: i64, lease: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = NULL
+         WHERE id = $2 AND status = 'queued' AND claimed_until = $3",
     )
-    .bind(if retry_at.is_some() { "queued" } else { "failed" })
-    .bind(retry_at)
-    .bind(error)
+    .bind(now)
     .bind(id)
+    .bind(lease)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-/// Queues the message again as new, for the same recipient; returns the new message's id.
+/// Delivery failed: try again at `retry_at`, or, with none, give up. `false` when the claim
+/// `lease` was lost meanwhile.
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    lease: i64,
+    error: &str,
+    retry_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let error: String = error.chars().take(500).collect();
+    let (status, next) = match retry_at {
+        Some(at) => ("queued", at),
+        None => ("failed", 0),
+    };
+    let done = sqlx::query(
+        "UPDATE outbox SET status = $1, next_attempt_at = CASE WHEN $2 > 0 THEN $2 ELSE next_attempt_at END,
+             claimed_until = NULL, last_error = $3
+         WHERE id = $4 AND status = 'queued' AND claimed_until = $5",
+    )
+    .bind(status)
+    .bind(next)
+    .bind(error)
+    .bind(id)
+    .bind(lease)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Queues the message again as new, to the same person at their address of today (a contact's
+/// email may have changed since); returns the new message's id.
 pub async fn resend(db: &Db, id: i64, user_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO outbox (kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
              status, attempts, next_attempt_at, created_by, created_at)
-         SELECT kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
-             'queued', 0, $1, $2, $1 FROM outbox WHERE id = $3
+         SELECT o.kind, o.customer_id, o.contact_id, COALESCE(c.email, o.to_address),
+             COALESCE(c.first_name || ' ' || c.last_name, o.to_name), o.subject, o.text_body, o.html_body,
+             'queued', 0, $1, $2, $1
+         FROM outbox o LEFT JOIN contacts c ON c.id = o.contact_id WHERE o.id = $3
          RETURNING id",
     )
     .bind(now)

@@ -78,6 +78,11 @@ pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64
             request.type_name, request.listing_name
         )));
     }
+    if document.replaced {
+        return Err(AppError::Refused(
+            "A newer version of that document exists; attach the current one.".into(),
+        ));
+    }
     if document.expires_on < today.to_string() {
         return Err(AppError::Refused(
             "That document has expired; upload a current one.".into(),
@@ -147,11 +152,16 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
             })
         })
         .collect();
-    let sent = db::mark_sent(&mut tx, &ids, user.id, now).await?;
+    let sends: Vec<(i64, i64)> = requests
+        .iter()
+        .filter_map(|r| r.document.as_ref().map(|d| (r.id, d.id)))
+        .collect();
+    let sent = db::mark_sent(&mut tx, &sends, user.id, now).await?;
     if sent as usize != ids.len() {
-        // Someone sent some of them in the meantime; send nothing twice.
+        // Someone sent or changed some of them in the meantime: send nothing twice, and nothing
+        // other than what the email names.
         return Err(AppError::Refused(
-            "Some of these were just sent by someone else. Reload the list.".into(),
+            "Some of these were just sent or changed by someone else. Reload the list.".into(),
         ));
     }
     for recipient in &recipients {

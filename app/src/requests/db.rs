@@ -144,22 +144,27 @@ pub struct DocumentFacts {
     pub location_id: Option<i64>,
     pub item_id: Option<i64>,
     pub expires_on: String,
+    /// A newer version of the document exists.
+    pub replaced: bool,
 }
 
 pub async fn document_facts(
     tx: &mut AnyConnection,
     document_id: i64,
 ) -> Result<Option<DocumentFacts>, sqlx::Error> {
-    let row = sqlx::query("SELECT type_id, location_id, item_id, expires_on FROM documents WHERE id = $1")
-        .bind(document_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let row = sqlx::query(
+        "SELECT type_id, location_id, item_id, expires_on, replaced_at FROM documents WHERE id = $1",
+    )
+    .bind(document_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     row.map(|row| {
         Ok(DocumentFacts {
             type_id: row.try_get("type_id")?,
             location_id: row.try_get("location_id")?,
             item_id: row.try_get("item_id")?,
             expires_on: row.try_get("expires_on")?,
+            replaced: row.try_get::<Option<i64>, _>("replaced_at")?.is_some(),
         })
     })
     .transpose()
@@ -183,21 +188,24 @@ pub async fn attach(
     Ok(done.rows_affected() == 1)
 }
 
-/// Marks the requests sent; returns how many were still open.
+/// Marks each request sent with the document it holds, `(request, document)`; returns how many
+/// were still open with that document (another change in between makes it fewer).
 pub async fn mark_sent(
     tx: &mut AnyConnection,
-    ids: &[i64],
+    sends: &[(i64, i64)],
     user_id: i64,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
     let mut sent = 0;
-    for id in ids {
+    for (request_id, document_id) in sends {
         let done = sqlx::query(
-            "UPDATE document_requests SET status = 'sent', sent_at = $1, sent_by = $2 WHERE id = $3 AND status = 'open'",
+            "UPDATE document_requests SET status = 'sent', sent_at = $1, sent_by = $2
+             WHERE id = $3 AND status = 'open' AND document_id = $4",
         )
         .bind(now)
         .bind(user_id)
-        .bind(*id)
+        .bind(*request_id)
+        .bind(*document_id)
         .execute(&mut *tx)
         .await?;
         sent += done.rows_affected();

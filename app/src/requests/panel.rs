@@ -6,7 +6,7 @@ use super::api::{accept_recommendations, attach_document, customer_requests, sen
 use super::{DocumentRef, RequestRow, RequestStatus, SendReport};
 use crate::documents::api::add_document;
 use crate::documents::{FileUpload, UploadedFile};
-use crate::domain::{DocumentInput, FilePurpose};
+use crate::domain::{DocumentInput, DocumentStatus, FilePurpose};
 use crate::error::AppError;
 use crate::ui::{date, date_time, today, ErrorNotice, FormNotice};
 use leptos::prelude::*;
@@ -165,6 +165,11 @@ fn RequestLine(
     let status = status_label(&row);
     let fulfilled = row.fulfilled();
     let document = match (row.document.clone(), row.recommendation.clone(), row.status) {
+        // An attached document that expired before sending can be replaced by a new upload.
+        (Some(document), _, RequestStatus::Open) if document.status == DocumentStatus::Expired => {
+            let upload_row = row.clone();
+            view! { <DocumentLink document/><RequestUpload customer_id row=upload_row attached/> }.into_any()
+        }
         (Some(document), _, _) => view! { <DocumentLink document/> }.into_any(),
         (None, _, RequestStatus::Sent) => view! { <span class="muted">"—"</span> }.into_any(),
         (None, recommendation, RequestStatus::Open) => {

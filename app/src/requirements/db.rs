@@ -113,18 +113,19 @@ pub async fn add(
     listing_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    if is_sourced(tx, customer_id, level, listing_id).await? {
-        return Ok(false);
-    }
     let (sourced, column, _) = tables(level);
-    sqlx::query(AssertSqlSafe(format!(
-        "INSERT INTO {sourced} (customer_id, {column}, added_at) VALUES ($1, $2, $3)"
+    // A listing added twice at once (two clicks, two people) is added once.
+    let added = sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO {sourced} (customer_id, {column}, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     )))
     .bind(customer_id)
     .bind(listing_id)
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if added.rows_affected() == 0 {
+        return Ok(false);
+    }
     let defaults: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM document_types WHERE level = $1 AND default_required = 1 AND hidden = 0 ORDER BY id",
     )
@@ -164,8 +165,8 @@ pub async fn remove(
     Ok(done.rows_affected() == 1)
 }
 
-/// Makes the customer require the type for the listing, and opens a request for it unless one is
-/// open already.
+/// Makes the customer require the type for the listing and opens its request. Requiring what is
+/// required already changes nothing: a request that was sent is not asked for again.
 pub async fn require(
     tx: &mut AnyConnection,
     customer_id: i64,
@@ -175,38 +176,20 @@ pub async fn require(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let (_, column, _) = tables(level);
-    let exists: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT id FROM customer_requirements WHERE customer_id = $1 AND {column} = $2 AND type_id = $3"
+    let added = sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO customer_requirements (customer_id, type_id, {column}, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING"
     )))
     .bind(customer_id)
-    .bind(listing_id)
     .bind(type_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if exists.is_none() {
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO customer_requirements (customer_id, type_id, {column}, created_at) VALUES ($1, $2, $3, $4)"
-        )))
-        .bind(customer_id)
-        .bind(type_id)
-        .bind(listing_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let open: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT id FROM document_requests
-         WHERE customer_id = $1 AND {column} = $2 AND type_id = $3 AND status = 'open'"
-    )))
-    .bind(customer_id)
     .bind(listing_id)
-    .bind(type_id)
-    .fetch_optional(&mut *tx)
+    .bind(now)
+    .execute(&mut *tx)
     .await?;
-    if open.is_none() {
+    if added.rows_affected() == 1 {
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO document_requests (customer_id, type_id, {column}, status, created_at)
-             VALUES ($1, $2, $3, 'open', $4)"
+             VALUES ($1, $2, $3, 'open', $4) ON CONFLICT DO NOTHING"
         )))
         .bind(customer_id)
         .bind(type_id)

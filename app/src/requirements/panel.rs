@@ -152,8 +152,10 @@ fn ListingChooser(
     let q = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<i64>::new());
     let found = Resource::new(move || q.get(), move |q| search_listings(level, q));
+    // Only an add made from this chooser closes it, not one from before it opened.
+    let opened_at = add.version().get_untracked();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get() {
+        if add.version().get() > opened_at && matches!(add.value().get(), Some(Ok(_))) {
             chosen.set(Vec::new());
             close.run(());
         }

@@ -151,15 +151,17 @@ pub async fn shared(
 ) -> Result<Vec<SharedCustomer>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT r.id, cu.id AS customer_id, cu.name AS customer, t.level, t.name AS type_name,
-             COALESCE(l.name, i.name) AS listing_name, d.title, d.effective_on, d.expires_on, f.file_name, f.size
+             COALESCE(l.name, i.name) AS listing_name, COALESCE(r.location_id, r.item_id) AS listing_id, d.title, d.effective_on, d.expires_on, f.file_name, f.size
          {SHARED_WITH_CONTACT}
-         ORDER BY cu.name_key, cu.id, t.level, listing_name, t.name_key, r.id DESC
+         ORDER BY cu.name_key, cu.id, t.level, COALESCE(l.name_key, i.name_key), listing_id, t.name_key, r.id DESC
          LIMIT 5000"
     )))
     .bind(contact_id)
     .fetch_all(&db.pool)
     .await?;
     let mut customers: Vec<(i64, SharedCustomer)> = Vec::new();
+    // The location or item of the last group: two listings may share a name, not an id.
+    let mut last_group: Option<(Level, i64)> = None;
     for row in &rows {
         let customer_id: i64 = row.try_get("customer_id")?;
         if customers.last().is_none_or(|(id, _)| *id != customer_id) {
@@ -170,10 +172,12 @@ pub async fn shared(
                     groups: Vec::new(),
                 },
             ));
+            last_group = None;
         }
         let level: String = row.try_get("level")?;
         let level = Level::parse(&level).map_err(|e| sqlx::Error::Decode(e.into()))?;
         let listing: String = row.try_get("listing_name")?;
+        let listing_id: i64 = row.try_get("listing_id")?;
         let date = |column: &str| -> Result<CalendarDate, sqlx::Error> {
             let text: String = row.try_get(column)?;
             CalendarDate::parse(&text, column).map_err(|e| sqlx::Error::Decode(e.into()))
@@ -193,13 +197,14 @@ pub async fn shared(
             continue;
         };
         match customer.groups.last_mut() {
-            Some(group) if group.level == level && group.name == listing => group.documents.push(document),
+            Some(group) if last_group == Some((level, listing_id)) => group.documents.push(document),
             _ => customer.groups.push(SharedGroup {
                 level,
                 name: listing,
                 documents: vec![document],
             }),
         }
+        last_group = Some((level, listing_id));
     }
     Ok(customers.into_iter().map(|(_, c)| c).collect())
 }
@@ -228,4 +233,20 @@ pub async fn record_download(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// How long an expired link is kept, so that following it still offers a new one.
+const EXPIRED_LINKS_KEPT_MS: i64 = 90 * 24 * 3600 * 1000;
+
+/// Forgets expired contact sessions and links long expired; returns how many rows went.
+pub async fn prune(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let sessions = sqlx::query("DELETE FROM contact_sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    let links = sqlx::query("DELETE FROM access_links WHERE expires_at <= $1")
+        .bind(now - EXPIRED_LINKS_KEPT_MS)
+        .execute(&db.pool)
+        .await?;
+    Ok(sessions.rows_affected() + links.rows_affected())
 }

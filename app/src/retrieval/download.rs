@@ -32,13 +32,17 @@ pub async fn download(
             return refuse(error.status(), error);
         }
     };
+    let response = stream_file(&state, &file_id, false).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    // Recorded once the file is on its way: staff see downloads that happened.
     let recorded = async {
         let mut conn = state.db.pool.acquire().await?;
         db::record_download(&mut conn, request_id, contact_id, now_ms()).await
     };
     if let Err(error) = recorded.await {
-        let error = AppError::from(error);
-        return refuse(error.status(), error);
+        tracing::error!(%error, request_id, "could not record a download");
     }
-    stream_file(&state, &file_id, false).await
+    response
 }

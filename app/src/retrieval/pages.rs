@@ -91,9 +91,13 @@ fn CreateAccountForm(token: String, email: String, first_name: String) -> impl I
     }
 }
 
+/// Email and password; `action` is the page's own when it must follow the sign-in itself.
 #[component]
-fn SignInForm(#[prop(optional)] email: String) -> impl IntoView {
-    let action = ServerAction::<ContactSignIn>::new();
+fn SignInForm(
+    #[prop(optional)] email: String,
+    #[prop(optional)] action: Option<ServerAction<ContactSignIn>>,
+) -> impl IntoView {
+    let action = action.unwrap_or_default();
     on_signed_in(Signal::from(action.value()));
     let value = Signal::from(action.value());
     view! {
@@ -131,9 +135,11 @@ fn ExpiredLink(token: String) -> impl IntoView {
 
 #[component]
 pub fn SharedDocumentsPage() -> impl IntoView {
+    let sign_in = ServerAction::<ContactSignIn>::new();
     let sign_out = ServerAction::<ContactSignOut>::new();
-    let me = Resource::new(move || sign_out.version().get(), |_| current_contact());
-    let documents = Resource::new(move || sign_out.version().get(), |_| shared_documents());
+    let changes = move || (sign_in.version().get(), sign_out.version().get());
+    let me = Resource::new(changes, |_| current_contact());
+    let documents = Resource::new(changes, |_| shared_documents());
     view! {
         <SiteFrame>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -155,7 +161,7 @@ pub fn SharedDocumentsPage() -> impl IntoView {
                         Ok(None) => view! {
                             <h1>"Sign in"</h1>
                             <p>"Sign in with the email documents were sent to. First time here? Open the link in your email."</p>
-                            <SignInForm/>
+                            <SignInForm action=sign_in/>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

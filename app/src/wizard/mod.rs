@@ -77,47 +77,57 @@ pub fn NewCustomerPage() -> impl IntoView {
 #[component]
 pub fn WizardPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let step = move || {
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let step = Memo::new(move |_| {
         params
             .with(|p| p.get("step").and_then(|s| s.parse::<i64>().ok()))
             .filter(|s| (1..=5).contains(s))
-    };
-    let customer = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_customer(id).await,
-            None => Err(AppError::NotFound("This customer".into())),
-        }
     });
+    let customer = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound("This customer".into())),
+            }
+        },
+    );
+    // Steps 2 to 5 load their own data, made here rather than inside the Suspense: resources made
+    // after it waited run without the request's context on the server.
     view! {
         <section class="page">
             <p class="crumbs"><A href="/customers">"Customers"</A>" › New Customer"</p>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let customer = match customer.await {
-                        Ok(customer) if customer.deleted_at.is_none() => customer,
-                        Ok(_) => return view! { <ErrorNotice error=AppError::NotFound("This customer".into())/> }.into_any(),
-                        Err(error) => return view! { <ErrorNotice error/> }.into_any(),
-                    };
-                    let Some(step) = step() else {
-                        return view! { <ErrorNotice error=AppError::NotFound("This step of the wizard".into())/> }.into_any();
-                    };
-                    view! {
-                        <h1>{format!("New Customer: {}", customer.name)}</h1>
-                        <Stepper customer_id=Some(customer.id) current=step/>
-                        <StepBody customer step/>
-                    }.into_any()
-                })}
+                {move || {
+                    let step = step.get();
+                    Suspend::new(async move {
+                        let customer = match customer.await {
+                            Ok(customer) if customer.deleted_at.is_none() => customer,
+                            Ok(_) => return view! { <ErrorNotice error=AppError::NotFound("This customer".into())/> }.into_any(),
+                            Err(error) => return view! { <ErrorNotice error/> }.into_any(),
+                        };
+                        let Some(step) = step else {
+                            return view! { <ErrorNotice error=AppError::NotFound("This step of the wizard".into())/> }.into_any();
+                        };
+                        view! {
+                            <h1>{format!("New Customer: {}", customer.name)}</h1>
+                            <Stepper customer_id=Some(customer.id) current=step/>
+                            {(step == 1).then(|| view! { <CompanyStep customer/> })}
+                        }.into_any()
+                    })
+                }}
             </Suspense>
+            {move || match (id.get(), step.get()) {
+                (Some(id), Some(step)) if step > 1 => Some(view! { <StepBody id step/> }),
+                _ => None,
+            }}
         </section>
     }
 }
 
 #[component]
-fn StepBody(customer: Customer, step: i64) -> impl IntoView {
-    let id = customer.id;
+fn StepBody(id: i64, step: i64) -> impl IntoView {
     match step {
-        1 => view! { <CompanyStep customer/> }.into_any(),
         2 => view! { <ContactsPanel customer_id=id/><StepButtons id step/> }.into_any(),
         3 => view! { <SourcedPanel customer_id=id level=Level::Location/><StepButtons id step/> }.into_any(),
         4 => view! { <SourcedPanel customer_id=id level=Level::Item/><StepButtons id step/> }.into_any(),
