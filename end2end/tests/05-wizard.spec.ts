@@ -39,8 +39,8 @@ test("the New Customer wizard through its five steps, with a refresh in the midd
         owner_id: locationId,
         "document[type_id]": String(haccp.id),
         "document[title]": "HACCP Wizard Plant",
-        "document[effective_on]": "",
-        "document[expires_on]": "",
+        "document[effective_on]": new Date().toISOString().slice(0, 10),
+        "document[expires_on]": new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
         "document[file_id]": file.id,
       },
     });
@@ -125,7 +125,7 @@ test("the New Customer wizard through its five steps, with a refresh in the midd
 
   await test.step("the customer's Messages tab lists the email", async () => {
     await page.getByRole("link", { name: "Messages" }).click();
-    await expect(page.getByRole("cell", { name: /wendy@wizard.example/ })).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Wendy Brew <wendy@wizard.example>" })).toBeVisible();
     await expect(page.getByText("1 document shared with Wizard Coffee")).toBeVisible();
   });
 
@@ -144,7 +144,7 @@ test("the New Customer wizard through its five steps, with a refresh in the midd
     await contact.getByRole("button", { name: "Create account" }).click();
     await expect(contact).toHaveURL(/\/shared$/);
     await expect(contact.getByRole("heading", { name: "Wizard Coffee" })).toBeVisible();
-    await expect(contact.getByRole("cell", { name: "HACCP Wizard Plant" })).toBeVisible();
+    await expect(contact.getByRole("cell", { name: "HACCP Wizard Plant", exact: true })).toBeVisible();
     const download = contact.waitForEvent("download");
     await contact.getByRole("link", { name: /Download HACCP Wizard Plant/ }).click();
     expect((await download).suggestedFilename()).toBe("haccp.pdf");

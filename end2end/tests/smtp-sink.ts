@@ -17,9 +17,14 @@ export interface Received {
 export class SmtpSink {
   readonly received: Received[] = [];
   private server: Server;
+  private sockets = new Set<Socket>();
 
   constructor() {
-    this.server = createServer((socket) => this.converse(socket));
+    this.server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      this.converse(socket);
+    });
   }
 
   listen(port: number): Promise<void> {
@@ -29,8 +34,11 @@ export class SmtpSink {
     });
   }
 
+  /** Stops listening and drops the connections the app's mailer keeps open in its pool. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    return closed;
   }
 
   /** Waits for a message to `address`, and returns it with quoted-printable line breaks undone. */

@@ -145,7 +145,7 @@ fn status_label(row: &RequestRow) -> &'static str {
 #[component]
 fn DocumentLink(document: DocumentRef) -> impl IntoView {
     view! {
-        <a href=format!("/files/{}", document.file_id)>{document.title.clone()}</a>
+        <a href=format!("/files/{}", document.file_id) download="">{document.title.clone()}</a>
         <span class="muted">{format!(" · until {} · ", document.expires_on)}</span>
         <span class=document.status.class()>{document.status.label()}</span>
     }

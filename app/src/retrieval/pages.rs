@@ -198,7 +198,8 @@ fn SharedList(customers: Vec<SharedCustomer>) -> impl IntoView {
                                         <td>{d.effective_on.to_string()}</td>
                                         <td>{d.expires_on.to_string()}" "<span class=d.status.class()>{d.status.label()}</span></td>
                                         <td>
-                                            <a href=format!("/shared/files/{}", d.request_id)
+                                            // `download` keeps the router from taking the click as a page change.
+                                            <a href=format!("/shared/files/{}", d.request_id) download=d.file_name.clone()
                                                 aria-label=format!("Download {} ({})", d.title, d.file_name)>"Download"</a>
                                             <span class="muted">{format!(" {} · {}", d.file_name, human_size(d.size))}</span>
                                         </td>
