@@ -8,7 +8,7 @@ use app::mail::LINK_PLACEHOLDER;
 use app::state::{now_ms, AppState};
 use futures::stream::{self, StreamExt};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::{Error as SmtpError, PoolConfig};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
@@ -17,9 +17,11 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// A claim outlives the slowest delivery (a handful of steps), so no message is taken over by
 /// another worker while it is being delivered.
 const LEASE_MS: i64 = 60_000;
-/// Messages claimed at a time, all delivered at once over pooled connections: a claimed message
-/// never waits for a free connection while its claim runs.
-const BATCH: i64 = 8;
+/// Messages claimed at a time, delivered `CONNECTIONS` at once over pooled connections (more at
+/// once would open connections beyond the pool): even at a second per message, a batch is done
+/// long before its claim runs out.
+const BATCH: i64 = 32;
+const CONNECTIONS: u32 = 32;
 /// After this many failed attempts a message is marked failed.
 pub const MAX_ATTEMPTS: i64 = 10;
 /// How often the worker looks for due messages when the outbox was empty.
@@ -37,6 +39,9 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|e| format!("SMTP_URL '{smtp_url}' is not a mail server address: {e}"))?
             .timeout(Some(SMTP_TIMEOUT))
+            // The pool gets a connection back a moment after a delivery (lettre recycles it in a
+            // task of its own): room for twice the deliveries at once keeps it from opening new ones.
+            .pool_config(PoolConfig::new().max_size(CONNECTIONS * 2))
             .build();
         let from = from
             .parse()
@@ -65,74 +70,125 @@ pub fn spawn_worker(state: AppState, mailer: Mailer) {
     });
 }
 
-/// Claims and delivers one batch of due messages; returns how many were claimed.
+/// Claims and delivers one batch of due messages; returns how many were claimed. The database
+/// is written three times a batch (claim, links, outcomes), not once per message: on SQLite every
+/// write waits for the one before.
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, sqlx::Error> {
     let now = now_ms();
     let claimed = outbox::claim_due(&state.db, now, now + LEASE_MS, BATCH).await?;
     let count = claimed.len();
-    stream::iter(claimed)
-        .for_each_concurrent(BATCH as usize, |message| async move {
-            deliver_one(state, mailer, message).await;
+    if count == 0 {
+        return Ok(0);
+    }
+    let prepared = with_links(state, claimed).await;
+    let outcomes: Vec<Outcome> = stream::iter(prepared)
+        .map(|(claim, message)| async move {
+            let result = match message {
+                Ok(message) => send(mailer, &message).await,
+                Err(failure) => Err(failure),
+            };
+            (claim, result)
         })
+        .buffer_unordered(CONNECTIONS as usize)
+        .collect()
         .await;
+    if let Err(error) = record(state, &outcomes).await {
+        // The claims run out and the messages are tried again: at worst some are sent twice.
+        tracing::error!(%error, "outbox: could not record deliveries");
+    }
     Ok(count)
 }
 
-async fn deliver_one(state: &AppState, mailer: &Mailer, message: Claimed) {
-    let (id, attempts, lease) = (message.id, message.attempts, message.lease_until);
-    let result = match with_link(state, message).await {
-        Ok(message) => send(mailer, &message).await,
-        Err(failure) => Err(failure),
-    };
-    let recorded = match result {
-        Ok(()) => outbox::mark_sent(&state.db, id, lease, now_ms()).await,
-        Err(Failure::Permanent(reason)) => {
-            tracing::warn!(id, %reason, "outbox: message refused for good");
-            outbox::mark_failed(&state.db, id, lease, &reason, None).await
+/// Which claim a delivery was made under: id, attempts so far, lease.
+type ClaimOf = (i64, i64, i64);
+type Outcome = (ClaimOf, Result<(), Failure>);
+
+/// Records each delivery's outcome, in one transaction.
+async fn record(state: &AppState, outcomes: &[Outcome]) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    for ((id, attempts, lease), result) in outcomes {
+        let (id, attempts, lease) = (*id, *attempts, *lease);
+        let held = match result {
+            Ok(()) => outbox::mark_sent(&mut tx, id, lease, now).await?,
+            Err(Failure::Permanent(reason)) => {
+                tracing::warn!(id, %reason, "outbox: message refused for good");
+                outbox::mark_failed(&mut tx, id, lease, reason, None).await?
+            }
+            Err(Failure::Retry(reason)) => {
+                let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + backoff_ms(attempts));
+                tracing::info!(id, attempts, %reason, "outbox: delivery failed");
+                outbox::mark_failed(&mut tx, id, lease, reason, retry_at).await?
+            }
+        };
+        if !held {
+            // The claim ran out and another worker took the message over: its record stands.
+            tracing::warn!(id, "outbox: a delivery outlived its claim");
         }
-        Err(Failure::Retry(reason)) => {
-            let retry_at = (attempts < MAX_ATTEMPTS).then(|| now_ms() + backoff_ms(attempts));
-            tracing::info!(id, attempts, %reason, "outbox: delivery failed");
-            outbox::mark_failed(&state.db, id, lease, &reason, retry_at).await
-        }
-    };
-    match recorded {
-        Ok(true) => {}
-        // The claim ran out and another worker took the message over: its record stands.
-        Ok(false) => tracing::warn!(id, "outbox: a delivery outlived its claim"),
-        // The claim runs out and the message is tried again: at worst it is sent twice.
-        Err(error) => tracing::error!(id, %error, "outbox: could not record the delivery"),
+    }
+    tx.commit().await
+}
+
+/// Puts a fresh sign-in link for the recipient where a body asks for one, for the whole batch in
+/// one transaction; only the tokens' hashes are stored. A link opens the contact's account, so it
+/// goes only to the contact's address of today: a message written before their email changed is
+/// not delivered with one.
+async fn with_links(state: &AppState, claimed: Vec<Claimed>) -> Vec<(ClaimOf, Result<Claimed, Failure>)> {
+    let claims: Vec<ClaimOf> = claimed
+        .iter()
+        .map(|m| (m.id, m.attempts, m.lease_until))
+        .collect();
+    match link_all(state, claimed).await {
+        Ok(prepared) => claims.into_iter().zip(prepared).collect(),
+        Err(error) => claims
+            .into_iter()
+            .map(|claim| {
+                (
+                    claim,
+                    Err(Failure::Retry(format!(
+                        "could not store the sign-in link: {error}"
+                    ))),
+                )
+            })
+            .collect(),
     }
 }
 
-/// Puts a fresh sign-in link for the recipient where the body asks for one; only the token's hash
-/// is stored. A link opens the contact's account, so it goes only to the contact's address of
-/// today: a message written before their email changed is not delivered with one.
-async fn with_link(state: &AppState, mut message: Claimed) -> Result<Claimed, Failure> {
-    let wants_link =
-        message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
-    let Some(contact_id) = message.contact_id.filter(|_| wants_link) else {
-        return Ok(message);
-    };
-    let contact = app::contacts::db::find(&state.db, contact_id)
-        .await
-        .map_err(|e| Failure::Retry(format!("could not read the contact: {e}")))?;
-    match contact {
-        Some(contact) if contact.email.to_lowercase() == message.to_address.to_lowercase() => {}
-        Some(_) => return Err(Failure::Permanent(
-            "the contact's email changed after this email was written; resend it to reach the new address"
-                .into(),
-        )),
-        None => return Err(Failure::Permanent("the contact was deleted".into())),
+async fn link_all(
+    state: &AppState,
+    claimed: Vec<Claimed>,
+) -> Result<Vec<Result<Claimed, Failure>>, sqlx::Error> {
+    let mut tx = state.db.pool.begin().await?;
+    let mut prepared = Vec::with_capacity(claimed.len());
+    for mut message in claimed {
+        let wants_link =
+            message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
+        let Some(contact_id) = message.contact_id.filter(|_| wants_link) else {
+            prepared.push(Ok(message));
+            continue;
+        };
+        match app::retrieval::db::contact_email(&mut tx, contact_id).await? {
+            Some(email) if email.to_lowercase() == message.to_address.to_lowercase() => {}
+            Some(_) => {
+                prepared.push(Err(Failure::Permanent(
+                    "the contact's email changed after this email was written; resend it to reach the new address".into(),
+                )));
+                continue;
+            }
+            None => {
+                prepared.push(Err(Failure::Permanent("the contact was deleted".into())));
+                continue;
+            }
+        }
+        let token = new_token();
+        app::retrieval::db::insert_link(&mut tx, &hash_token(&token), contact_id, now_ms()).await?;
+        let link = format!("{}/shared/link/{token}", state.public_url);
+        message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
+        message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
+        prepared.push(Ok(message));
     }
-    let token = new_token();
-    app::retrieval::db::insert_link(&state.db, &hash_token(&token), contact_id, now_ms())
-        .await
-        .map_err(|e| Failure::Retry(format!("could not store the sign-in link: {e}")))?;
-    let link = format!("{}/shared/link/{token}", state.public_url);
-    message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
-    message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
-    Ok(message)
+    tx.commit().await?;
+    Ok(prepared)
 }
 
 enum Failure {

@@ -92,7 +92,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
 }
 
 /// The mail server accepted the message; `false` when the claim `lease` was lost meanwhile.
-pub async fn mark_sent(db: &Db, id: i64, lease: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64, lease: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = NULL
          WHERE id = $2 AND status = 'queued' AND claimed_until = $3",
@@ -100,7 +100,7 @@ pub async fn mark_sent(db: &Db, id: i64, lease: i64, now: i64) -> Result<bool, s
     .bind(now)
     .bind(id)
     .bind(lease)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -108,7 +108,7 @@ pub async fn mark_sent(db: &Db, id: i64, lease: i64, now: i64) -> Result<bool, s
 /// Delivery failed: try again at `retry_at`, or, with none, give up. `false` when the claim
 /// `lease` was lost meanwhile.
 pub async fn mark_failed(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     lease: i64,
     error: &str,
@@ -129,7 +129,7 @@ pub async fn mark_failed(
     .bind(error)
     .bind(id)
     .bind(lease)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -7,16 +7,29 @@ use crate::state::Db;
 use sqlx::{AnyConnection, Row};
 
 /// Stores a new link for the contact (only the token's hash); returns when it expires.
-pub async fn insert_link(db: &Db, token_hash: &str, contact_id: i64, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    contact_id: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     let expires = now + LINK_DAYS * 24 * 3600 * 1000;
     sqlx::query("INSERT INTO access_links (token_hash, contact_id, purpose, created_at, expires_at) VALUES ($1, $2, 'retrieval', $3, $4)")
         .bind(token_hash)
         .bind(contact_id)
         .bind(now)
         .bind(expires)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(expires)
+}
+
+/// The contact's email of today, if the contact exists.
+pub async fn contact_email(conn: &mut AnyConnection, contact_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT email FROM contacts WHERE id = $1")
+        .bind(contact_id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// The contact a link was made for.
