@@ -110,7 +110,13 @@ async fn requests(app: &TestApp, customer: i64) -> Vec<RequestRow> {
     ok(status, &body)
 }
 
-async fn accept_all(app: &TestApp, customer: i64, ids: &[i64]) -> (StatusCode, String) {
+/// Calls a server function that takes `customer_id` and a list `ids` of requests.
+async fn call_with_requests(
+    app: &TestApp,
+    endpoint: &str,
+    customer: i64,
+    ids: &[i64],
+) -> (StatusCode, String) {
     let mut form = vec![("customer_id".to_string(), customer.to_string())];
     form.extend(
         ids.iter()
@@ -118,22 +124,19 @@ async fn accept_all(app: &TestApp, customer: i64, ids: &[i64]) -> (StatusCode, S
             .map(|(n, id)| (format!("ids[{n}]"), id.to_string())),
     );
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call("requests/accept", &form).await
+    app.call(endpoint, &form).await
+}
+
+async fn accept_all(app: &TestApp, customer: i64, ids: &[i64]) -> (StatusCode, String) {
+    call_with_requests(app, "requests/accept", customer, ids).await
 }
 
 async fn send(app: &TestApp, customer: i64, ids: &[i64]) -> (StatusCode, String) {
-    let mut form = vec![("customer_id".to_string(), customer.to_string())];
-    form.extend(
-        ids.iter()
-            .enumerate()
-            .map(|(n, id)| (format!("ids[{n}]"), id.to_string())),
-    );
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call("requests/send", &form).await
+    call_with_requests(app, "requests/send", customer, ids).await
 }
 
-/// A customer whose one Documents Contact was sent the HACCP Plan of a location: the customer,
-/// the request sent, and the contact's email.
+/// A customer whose one Documents Contact (`email`) was sent the HACCP Plan of a location: the
+/// customer and the request sent.
 async fn shared_haccp_plan(app: &TestApp, name: &str, account: &str, email: &str, code: &str) -> (i64, i64) {
     let customer = create(app, name, account, "Portland").await;
     documents_contact(app, customer, "Ana", email).await;

@@ -50,28 +50,52 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
+    let email_key = sign_in_email_key(&state.db, &email).await?;
+    let record = db::staff_by_email(&state.db, &email_key).await?;
+    let account = record.map(|r| (r.user.id, Some(r.password_hash)));
+    match settle_sign_in(&state.db, &email_key, account, &password).await? {
+        Some(id) => start_session(&state, id).await,
+        None => Err(AppError::Refused(
+            "That email and password do not match an account.".into(),
+        )),
+    }
+}
+
+/// The lookup form of a sign-in's email, once it is known not to have failed too often lately
+/// (staff and contacts alike).
+#[cfg(feature = "ssr")]
+pub async fn sign_in_email_key(db: &crate::state::Db, email: &str) -> Result<String, AppError> {
     let email_key = email.trim().to_lowercase();
     if email_key.is_empty() {
         return Err(AppError::field("email", "Email is required."));
     }
-    let now = now_ms();
-    refuse_if_throttled(&state.db, &email_key, now).await?;
-    let record = db::staff_by_email(&state.db, &email_key).await?;
-    let accepted = match &record {
-        Some(record) => password::verify(&record.password_hash, &password).await?,
-        None => password::verify_decoy(&password).await?,
+    refuse_if_throttled(db, &email_key, now_ms()).await?;
+    Ok(email_key)
+}
+
+/// Checks the password against the account found for the email, `(id, its password hash if it
+/// has one)`, or against a decoy when there is none, so that both take as long. Counts a failure;
+/// a success clears them. The account's id when the password matches.
+#[cfg(feature = "ssr")]
+pub async fn settle_sign_in(
+    db: &crate::state::Db,
+    email_key: &str,
+    account: Option<(i64, Option<String>)>,
+    password: &str,
+) -> Result<Option<i64>, AppError> {
+    let accepted = match &account {
+        Some((_, Some(hash))) => password::verify(hash, password).await?,
+        _ => password::verify_decoy(password).await?,
     };
-    match record {
-        Some(record) if accepted => {
-            db::clear_failures(&state.db, &email_key).await?;
-            start_session(&state, record.user.id).await
+    match account {
+        Some((id, _)) if accepted => {
+            db::clear_failures(db, email_key).await?;
+            Ok(Some(id))
         }
         _ => {
-            db::record_failure(&state.db, &email_key, now).await?;
+            db::record_failure(db, email_key, now_ms()).await?;
             tracing::info!("failed sign-in");
-            Err(AppError::Refused(
-                "That email and password do not match an account.".into(),
-            ))
+            Ok(None)
         }
     }
 }
@@ -107,9 +131,9 @@ async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Refuses a sign-in for an email that failed too often lately (staff and contacts alike).
+/// Refuses a sign-in for an email that failed too often lately.
 #[cfg(feature = "ssr")]
-pub async fn refuse_if_throttled(db: &crate::state::Db, email_key: &str, now: i64) -> Result<(), AppError> {
+async fn refuse_if_throttled(db: &crate::state::Db, email_key: &str, now: i64) -> Result<(), AppError> {
     let (failures, latest) = db::recent_failures(db, email_key, now - FAILURE_WINDOW_MS).await?;
     match throttle_wait(failures, latest, now) {
         Some(wait_ms) => Err(AppError::Refused(format!(

@@ -9,7 +9,9 @@ use super::api::{
 use super::{Contact, CustomerContact};
 use crate::domain::ContactInput;
 use crate::error::FieldErrors;
-use crate::ui::{error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice};
+use crate::ui::{
+    any_error, error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -33,16 +35,11 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
         move |_| customer_contacts(customer_id),
     );
     let adding = RwSignal::new(false);
-    let failure = Signal::derive(move || {
-        [
-            error_of(Signal::from(assign.value())).get(),
-            error_of(Signal::from(remove.value())).get(),
-            error_of(Signal::from(toggle.value())).get(),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-    });
+    let failure = any_error([
+        error_of(Signal::from(assign.value())),
+        error_of(Signal::from(remove.value())),
+        error_of(Signal::from(toggle.value())),
+    ]);
     view! {
         <section class="contacts-panel" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">"Contacts"</h2>

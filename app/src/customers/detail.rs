@@ -11,13 +11,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-#[component]
-pub fn CustomerPage() -> impl IntoView {
+/// The customer id in the page's path (`/customers/:id…`).
+pub fn customer_id_param() -> Memo<Option<i64>> {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
-    let query = use_query_map();
-    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into()));
-    let customer = Resource::new(
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())))
+}
+
+/// The customer a page shows, loaded again when its id changes.
+pub fn customer_of_page(id: Memo<Option<i64>>) -> Resource<Result<Customer, AppError>> {
+    Resource::new(
         move || id.get(),
         |id| async move {
             match id {
@@ -25,7 +27,15 @@ pub fn CustomerPage() -> impl IntoView {
                 None => Err(AppError::NotFound("This customer".into())),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let id = customer_id_param();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).unwrap_or_else(|| "overview".into()));
+    let customer = customer_of_page(id);
     // The tabs' panels load their own data. They are made here, outside the Suspense: resources
     // made inside one after it waited run without the request's context on the server.
     view! {

@@ -13,7 +13,7 @@ mod query;
 pub mod search;
 mod trash;
 
-pub use detail::CustomerPage;
+pub use detail::{customer_id_param, customer_of_page, CustomerPage};
 pub use form::CompanyFields;
 pub use list::CustomersPage;
 pub use query::{ListQuery, SortKey, StatusFilter};

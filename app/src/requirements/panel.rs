@@ -7,7 +7,7 @@ use super::SourcedListing;
 use crate::domain::Level;
 use crate::error::AppError;
 use crate::listings::api::{list_items, list_locations};
-use crate::ui::{error_of, ErrorNotice, FormNotice};
+use crate::ui::{any_error, error_of, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 
 /// A listing the chooser offers: id, name and code or SKU.
@@ -47,16 +47,11 @@ pub fn SourcedPanel(customer_id: i64, level: Level) -> impl IntoView {
         move |_| sourced_listings(customer_id, level.key().to_string()),
     );
     let adding = RwSignal::new(false);
-    let failure = Signal::derive(move || {
-        [
-            error_of(Signal::from(add.value())).get(),
-            error_of(Signal::from(remove.value())).get(),
-            error_of(Signal::from(set.value())).get(),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-    });
+    let failure = any_error([
+        error_of(Signal::from(add.value())),
+        error_of(Signal::from(remove.value())),
+        error_of(Signal::from(set.value())),
+    ]);
     let heading_id = format!("{}-heading", level.key());
     view! {
         <section class="sourced-panel" aria-labelledby=heading_id.clone()>

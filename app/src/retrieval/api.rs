@@ -6,7 +6,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{db, session},
-    crate::auth::{api::refuse_if_throttled, password, session::hash_token},
+    crate::auth::{
+        api::{settle_sign_in, sign_in_email_key},
+        password,
+        session::hash_token,
+    },
     crate::domain::{CalendarDate, Password},
     crate::state::{app_state, now_ms},
 };
@@ -58,28 +62,14 @@ pub async fn create_account(token: String, password: String, confirm: String) ->
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let email_key = email.trim().to_lowercase();
-    if email_key.is_empty() {
-        return Err(AppError::field("email", "Email is required."));
-    }
-    let now = now_ms();
-    refuse_if_throttled(&state.db, &email_key, now).await?;
-    let found = db::contact_by_email(&state.db, &email_key).await?;
-    let accepted = match &found {
-        Some((_, Some(hash))) => password::verify(hash, &password).await?,
-        _ => password::verify_decoy(&password).await?,
-    };
-    match found {
-        Some((id, _)) if accepted => {
-            crate::auth::db::clear_failures(&state.db, &email_key).await?;
-            session::start(&state, id).await
-        }
-        _ => {
-            crate::auth::db::record_failure(&state.db, &email_key, now).await?;
-            Err(AppError::Refused(
-                "That email and password do not match an account. First time here? Use the link in your email.".into(),
-            ))
-        }
+    let email_key = sign_in_email_key(&state.db, &email).await?;
+    let account = db::contact_by_email(&state.db, &email_key).await?;
+    match settle_sign_in(&state.db, &email_key, account, &password).await? {
+        Some(id) => session::start(&state, id).await,
+        None => Err(AppError::Refused(
+            "That email and password do not match an account. First time here? Use the link in your email."
+                .into(),
+        )),
     }
 }
 

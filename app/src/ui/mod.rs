@@ -197,6 +197,11 @@ pub fn error_of<T: Clone + Send + Sync + 'static>(
     Signal::derive(move || value.get().and_then(Result::err))
 }
 
+/// The first error among several actions' answers, for a panel with one notice for all of them.
+pub fn any_error<const N: usize>(errors: [Signal<Option<AppError>>; N]) -> Signal<Option<AppError>> {
+    Signal::derive(move || errors.iter().find_map(|error| error.get()))
+}
+
 /// A section of the product that a later release fills in.
 #[component]
 pub fn NotYetBuilt(title: &'static str, what: &'static str) -> impl IntoView {

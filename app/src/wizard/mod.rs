@@ -3,8 +3,8 @@
 //! "Finish" the customer is a Draft that the list leads back to, at the step it reached.
 
 use crate::contacts::ContactsPanel;
-use crate::customers::api::{get_customer, CreateCustomer, FinishWizard, ReachWizardStep, UpdateCustomer};
-use crate::customers::{CompanyFields, Customer};
+use crate::customers::api::{CreateCustomer, FinishWizard, ReachWizardStep, UpdateCustomer};
+use crate::customers::{customer_id_param, customer_of_page, CompanyFields, Customer};
 use crate::domain::{CompanyInput, Level};
 use crate::error::AppError;
 use crate::requests::RequestsPanel;
@@ -77,21 +77,13 @@ pub fn NewCustomerPage() -> impl IntoView {
 #[component]
 pub fn WizardPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let id = customer_id_param();
     let step = Memo::new(move |_| {
         params
             .with(|p| p.get("step").and_then(|s| s.parse::<i64>().ok()))
             .filter(|s| (1..=5).contains(s))
     });
-    let customer = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_customer(id).await,
-                None => Err(AppError::NotFound("This customer".into())),
-            }
-        },
-    );
+    let customer = customer_of_page(id);
     // Steps 2 to 5 load their own data, made here rather than inside the Suspense: resources made
     // after it waited run without the request's context on the server.
     view! {
