@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod sharing;
+
 use app::customers::{CustomerPageData, ListQuery};
 use app::error::AppError;
 use app::state::Db;
