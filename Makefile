@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-mail
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-mail bench-portal
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -82,3 +82,8 @@ bench-upload:
 bench-mail: export RUSTFLAGS := --cfg erase_components
 bench-mail:
 	cargo run --release -p server -- bench-mail --emails $${EMAILS:-2000}
+
+## The portal's catalog page for a customer with ITEMS items (5,000 by default).
+bench-portal: export RUSTFLAGS := --cfg erase_components
+bench-portal:
+	cargo run --release -p server -- bench-portal --items $${ITEMS:-5000}

@@ -1,6 +1,7 @@
 //! Clientele: customer management for suppliers. The pages, their server functions and the
 //! domain types, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 
+pub mod activity;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
@@ -9,10 +10,14 @@ pub mod domain;
 pub mod error;
 pub mod listings;
 pub mod mail;
+pub mod orders;
+pub mod portal;
 pub mod requests;
 pub mod requirements;
 pub mod retrieval;
 pub mod settings;
+pub mod ship_to;
+pub mod spreadsheet;
 #[cfg(feature = "ssr")]
 pub mod sql;
 #[cfg(feature = "ssr")]
@@ -21,6 +26,7 @@ pub mod ui;
 pub mod wizard;
 
 use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
+use contacts::{ContactPage, ContactsPage, NewContactPage};
 use customers::{CustomerPage, CustomersPage, TrashPage};
 use documents::{DocumentTypesPage, RequirementsPage};
 use leptos::prelude::*;
@@ -29,9 +35,12 @@ use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Ro
 use leptos_router::path;
 use listings::{ItemPage, ItemsPage, LocationPage, LocationsPage, NewItemPage, NewLocationPage};
 use mail::EmailLogPage;
+use orders::OrdersPage;
+use portal::{
+    CustomerPortal, InvitationPage, PortalCatalogPage, PortalHomePage, PortalOrdersPage, ReminderLinkPage,
+};
 use retrieval::{LinkPage, SharedDocumentsPage};
 use settings::{SettingsPage, UsersPage};
-use ui::NotYetBuilt;
 use wizard::{NewCustomerPage, WizardPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -72,6 +81,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/shared") view=SharedDocumentsPage/>
                 <Route path=path!("/shared/link/:token") view=LinkPage/>
+                <Route path=path!("/portal") view=PortalHomePage/>
+                <Route path=path!("/portal/invitation/:token") view=InvitationPage/>
+                <Route path=path!("/portal/link/:token") view=ReminderLinkPage/>
+                <ParentRoute path=path!("/portal/c/:customer") view=CustomerPortal>
+                    <Route path=path!("") view=PortalCatalogPage/>
+                    <Route path=path!("orders") view=PortalOrdersPage/>
+                </ParentRoute>
                 <ParentRoute path=path!("") view=StaffShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
                     <Route path=path!("customers") view=CustomersPage/>
@@ -79,9 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/trash") view=TrashPage/>
                     <Route path=path!("customers/:id") view=CustomerPage/>
                     <Route path=path!("customers/:id/setup/:step") view=WizardPage/>
-                    <Route path=path!("contacts") view=|| view! {
-                        <NotYetBuilt title="Contacts" what="People who work for your customers."/>
-                    }/>
+                    <Route path=path!("contacts") view=ContactsPage/>
+                    <Route path=path!("contacts/new") view=NewContactPage/>
+                    <Route path=path!("contacts/:id") view=ContactPage/>
                     <Route path=path!("listings/locations") view=LocationsPage/>
                     <Route path=path!("listings/locations/new") view=NewLocationPage/>
                     <Route path=path!("listings/locations/:id") view=LocationPage/>
@@ -90,9 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("listings/items/:id") view=ItemPage/>
                     <Route path=path!("share-settings") view=DocumentTypesPage/>
                     <Route path=path!("share-settings/requirements") view=RequirementsPage/>
-                    <Route path=path!("orders") view=|| view! {
-                        <NotYetBuilt title="Orders" what="Orders your customers place in the portal."/>
-                    }/>
+                    <Route path=path!("orders") view=OrdersPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                     <Route path=path!("settings/users") view=UsersPage/>
                     <Route path=path!("settings/email-log") view=EmailLogPage/>

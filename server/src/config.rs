@@ -16,6 +16,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every email, e.g. `Acme Supplies <docs@acme.example>`.
     pub mail_from: String,
+    /// When the Sunday reminders go: an hour (0–23) of the supplier's time zone.
+    pub reminders: crate::reminders::Schedule,
     pub site_addr: SocketAddr,
     pub leptos: LeptosOptions,
 }
@@ -47,6 +49,10 @@ impl Config {
             storage_url: var("STORAGE_URL"),
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+            reminders: crate::reminders::Schedule::new(
+                &var("SUPPLIER_TIME_ZONE").unwrap_or_else(|| "UTC".into()),
+                &var("REMINDER_HOUR").unwrap_or_else(|| "9".into()),
+            )?,
             site_addr,
             leptos,
         })
@@ -85,6 +91,7 @@ mod tests {
             storage_url: None,
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.into(),
+            reminders: crate::reminders::Schedule::new("UTC", "9").unwrap(),
             site_addr: addr,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")

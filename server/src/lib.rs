@@ -2,10 +2,12 @@
 
 pub mod bench;
 pub mod bench_mail;
+pub mod bench_portal;
 pub mod bench_upload;
 pub mod config;
 pub mod jobs;
 pub mod mail;
+pub mod reminders;
 pub mod routes;
 pub mod seed;
 pub mod smtp_sink;
@@ -22,6 +24,7 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
     let state = AppState::new(db, files, config.public_url.clone());
     jobs::spawn_housekeeping(state.clone());
+    reminders::spawn(state.clone(), config.reminders.clone());
     match &config.smtp_url {
         Some(url) => mail::spawn_worker(state.clone(), mail::Mailer::new(url, &config.mail_from)?),
         None => tracing::info!("SMTP_URL is not set: emails stay in the outbox (Settings → Email Log)"),

@@ -4,7 +4,8 @@
 
 use app::auth::session::{hash_token, new_token};
 use app::mail::db::{self as outbox, Claimed};
-use app::mail::LINK_PLACEHOLDER;
+use app::mail::{link_rule, LINK_PLACEHOLDER};
+use app::retrieval::db::{insert_link, LinkFor};
 use app::state::{now_ms, AppState};
 use futures::stream::{self, StreamExt};
 use lettre::message::{Mailbox, MultiPart};
@@ -181,8 +182,15 @@ async fn link_all(
             }
         }
         let token = new_token();
-        app::retrieval::db::insert_link(&mut tx, &hash_token(&token), contact_id, now_ms()).await?;
-        let link = format!("{}/shared/link/{token}", state.public_url);
+        let rule = link_rule(&message.kind);
+        let link_for = LinkFor {
+            outbox_id: message.id,
+            rule,
+            contact_id,
+            customer_id: message.customer_id,
+        };
+        insert_link(&mut tx, &hash_token(&token), &link_for, now_ms()).await?;
+        let link = format!("{}{}{token}", state.public_url, rule.path);
         message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
         message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
         prepared.push(Ok(message));

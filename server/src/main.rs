@@ -40,6 +40,8 @@ enum Command {
     BenchUpload(server::bench_upload::Options),
     /// Measure how many outbox emails per second the worker delivers to a local SMTP server.
     BenchMail(server::bench_mail::Options),
+    /// Times the portal's catalog page for a customer with many items.
+    BenchPortal(server::bench_portal::Options),
     /// Run a local SMTP server that keeps and prints what it receives, for trying Clientele.
     SmtpSink {
         #[arg(long, default_value = "127.0.0.1:2525")]
@@ -74,6 +76,7 @@ async fn main() -> ExitCode {
         Command::Bench(options) => server::bench::run(&config, options).await,
         Command::BenchUpload(options) => server::bench_upload::run(options).await,
         Command::BenchMail(options) => server::bench_mail::run(options).await,
+        Command::BenchPortal(options) => server::bench_portal::run(options).await,
         Command::SmtpSink { listen } => smtp_sink(&listen).await,
     };
     match outcome {

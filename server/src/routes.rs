@@ -75,6 +75,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/files/{id}", get(files::download))
         .route("/files/{id}/inline", get(files::inline))
         .route(
+            "/customers/{id}/ship-to-locations.csv",
+            get(app::ship_to::csv::download),
+        )
+        .route(
             "/shared/files/{request_id}",
             get(app::retrieval::download::download),
         );
@@ -134,7 +138,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Pages need a signed-in staff user; before the first Admin exists, every page leads to setup.
 /// Server functions and stored files check the caller themselves; built files and /healthz are open.
-/// The Document Retrieval Site (/shared) is for contacts, who sign in there.
+/// The Document Retrieval Site (/shared) and the portal (/portal) are for contacts, who sign in there.
 async fn page_guard(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let is_page = request.method() == axum::http::Method::GET
@@ -143,6 +147,8 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         && !path.starts_with("/files/")
         && path != "/shared"
         && !path.starts_with("/shared/")
+        && path != "/portal"
+        && !path.starts_with("/portal/")
         && path != "/healthz"
         && !path.rsplit('/').next().unwrap_or_default().contains('.');
     if !is_page {

@@ -36,13 +36,26 @@ where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let hash = password::hash(&details.password).await?;
+    insert(executor, details, &hash, role).await
+}
+
+/// Stores the user with a password hashed already; a taken email is a field error.
+pub async fn insert<'c, E>(
+    executor: E,
+    details: &StaffDetails,
+    hash: &str,
+    role: Role,
+) -> Result<i64, AppError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let email = &details.email;
     db::insert_staff(
         executor,
         details.name.as_str(),
         email.as_str(),
         &email.key(),
-        &hash,
+        hash,
         role,
         now_ms(),
     )

@@ -37,11 +37,14 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
         return Err(already_set_up());
     }
     let details = StaffDetails::parse(&name, &email, &password).map_err(AppError::Invalid)?;
+    // Hashed before the transaction: on SQLite a transaction that reads, waits, then writes fails
+    // if another writer (the outbox worker, the scheduler) committed meanwhile.
+    let hash = crate::auth::password::hash(&details.password).await?;
     let mut tx = state.db.pool.begin().await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
         return Err(already_set_up());
     }
-    let id = accounts::create(&mut *tx, &details, Role::Admin).await?;
+    let id = accounts::insert(&mut *tx, &details, &hash, Role::Admin).await?;
     tx.commit().await?;
     start_session(&state, id).await
 }

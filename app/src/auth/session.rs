@@ -49,6 +49,13 @@ pub fn clearing_cookie(secure: bool) -> HeaderValue {
     cookie_header(COOKIE_NAME, "", 0, secure)
 }
 
+/// A cookie that lasts until the browser closes (no Max-Age), HttpOnly and SameSite=Lax.
+pub fn browser_session_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// A session cookie: HttpOnly (no script reads it) and SameSite=Lax (no other site's form sends it).
 pub fn cookie_header(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };

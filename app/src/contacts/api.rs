@@ -1,6 +1,6 @@
 //! Server functions for contacts and their assignment to customers (staff only).
 
-use super::{Contact, CustomerContact};
+use super::{Assignment, Contact, ContactListPage, CustomerContact};
 use crate::domain::ContactInput;
 use crate::error::AppError;
 use crate::ui::SaveOutcome;
@@ -10,7 +10,7 @@ use {
     super::db,
     crate::auth::session::require_staff,
     crate::customers::api::live_customer,
-    crate::domain::ValidContact,
+    crate::domain::{ContactRole, ValidContact},
     crate::state::{app_state, now_ms, Db},
 };
 
@@ -26,6 +26,57 @@ pub async fn customer_contacts(customer_id: i64) -> Result<Vec<CustomerContact>,
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     Ok(db::of_customer(&db, customer_id).await?)
+}
+
+/// The Contacts page: contacts whose name, email or customer holds every word of `q`.
+#[server(endpoint = "contacts/list")]
+pub async fn list_contacts(q: String, page: i64) -> Result<ContactListPage, AppError> {
+    require_staff().await?;
+    Ok(db::list_page(&app_state()?.db, &q, page).await?)
+}
+
+/// A contact and the customers it belongs to.
+#[server(endpoint = "contacts/get")]
+pub async fn get_contact(id: i64) -> Result<(Contact, Vec<Assignment>), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let contact = db::find(&db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This contact".into()))?;
+    Ok((contact, db::assignments(&db, id).await?))
+}
+
+/// Creates a contact of no customer yet (the Contacts page's "+ New Contact").
+#[server(endpoint = "contacts/create_alone")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_lone_contact(contact: ContactInput) -> Result<i64, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let contact = parse_contact(&db, &contact, None).await?;
+    let mut tx = db.pool.begin().await?;
+    let id = db::insert(&mut tx, &contact, now_ms())
+        .await
+        .map_err(|e| email_taken(e, &contact))?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A Buyer may order in the portal for the customer; a Viewer may not.
+#[server(endpoint = "contacts/role")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(customer_id, contact_id))
+)]
+pub async fn set_contact_role(customer_id: i64, contact_id: i64, role: String) -> Result<(), AppError> {
+    require_staff().await?;
+    let role = ContactRole::parse(&role).map_err(|m| AppError::field("role", m))?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    if db::set_role(&db, customer_id, contact_id, role).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This contact of the customer".into()))
+    }
 }
 
 /// Creates a contact and adds it to the customer, in one transaction.

@@ -1,8 +1,9 @@
 //! Contact queries: search, create, update, and their assignments to customers.
 
-use super::{Contact, CustomerContact, SEARCH_LIMIT};
+use super::{Assignment, Contact, ContactListPage, ContactRow, CustomerContact, SEARCH_LIMIT};
 use crate::customers::search::{push_like, words};
-use crate::domain::ValidContact;
+use crate::domain::{ContactRole, ValidContact};
+use crate::listings::PAGE_SIZE;
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
 use sqlx::any::AnyRow;
@@ -167,10 +168,125 @@ pub async fn set_documents_contact(
     Ok(done.rows_affected() == 1)
 }
 
+fn role_from_row(row: &AnyRow) -> Result<ContactRole, sqlx::Error> {
+    let key: String = row.try_get("role")?;
+    ContactRole::parse(&key).map_err(|e| sqlx::Error::Decode(e.into()))
+}
+
+/// `false` when the contact does not belong to the customer.
+pub async fn set_role(
+    db: &Db,
+    customer_id: i64,
+    contact_id: i64,
+    role: ContactRole,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE customer_contacts SET role = $1 WHERE customer_id = $2 AND contact_id = $3")
+            .bind(role.key())
+            .bind(customer_id)
+            .bind(contact_id)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Pushes the Contacts page's search: every word in the contact's name or email, or in the name
+/// of one of its customers.
+fn push_list_search(sql: &mut Sql, q: &str) {
+    for word in words(q) {
+        let pattern = crate::customers::search::like_pattern(&word);
+        sql.push(" AND (c.search_text LIKE ");
+        sql.bind(Bind::Text(pattern.clone()));
+        sql.push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer_contacts cc JOIN customers k ON k.id = cc.customer_id
+             WHERE cc.contact_id = c.id AND k.deleted_at IS NULL AND k.name_key LIKE ");
+        sql.bind(Bind::Text(pattern));
+        sql.push(" ESCAPE '\\'))");
+    }
+}
+
+/// One page of the Contacts page (`page` from 0), by name, with each contact's customers.
+pub async fn list_page(db: &Db, q: &str, page: i64) -> Result<ContactListPage, sqlx::Error> {
+    let mut count = Sql::default();
+    count.push("SELECT COUNT(*) AS n FROM contacts c WHERE 1 = 1");
+    push_list_search(&mut count, q);
+    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get("n")?;
+    let last = ((total + PAGE_SIZE - 1) / PAGE_SIZE - 1).max(0);
+    let page = page.clamp(0, last);
+
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1"));
+    push_list_search(&mut sql, q);
+    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
+    sql.bind(Bind::Int(PAGE_SIZE));
+    sql.push(" OFFSET ");
+    sql.bind(Bind::Int(page * PAGE_SIZE));
+    let contacts: Vec<Contact> = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(contact_from_row)
+        .collect::<Result<_, _>>()?;
+
+    let mut rows: Vec<ContactRow> = contacts
+        .into_iter()
+        .map(|contact| ContactRow {
+            contact,
+            customers: Vec::new(),
+        })
+        .collect();
+    if !rows.is_empty() {
+        let mut names = Sql::default();
+        names.push(
+            "SELECT cc.contact_id, k.name FROM customer_contacts cc JOIN customers k ON k.id = cc.customer_id
+             WHERE k.deleted_at IS NULL AND cc.contact_id IN (",
+        );
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                names.push(", ");
+            }
+            names.bind(Bind::Int(row.contact.id));
+        }
+        names.push(") ORDER BY k.name_key");
+        for found in names.query().fetch_all(&db.pool).await? {
+            let contact_id: i64 = found.try_get("contact_id")?;
+            if let Some(row) = rows.iter_mut().find(|r| r.contact.id == contact_id) {
+                row.customers.push(found.try_get("name")?);
+            }
+        }
+    }
+    Ok(ContactListPage { rows, total, page })
+}
+
+/// The customers a contact belongs to, by name.
+pub async fn assignments(db: &Db, contact_id: i64) -> Result<Vec<Assignment>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT k.id, k.name, k.account_number, k.portal_enabled, cc.documents_contact, cc.role
+         FROM customer_contacts cc JOIN customers k ON k.id = cc.customer_id
+         WHERE cc.contact_id = $1 AND k.deleted_at IS NULL
+         ORDER BY k.name_key, k.id",
+    )
+    .bind(contact_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Assignment {
+                customer_id: row.try_get("id")?,
+                customer_name: row.try_get("name")?,
+                account_number: row.try_get("account_number")?,
+                portal_enabled: row.try_get::<i64, _>("portal_enabled")? != 0,
+                documents_contact: row.try_get::<i64, _>("documents_contact")? != 0,
+                role: role_from_row(row)?,
+            })
+        })
+        .collect()
+}
+
 /// The customer's contacts, by name.
 pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<CustomerContact>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, cc.documents_contact,
+        "SELECT {COLUMNS}, cc.documents_contact, cc.role,
              (SELECT COUNT(*) FROM customer_contacts o WHERE o.contact_id = c.id AND o.customer_id <> cc.customer_id) AS others
          FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id
          WHERE cc.customer_id = $1
@@ -184,6 +300,7 @@ pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<CustomerContac
             Ok(CustomerContact {
                 contact: contact_from_row(row)?,
                 documents_contact: row.try_get::<i64, _>("documents_contact")? != 0,
+                role: role_from_row(row)?,
                 other_customers: row.try_get("others")?,
             })
         })
@@ -218,6 +335,20 @@ pub async fn documents_contacts(
         "SELECT c.id, c.first_name, c.last_name, c.email FROM customer_contacts cc
          JOIN contacts c ON c.id = cc.contact_id
          WHERE cc.customer_id = $1 AND cc.documents_contact = 1
+         ORDER BY c.id",
+    )
+    .bind(customer_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.iter().map(recipient_from_row).collect()
+}
+
+/// The Buyer contacts of a customer (who get its order confirmations and reminders).
+pub async fn buyers(tx: &mut AnyConnection, customer_id: i64) -> Result<Vec<Recipient>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.first_name, c.last_name, c.email FROM customer_contacts cc
+         JOIN contacts c ON c.id = cc.contact_id
+         WHERE cc.customer_id = $1 AND cc.role = 'buyer'
          ORDER BY c.id",
     )
     .bind(customer_id)

@@ -4,11 +4,13 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod pages;
 mod panel;
 
+pub use pages::{ContactPage, ContactsPage, NewContactPage};
 pub use panel::ContactsPanel;
 
-use crate::domain::ContactInput;
+use crate::domain::{ContactInput, ContactRole};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,9 +47,31 @@ pub struct CustomerContact {
     pub contact: Contact,
     /// Receives this customer's document emails.
     pub documents_contact: bool,
+    pub role: ContactRole,
     /// How many other customers the contact also belongs to.
     pub other_customers: i64,
 }
 
 /// The most contacts a search returns; narrow the search to find others.
 pub const SEARCH_LIMIT: i64 = 20;
+
+/// A row of the Contacts page: the contact and the names of its customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub contact: Contact,
+    pub customers: Vec<String>,
+}
+
+/// One page of the Contacts page, pages counted from 0 as for listings.
+pub type ContactListPage = crate::listings::Page<ContactRow>;
+
+/// A customer a contact belongs to, as the contact's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub account_number: Option<String>,
+    pub portal_enabled: bool,
+    pub documents_contact: bool,
+    pub role: ContactRole,
+}

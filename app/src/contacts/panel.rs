@@ -3,11 +3,11 @@
 //! wizard's Contacts step and the customer page's Contacts tab.
 
 use super::api::{
-    customer_contacts, search_contacts, AssignContact, CreateContact, RemoveContact, SetDocumentsContact,
-    UpdateContact,
+    customer_contacts, search_contacts, AssignContact, CreateContact, RemoveContact, SetContactRole,
+    SetDocumentsContact, UpdateContact,
 };
 use super::{Contact, CustomerContact};
-use crate::domain::ContactInput;
+use crate::domain::{ContactInput, ContactRole};
 use crate::error::FieldErrors;
 use crate::ui::{
     any_error, error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice,
@@ -20,6 +20,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
     let create = ServerAction::<CreateContact>::new();
     let remove = ServerAction::<RemoveContact>::new();
     let toggle = ServerAction::<SetDocumentsContact>::new();
+    let role = ServerAction::<SetContactRole>::new();
     // Bumped by an editor that saved.
     let edited = RwSignal::new(0);
     let contacts = Resource::new(
@@ -29,6 +30,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
                 create.version().get(),
                 remove.version().get(),
                 toggle.version().get(),
+                role.version().get(),
                 edited.get(),
             )
         },
@@ -39,6 +41,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
         error_of(Signal::from(assign.value())),
         error_of(Signal::from(remove.value())),
         error_of(Signal::from(toggle.value())),
+        error_of(Signal::from(role.value())),
     ]);
     view! {
         <section class="contacts-panel" aria-labelledby="contacts-heading">
@@ -47,7 +50,7 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
                 {move || Suspend::new(async move {
                     match contacts.await {
-                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle edited/> }.into_any(),
+                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle role edited/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -70,6 +73,7 @@ fn ContactTable(
     rows: Vec<CustomerContact>,
     remove: ServerAction<RemoveContact>,
     toggle: ServerAction<SetDocumentsContact>,
+    role: ServerAction<SetContactRole>,
     edited: RwSignal<i32>,
 ) -> impl IntoView {
     if rows.is_empty() {
@@ -87,7 +91,7 @@ fn ContactTable(
             <caption class="sr-only">"Contacts of this customer"</caption>
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Phone"</th>
-                <th scope="col">"Job title"</th><th scope="col">"Documents Contact"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                <th scope="col">"Job title"</th><th scope="col">"Role"</th><th scope="col">"Documents Contact"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|row| {
@@ -108,6 +112,11 @@ fn ContactTable(
                             <td>{contact.phone.clone().unwrap_or_default()}</td>
                             <td>{contact.job_title.clone().unwrap_or_default()}</td>
                             <td>
+                                <RoleSelect current=row.role label=format!("Role of {name}") on_change=Callback::new(move |value: String| {
+                                    role.dispatch(SetContactRole { customer_id, contact_id: id, role: value });
+                                })/>
+                            </td>
+                            <td>
                                 <input type="checkbox" id=checkbox_id.clone() checked=row.documents_contact
                                     aria-label=format!("Documents Contact: {name}")
                                     on:change=move |ev| {
@@ -127,7 +136,7 @@ fn ContactTable(
                             </td>
                         </tr>
                         {move || (editing.get() == Some(id)).then(|| view! {
-                            <tr class="editing"><td colspan="6">
+                            <tr class="editing"><td colspan="7">
                                 <ContactEditor contact=contact.clone() close=Callback::new(move |saved: bool| {
                                     editing.set(None);
                                     if saved { edited.update(|n| *n += 1); }
@@ -142,9 +151,25 @@ fn ContactTable(
     .into_any()
 }
 
+/// Buyer or Viewer, for one contact at one customer.
+#[component]
+pub(super) fn RoleSelect(current: ContactRole, label: String, on_change: Callback<String>) -> impl IntoView {
+    let option = move |role: ContactRole| {
+        view! {
+            <option value=role.key() selected=current == role>{role.to_string()}</option>
+        }
+    };
+    view! {
+        <select aria-label=label on:change=move |ev| on_change.run(event_target_value(&ev))>
+            {option(ContactRole::Buyer)}
+            {option(ContactRole::Viewer)}
+        </select>
+    }
+}
+
 /// The contact's fields, named `contact[…]`; ids start with `prefix` so two forms can share a page.
 #[component]
-fn ContactFields(
+pub(super) fn ContactFields(
     values: ContactInput,
     prefix: &'static str,
     errors: Signal<Option<FieldErrors>>,
@@ -168,7 +193,7 @@ fn ContactFields(
 /// Edits one contact with an action of its own, so no other editor's answer reaches it;
 /// `close` is told whether it saved.
 #[component]
-fn ContactEditor(contact: Contact, close: Callback<bool>) -> impl IntoView {
+pub(super) fn ContactEditor(contact: Contact, close: Callback<bool>) -> impl IntoView {
     let update = ServerAction::<UpdateContact>::new();
     let current = RwSignal::new(contact);
     let value = Signal::from(update.value());

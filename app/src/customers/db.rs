@@ -45,6 +45,8 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
         logo_file_id: row.try_get("logo_file_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
         wizard_step: row.try_get("wizard_step")?,
+        order_count: row.try_get("order_count")?,
+        order_total_cents: row.try_get("order_total_cents")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -65,7 +67,8 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
 
     let mut sql = Sql::default();
     sql.push(
-        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.wizard_step, c.created_at ",
+        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.wizard_step, \
+         c.order_count, c.order_total_cents, c.created_at ",
     );
     // The columns the list is ordered by, and the cursor customer's values of them.
     let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {

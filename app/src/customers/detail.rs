@@ -65,15 +65,22 @@ pub fn CustomerPage() -> impl IntoView {
                 }}
             </Suspense>
             {move || id.get().map(|id| match tab.get().as_str() {
-                "contacts" => view! { <crate::contacts::ContactsPanel customer_id=id/> }.into_any(),
+                "contacts" => view! {
+                    <crate::contacts::ContactsPanel customer_id=id/>
+                    <crate::portal::PortalCard customer_id=id/>
+                }.into_any(),
+                "orders" => view! { <crate::orders::OrdersPanel customer_id=id/> }.into_any(),
+                "activity" => view! { <crate::activity::ActivityPanel customer_id=id/> }.into_any(),
                 "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
                 "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
                 "requirements" => view! {
                     <SourcedPanel customer_id=id level=Level::Location/>
                     <SourcedPanel customer_id=id level=Level::Item/>
                 }.into_any(),
+                "ship-to" => view! { <crate::ship_to::ShipToPanel customer_id=id/> }.into_any(),
                 "requests" => view! { <crate::requests::RequestsPanel customer_id=id/> }.into_any(),
                 "messages" => view! { <crate::mail::MessagesPanel customer_id=id/> }.into_any(),
+                "overview" => view! { <crate::portal::PortalCard customer_id=id/> }.into_any(),
                 _ => ().into_any(),
             })}
         </section>
@@ -81,14 +88,17 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 /// The tabs of a customer's page, chosen by `?tab=`.
-const TABS: [(&str, &str); 7] = [
+const TABS: [(&str, &str); 10] = [
     ("overview", "Overview"),
     ("contacts", "Contacts"),
     ("locations", "Locations"),
     ("items", "Items"),
     ("requirements", "Requirements"),
     ("requests", "Document Requests"),
+    ("ship-to", "Ship-To Locations"),
+    ("orders", "Orders"),
     ("messages", "Messages"),
+    ("activity", "Activity"),
 ];
 
 #[component]

@@ -180,6 +180,8 @@ fn CustomerTable(
                     <td>{row.city}</td>
                     <td>{row.country}</td>
                     <td>{if row.active { "Active" } else { "Inactive" }}</td>
+                    <td class="number">{row.order_count}</td>
+                    <td class="number">{format!("${}", crate::domain::Money::from_cents(row.order_total_cents))}</td>
                     <td>{date(row.created_at)}</td>
                 </tr>
             }
@@ -203,6 +205,8 @@ fn CustomerTable(
                     <th scope="col">"City"</th>
                     <th scope="col">"Country"</th>
                     <th scope="col">"Status"</th>
+                    <th scope="col" class="number">"Orders"</th>
+                    <th scope="col" class="number">"Order value"</th>
                     <th scope="col">"Added"</th>
                 </tr>
             </thead>

@@ -76,6 +76,8 @@ pub struct CustomerSummary {
     pub active: bool,
     /// Set while the customer is a Draft: where its wizard continues.
     pub wizard_step: Option<i64>,
+    pub order_count: i64,
+    pub order_total_cents: i64,
     pub created_at: i64,
 }
 

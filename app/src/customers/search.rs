@@ -30,7 +30,7 @@ pub fn words(q: &str) -> Vec<String> {
     words
 }
 
-fn like_pattern(word: &str) -> String {
+pub fn like_pattern(word: &str) -> String {
     let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }

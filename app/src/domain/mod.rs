@@ -9,6 +9,7 @@ mod document;
 mod file;
 mod listing;
 mod money;
+mod ship_to;
 mod text;
 
 pub use company::{AccountNumber, Address, CompanyInput, CompanyName, ValidCompany};
@@ -22,4 +23,5 @@ pub use document::{
 pub use file::{content_fits, file_id, too_large, FilePurpose};
 pub use listing::{ItemInput, LocationInput, ValidItem, ValidLocation};
 pub use money::Money;
-pub use text::{PersonName, Role};
+pub use ship_to::{ShipToInput, ValidShipTo};
+pub use text::{ContactRole, PersonName, Role};

@@ -75,9 +75,57 @@ impl fmt::Display for Role {
     }
 }
 
+/// What a contact may do in the portal for one customer: a Buyer orders; a Viewer sees documents
+/// and order history only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactRole {
+    Buyer,
+    Viewer,
+}
+
+impl ContactRole {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "buyer" => Ok(ContactRole::Buyer),
+            "viewer" => Ok(ContactRole::Viewer),
+            _ => Err("Role must be Buyer or Viewer.".into()),
+        }
+    }
+
+    /// The stored form, also used as form values.
+    pub fn key(self) -> &'static str {
+        match self {
+            ContactRole::Buyer => "buyer",
+            ContactRole::Viewer => "viewer",
+        }
+    }
+}
+
+impl fmt::Display for ContactRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ContactRole::Buyer => "Buyer",
+            ContactRole::Viewer => "Viewer",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contact_role_is_buyer_or_viewer() {
+        assert_eq!(ContactRole::parse(" Viewer ").unwrap(), ContactRole::Viewer);
+        assert_eq!(
+            ContactRole::parse(ContactRole::Buyer.key()).unwrap(),
+            ContactRole::Buyer
+        );
+        assert_eq!(
+            ContactRole::parse("owner").unwrap_err(),
+            "Role must be Buyer or Viewer."
+        );
+    }
 
     #[test]
     fn required_text_is_trimmed_and_must_be_present() {

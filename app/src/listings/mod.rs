@@ -6,7 +6,7 @@ pub mod api;
 pub mod db;
 mod items;
 mod locations;
-mod parts;
+pub(crate) mod parts;
 
 pub use items::{ItemPage, ItemsPage, NewItemPage};
 pub use locations::{LocationPage, LocationsPage, NewLocationPage};

@@ -33,13 +33,19 @@ pub fn ListingSearch(label: &'static str, action: &'static str, words: String) -
     }
 }
 
-/// "Page 2 of 7 (312 items)" and links to the pages around it, keeping the search.
+/// "Page 2 of 7 (312 items)" and links to the pages around it, keeping the search (and `keep`,
+/// more of the query, already encoded).
 #[component]
-pub fn Pager<T: 'static>(page: Page<T>, words: String, noun: &'static str) -> impl IntoView {
+pub fn Pager<T: 'static>(
+    page: Page<T>,
+    words: String,
+    noun: &'static str,
+    #[prop(optional)] keep: String,
+) -> impl IntoView {
     let count = page.page_count();
     let current = page.page + 1;
     let encoded = crate::ui::url_encode(&words);
-    let href = move |n: i64| format!("?q={encoded}&page={n}");
+    let href = move |n: i64| format!("?q={encoded}&page={n}{keep}");
     view! {
         <nav class="pager" aria-label="Pages">
             <span>{format!("Page {current} of {count} ({} {noun})", page.total)}</span>

@@ -46,6 +46,8 @@ pub async fn enqueue(tx: &mut AnyConnection, email: &NewEmail, now: i64) -> Resu
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
+    pub kind: String,
+    pub customer_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub to_address: String,
     pub to_name: String,
@@ -67,7 +69,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $3) AND {free}
-         RETURNING id, contact_id, to_address, to_name, subject, text_body, html_body, attempts, claimed_until"
+         RETURNING id, kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body, attempts, claimed_until"
     )))
     .bind(lease_until)
     .bind(now)
@@ -78,6 +80,8 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
         .map(|row| {
             Ok(Claimed {
                 id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                customer_id: row.try_get("customer_id")?,
                 contact_id: row.try_get("contact_id")?,
                 to_address: row.try_get("to_address")?,
                 to_name: row.try_get("to_name")?,

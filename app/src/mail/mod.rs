@@ -7,6 +7,8 @@ pub mod api;
 pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod portal_emails;
+#[cfg(feature = "ssr")]
 pub mod templates;
 
 pub use pages::{EmailLogPage, MessagesPanel};
@@ -61,4 +63,41 @@ pub struct EmailRow {
 pub const LINK_PLACEHOLDER: &str = "\u{1}LINK\u{1}";
 
 /// How a link made at delivery appears to staff reading a stored message.
+/// What the link in an email of a kind opens, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkRule {
+    /// Stored with the link; each page accepts only links of its own purpose.
+    pub purpose: &'static str,
+    /// The page, followed by the token.
+    pub path: &'static str,
+    pub days: i64,
+}
+
+/// Invitations accept the portal for a customer; reminders open one customer's portal without a
+/// password; every other link opens the Document Retrieval Site.
+pub fn link_rule(kind: &str) -> LinkRule {
+    match kind {
+        INVITATION => LinkRule {
+            purpose: "invitation",
+            path: "/portal/invitation/",
+            days: 14,
+        },
+        REMINDER => LinkRule {
+            purpose: "reminder",
+            path: "/portal/link/",
+            days: 7,
+        },
+        _ => LinkRule {
+            purpose: "retrieval",
+            path: "/shared/link/",
+            days: crate::retrieval::LINK_DAYS,
+        },
+    }
+}
+
+/// Outbox kinds of the portal's emails.
+pub const INVITATION: &str = "portal_invitation";
+pub const REMINDER: &str = "portal_reminder";
+pub const ORDER_CONFIRMATION: &str = "order_confirmation";
+
 pub const LINK_SHOWN_AS: &str = "[personal sign-in link, made when the email is delivered]";

@@ -33,7 +33,7 @@ pub struct SharedLine {
     pub expires_on: String,
 }
 
-fn page(body: &str) -> String {
+pub(super) fn page(body: &str) -> String {
     format!(
         "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5; color: #1f2933\">{body}</body></html>"
     )

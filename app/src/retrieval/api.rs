@@ -55,7 +55,7 @@ pub async fn create_account(token: String, password: String, confirm: String) ->
             "You already have an account. Sign in with your email and password.".into(),
         ));
     }
-    session::start(&state, link.contact_id).await
+    session::start(&state, link.contact_id, None).await
 }
 
 #[server(endpoint = "shared/sign_in")]
@@ -65,7 +65,7 @@ pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppE
     let email_key = sign_in_email_key(&state.db, &email).await?;
     let account = db::contact_by_email(&state.db, &email_key).await?;
     match settle_sign_in(&state.db, &email_key, account, &password).await? {
-        Some(id) => session::start(&state, id).await,
+        Some(id) => session::start(&state, id, None).await,
         None => Err(AppError::Refused(
             "That email and password do not match an account. First time here? Use the link in your email."
                 .into(),
@@ -82,14 +82,17 @@ pub async fn contact_sign_out() -> Result<(), AppError> {
 pub async fn current_contact() -> Result<Option<SignedInContact>, AppError> {
     let state = app_state()?;
     let found = session::contact_from_headers(&state, &crate::auth::session::request_headers()).await?;
-    Ok(found.map(|(_, name, email)| SignedInContact { name, email }))
+    Ok(found.map(|s| SignedInContact {
+        name: s.name,
+        email: s.email,
+    }))
 }
 
 /// The documents shared with the calling contact's customers.
 #[server(endpoint = "shared/documents")]
 pub async fn shared_documents() -> Result<Vec<SharedCustomer>, AppError> {
-    let contact_id = session::require_contact().await?;
-    Ok(db::shared(&app_state()?.db, contact_id, CalendarDate::from_ms(now_ms())).await?)
+    let session = session::require_contact().await?;
+    Ok(db::shared(&app_state()?.db, &session, CalendarDate::from_ms(now_ms())).await?)
 }
 
 /// From an expired link: emails the contact a new one. Only the contact's own mailbox receives it,

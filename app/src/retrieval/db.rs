@@ -1,26 +1,41 @@
 //! Queries of the Document Retrieval Site: links, contact accounts and sessions, what a contact
 //! may see, and downloads.
 
-use super::{SharedCustomer, SharedDocument, SharedGroup, LINK_DAYS};
+use super::{SharedCustomer, SharedDocument, SharedGroup};
 use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::mail::LinkRule;
 use crate::state::Db;
 use sqlx::{AnyConnection, Row};
 
-/// Stores a new link for the contact (only the token's hash); returns when it expires.
+/// The email a link is made for: its outbox row, kind's rule, contact and customer.
+pub struct LinkFor {
+    pub outbox_id: i64,
+    pub rule: LinkRule,
+    pub contact_id: i64,
+    pub customer_id: Option<i64>,
+}
+
+/// Stores a new link (only the token's hash); returns when it expires.
 pub async fn insert_link(
     conn: &mut AnyConnection,
     token_hash: &str,
-    contact_id: i64,
+    link: &LinkFor,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let expires = now + LINK_DAYS * 24 * 3600 * 1000;
-    sqlx::query("INSERT INTO access_links (token_hash, contact_id, purpose, created_at, expires_at) VALUES ($1, $2, 'retrieval', $3, $4)")
-        .bind(token_hash)
-        .bind(contact_id)
-        .bind(now)
-        .bind(expires)
-        .execute(&mut *conn)
-        .await?;
+    let expires = now + link.rule.days * 24 * 3600 * 1000;
+    sqlx::query(
+        "INSERT INTO access_links (token_hash, contact_id, purpose, customer_id, outbox_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(token_hash)
+    .bind(link.contact_id)
+    .bind(link.rule.purpose)
+    .bind(link.customer_id)
+    .bind(link.outbox_id)
+    .bind(now)
+    .bind(expires)
+    .execute(&mut *conn)
+    .await?;
     Ok(expires)
 }
 
@@ -85,31 +100,43 @@ pub async fn set_first_password(db: &Db, contact_id: i64, password_hash: &str) -
     Ok(done.rows_affected() == 1)
 }
 
+pub struct NewSession {
+    pub contact_id: i64,
+    pub customer_id: Option<i64>,
+    pub only_customer_id: Option<i64>,
+    pub expires_at: i64,
+}
+
 pub async fn insert_session(
     db: &Db,
     token_hash: &str,
-    contact_id: i64,
+    session: &NewSession,
     now: i64,
-    expires: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO contact_sessions (token_hash, contact_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query(
+        "INSERT INTO contact_sessions (token_hash, contact_id, customer_id, only_customer_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
         .bind(token_hash)
-        .bind(contact_id)
+        .bind(session.contact_id)
+        .bind(session.customer_id)
+        .bind(session.only_customer_id)
         .bind(now)
-        .bind(expires)
+        .bind(session.expires_at)
         .execute(&db.pool)
         .await?;
     Ok(())
 }
 
-/// The contact of a live session: id, name, email.
+/// The contact of a live session.
 pub async fn contact_by_session(
     db: &Db,
     token_hash: &str,
     now: i64,
-) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+) -> Result<Option<ContactSession>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT c.id, c.first_name, c.last_name, c.email FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id
+        "SELECT c.id, c.first_name, c.last_name, c.email, s.customer_id, s.only_customer_id
+         FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)
@@ -119,13 +146,36 @@ pub async fn contact_by_session(
     row.map(|row| {
         let first: String = row.try_get("first_name")?;
         let last: String = row.try_get("last_name")?;
-        Ok((
-            row.try_get("id")?,
-            format!("{first} {last}"),
-            row.try_get("email")?,
-        ))
+        Ok(ContactSession {
+            token_hash: token_hash.to_string(),
+            contact_id: row.try_get("id")?,
+            name: format!("{first} {last}"),
+            email: row.try_get("email")?,
+            chosen_customer_id: row.try_get("customer_id")?,
+            only_customer_id: row.try_get("only_customer_id")?,
+        })
     })
     .transpose()
+}
+
+/// A signed-in contact, as their session has them.
+#[derive(Debug, Clone)]
+pub struct ContactSession {
+    pub token_hash: String,
+    pub contact_id: i64,
+    pub name: String,
+    pub email: String,
+    /// The customer they chose to act as in the portal.
+    pub chosen_customer_id: Option<i64>,
+    /// Set for a session opened by a reminder's link: the one customer it may act for.
+    pub only_customer_id: Option<i64>,
+}
+
+impl ContactSession {
+    /// The session's bound on customers, for queries: -1 when it has none.
+    pub fn scope(&self) -> i64 {
+        self.only_customer_id.unwrap_or(-1)
+    }
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
@@ -154,12 +204,12 @@ const SHARED_WITH_CONTACT: &str = "FROM customer_contacts cc
      JOIN document_types t ON t.id = r.type_id
      LEFT JOIN locations l ON l.id = r.location_id
      LEFT JOIN items i ON i.id = r.item_id
-     WHERE cc.contact_id = $1";
+     WHERE cc.contact_id = $1 AND ($2 < 0 OR cc.customer_id = $2)";
 
 /// The documents shared with each of the contact's customers, by customer, then location/item.
 pub async fn shared(
     db: &Db,
-    contact_id: i64,
+    session: &ContactSession,
     today: CalendarDate,
 ) -> Result<Vec<SharedCustomer>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -169,7 +219,8 @@ pub async fn shared(
          ORDER BY cu.name_key, cu.id, t.level, COALESCE(l.name_key, i.name_key), listing_id, t.name_key, r.id DESC
          LIMIT 5000"
     )))
-    .bind(contact_id)
+    .bind(session.contact_id)
+    .bind(session.scope())
     .fetch_all(&db.pool)
     .await?;
     let mut customers: Vec<(i64, SharedCustomer)> = Vec::new();
@@ -223,11 +274,16 @@ pub async fn shared(
 }
 
 /// The stored file of a request shared with the contact; `None` when the contact may not have it.
-pub async fn shared_file(db: &Db, contact_id: i64, request_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn shared_file(
+    db: &Db,
+    session: &ContactSession,
+    request_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT d.file_id {SHARED_WITH_CONTACT} AND r.id = $2 LIMIT 1"
+        "SELECT d.file_id {SHARED_WITH_CONTACT} AND r.id = $3 LIMIT 1"
     )))
-    .bind(contact_id)
+    .bind(session.contact_id)
+    .bind(session.scope())
     .bind(request_id)
     .fetch_optional(&db.pool)
     .await

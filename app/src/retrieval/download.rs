@@ -14,8 +14,8 @@ pub async fn download(
     Path(request_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let contact_id = match contact_from_headers(&state, &headers).await {
-        Ok(Some((id, _, _))) => id,
+    let session = match contact_from_headers(&state, &headers).await {
+        Ok(Some(session)) => session,
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized),
         Err(error) => return refuse(error.status(), error),
     };
@@ -24,7 +24,7 @@ pub async fn download(
     let Ok(request_id) = request_id.parse::<i64>() else {
         return not_found();
     };
-    let file_id = match db::shared_file(&state.db, contact_id, request_id).await {
+    let file_id = match db::shared_file(&state.db, &session, request_id).await {
         Ok(Some(file_id)) => file_id,
         Ok(None) => return not_found(),
         Err(error) => {
@@ -39,7 +39,7 @@ pub async fn download(
     // Recorded once the file is on its way: staff see downloads that happened.
     let recorded = async {
         let mut conn = state.db.pool.acquire().await?;
-        db::record_download(&mut conn, request_id, contact_id, now_ms()).await
+        db::record_download(&mut conn, request_id, session.contact_id, now_ms()).await
     };
     if let Err(error) = recorded.await {
         tracing::error!(%error, request_id, "could not record a download");

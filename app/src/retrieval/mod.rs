@@ -11,6 +11,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
 
+pub(crate) use pages::SignInForm;
 pub use pages::{LinkPage, SharedDocumentsPage};
 
 use crate::domain::{CalendarDate, DocumentStatus, Level};

@@ -22,12 +22,15 @@ fn SiteFrame(children: Children) -> impl IntoView {
     }
 }
 
-/// Goes to the documents once an action signed the contact in.
-fn on_signed_in<T: Clone + Send + Sync + 'static>(value: Signal<Option<Result<T, crate::error::AppError>>>) {
+/// Goes to `to` once an action signed the contact in.
+fn on_signed_in<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, crate::error::AppError>>>,
+    to: &'static str,
+) {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = value.get() {
-            navigate("/shared", Default::default());
+            navigate(to, Default::default());
         }
     });
 }
@@ -68,7 +71,7 @@ pub fn LinkPage() -> impl IntoView {
 #[component]
 fn CreateAccountForm(token: String, email: String, first_name: String) -> impl IntoView {
     let action = ServerAction::<CreateAccount>::new();
-    on_signed_in(Signal::from(action.value()));
+    on_signed_in(Signal::from(action.value()), "/shared");
     let value = Signal::from(action.value());
     view! {
         <h1>{format!("Welcome, {first_name}")}</h1>
@@ -91,14 +94,16 @@ fn CreateAccountForm(token: String, email: String, first_name: String) -> impl I
     }
 }
 
-/// Email and password; `action` is the page's own when it must follow the sign-in itself.
+/// Email and password, one account for the Document Retrieval Site and the portal; `action` is
+/// the page's own when it must follow the sign-in itself; `then` is where a sign-in leads.
 #[component]
-fn SignInForm(
+pub(crate) fn SignInForm(
     #[prop(optional)] email: String,
     #[prop(optional)] action: Option<ServerAction<ContactSignIn>>,
+    #[prop(default = "/shared")] then: &'static str,
 ) -> impl IntoView {
     let action = action.unwrap_or_default();
-    on_signed_in(Signal::from(action.value()));
+    on_signed_in(Signal::from(action.value()), then);
     let value = Signal::from(action.value());
     view! {
         <ActionForm action=action attr:class="card" attr:aria-label="Sign in">

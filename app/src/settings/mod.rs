@@ -1,6 +1,8 @@
 //! Settings: for now, the staff users and their roles (Admin only).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 
 use crate::domain::{Email, Password, PersonName, Role};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
@@ -17,6 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <li><A href="/settings/users">"Users"</A>" — staff accounts and their roles."</li>
                 <li><A href="/settings/email-log">"Email Log"</A>" — every email sent, with its delivery status (Admins)."</li>
             </ul>
+            <crate::portal::PortalSettings/>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod portal;
 pub mod sharing;
 
 use app::customers::{CustomerPageData, ListQuery};
@@ -78,6 +79,7 @@ impl TestApp {
             storage_url: None,
             smtp_url,
             mail_from: server::config::DEFAULT_MAIL_FROM.into(),
+            reminders: server::reminders::Schedule::new("UTC", "9").expect("schedule"),
             site_addr: addr,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")

@@ -1,0 +1,97 @@
+//! Server functions of a customer's Ship-To Locations (staff only).
+
+use super::ShipTo;
+use crate::domain::ShipToInput;
+use crate::error::AppError;
+use crate::ui::SaveOutcome;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::db,
+    crate::auth::session::require_staff,
+    crate::customers::api::live_customer,
+    crate::state::{app_state, now_ms, Db},
+};
+
+#[server(endpoint = "ship_to/of_customer")]
+pub async fn ship_to_locations(customer_id: i64) -> Result<Vec<ShipTo>, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    let mut conn = db.pool.acquire().await?;
+    Ok(db::of_customer(&mut conn, customer_id).await?)
+}
+
+#[server(endpoint = "ship_to/add")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
+pub async fn add_ship_to(customer_id: i64, ship_to: ShipToInput) -> Result<i64, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
+    let mut tx = db.pool.begin().await?;
+    let id = db::insert(&mut tx, customer_id, &ship_to, now_ms()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves over `version`, the version the form was filled from.
+#[server(endpoint = "ship_to/update")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn update_ship_to(
+    id: i64,
+    version: i64,
+    ship_to: ShipToInput,
+) -> Result<SaveOutcome<ShipTo>, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let mut conn = db.pool.acquire().await?;
+    let missing = || AppError::NotFound("This Ship-To Location".into());
+    let current = of_live_customer(&db, &mut conn, id).await?;
+    if current.version != version {
+        return Ok(SaveOutcome::Conflict(current));
+    }
+    let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
+    let saved = db::update(&mut conn, id, version, &ship_to, now_ms()).await?;
+    let latest = db::find(&mut conn, id).await?.ok_or_else(missing)?;
+    Ok(if saved {
+        SaveOutcome::Saved(latest)
+    } else {
+        SaveOutcome::Conflict(latest)
+    })
+}
+
+#[server(endpoint = "ship_to/default")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let mut tx = db.pool.begin().await?;
+    let ship_to = of_live_customer(&db, &mut tx, id).await?;
+    db::make_default(&mut tx, ship_to.customer_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Orders placed to it keep their copy of the address.
+#[server(endpoint = "ship_to/remove")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn remove_ship_to(id: i64) -> Result<(), AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    let mut tx = db.pool.begin().await?;
+    let ship_to = of_live_customer(&db, &mut tx, id).await?;
+    db::delete(&mut tx, &ship_to).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Ship-To Location, if its customer is not in the Trash.
+#[cfg(feature = "ssr")]
+async fn of_live_customer(db: &Db, conn: &mut sqlx::AnyConnection, id: i64) -> Result<ShipTo, AppError> {
+    let ship_to = db::find(conn, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This Ship-To Location".into()))?;
+    live_customer(db, ship_to.customer_id).await?;
+    Ok(ship_to)
+}

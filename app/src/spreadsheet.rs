@@ -1,0 +1,44 @@
+//! Text that spreadsheets open: CSV rows whose cells can never run as formulas.
+
+/// One CSV cell: quoted when it holds a separator, quote or line break; a cell starting with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` so a spreadsheet shows it as
+/// text instead of running it.
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// One CSV line (ending in CRLF, as RFC 4180 has it).
+pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| csv_cell(c.as_ref())).collect();
+    format!("{}\r\n", cells.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_look_like_formulas_stay_text() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1 555"), "'+1 555");
+        assert_eq!(csv_cell("@SUM"), "'@SUM");
+        assert_eq!(csv_cell("-3"), "'-3");
+    }
+
+    #[test]
+    fn separators_quotes_and_line_breaks_are_quoted() {
+        assert_eq!(
+            csv_line(&["a,b", "say \"hi\"", "two\nlines", "plain"]),
+            "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\r\n"
+        );
+    }
+}
