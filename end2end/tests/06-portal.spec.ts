@@ -115,8 +115,15 @@ test("staff open the portal and invite a contact of two customers, who orders fo
 
   await test.step("the contact places an order and gets its confirmation", async () => {
     await hydrated(contactPage);
-    await contactPage.getByLabel("Quantity of Beans for Portal Coffee One").fill("3");
+    const quantity = contactPage.getByLabel("Quantity of Beans for Portal Coffee One");
+    await quantity.fill("3");
     await expect(contactPage.getByText("1 line · total $36.00")).toBeVisible();
+    // A refresh keeps the cart.
+    await contactPage.reload();
+    await hydrated(contactPage);
+    await expect(quantity).toHaveValue("3");
+    await expect(contactPage.getByText("1 line · total $36.00")).toBeVisible();
+    if (process.env.SCREENSHOTS) await contactPage.screenshot({ path: "screenshots/portal-catalog.png" });
     await contactPage.getByLabel("Purchase-order number (optional)").fill("PO-E2E");
     await contactPage.getByRole("button", { name: "Place Order" }).click();
     await expect(contactPage.getByRole("status").filter({ hasText: /Order SO-\d+ placed/ })).toBeVisible();

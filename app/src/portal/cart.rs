@@ -24,6 +24,38 @@ fn new_client_key() -> String {
     }
 }
 
+/// The cart is kept in the browser's storage per customer, so a refresh or a closed tab loses no
+/// quantity typed; a placed order empties it.
+fn stored_cart(customer_id: i64) -> Option<BTreeMap<i64, i64>> {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = window().local_storage().ok().flatten()?;
+        let text = storage
+            .get_item(&format!("clientele-cart-{customer_id}"))
+            .ok()
+            .flatten()?;
+        serde_json::from_str(&text).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = customer_id;
+        None
+    }
+}
+
+fn store_cart(customer_id: i64, cart: &BTreeMap<i64, i64>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let key = format!("clientele-cart-{customer_id}");
+        let _ = match cart.is_empty() {
+            true => storage.remove_item(&key),
+            false => storage.set_item(&key, &serde_json::to_string(cart).unwrap_or_default()),
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (customer_id, cart);
+}
+
 fn price(cents: i64) -> String {
     format!("${}", Money::from_cents(cents))
 }
@@ -36,6 +68,18 @@ pub fn Cart(
     may_order: bool,
 ) -> impl IntoView {
     let quantities = RwSignal::new(BTreeMap::<i64, i64>::new());
+    // Read once the page is live in the browser (the server has no storage), then kept in step;
+    // items no longer in the catalog are dropped.
+    let known: std::collections::BTreeSet<i64> = items.iter().map(|i| i.item_id).collect();
+    Effect::new(move |restored: Option<()>| {
+        if restored.is_none() {
+            if let Some(mut saved) = stored_cart(customer_id) {
+                saved.retain(|id, n| known.contains(id) && *n > 0);
+                quantities.set(saved);
+            }
+        }
+        quantities.with(|cart| store_cart(customer_id, cart));
+    });
     let filter = RwSignal::new(String::new());
     let place = ServerAction::<PlaceOrder>::new();
     let client_key = RwSignal::new(new_client_key());
@@ -99,6 +143,8 @@ pub fn Cart(
     let note_error = field_error("note");
     let item_count = items.len();
     view! {
+        <div class="portal-order">
+        <div>
         <div class="field search-bar">
             <label for="catalog-filter">"Find in the catalog"</label>
             <input id="catalog-filter" type="search" placeholder="Name or SKU" autocomplete="off"
@@ -140,6 +186,7 @@ pub fn Cart(
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
         {if may_order {
             view! {
                 <section class="card cart" aria-labelledby="cart-heading">
@@ -190,5 +237,6 @@ pub fn Cart(
                 <p class="notice">"You can see the catalog and your orders. To order, ask your supplier to make you a Buyer."</p>
             }.into_any()
         }}
+        </div>
     }
 }

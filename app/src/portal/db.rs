@@ -6,11 +6,11 @@ use crate::domain::ContactRole;
 use crate::state::Db;
 use sqlx::Row;
 
-/// A contact may act for a customer they are assigned to, while that customer is live and has
-/// the portal on. `$1` is the contact.
+/// A contact may act for a customer they are assigned to, while that customer is live, active
+/// and has the portal on. `$1` is the contact.
 const CUSTOMERS_OF_CONTACT: &str = "FROM customer_contacts cc
      JOIN customers k ON k.id = cc.customer_id
-     WHERE cc.contact_id = $1 AND k.deleted_at IS NULL AND k.portal_enabled = 1";
+     WHERE cc.contact_id = $1 AND k.deleted_at IS NULL AND k.active = 1 AND k.portal_enabled = 1";
 
 /// The customers the contact may act for, by name; only `only` when the session is bound to one.
 pub async fn customers_of_contact(
