@@ -354,7 +354,12 @@ async fn the_same_cart_sent_twice_places_one_order(engine: Engine) {
         1
     );
     // Bad quantities are refused at the cart, with nothing stored.
-    for lines in [vec![], vec![(beans, -1)], vec![(beans, 100_001)]] {
+    for lines in [
+        vec![],
+        vec![(beans, -1)],
+        vec![(beans, 100_001)],
+        vec![(beans, i64::MAX), (beans, 1)],
+    ] {
         let (status, body) = place_order(&contact, &app, customer, ship_to, &lines, "key-bad-00001").await;
         assert!(
             error_of(status, &body)
@@ -418,6 +423,9 @@ async fn staff_place_an_order_as_the_customer(engine: Engine) {
     assert_eq!(ok::<Option<i64>>(status, &body), Some(customer));
     let (status, body) = app.call("portal/context", &[("customer_id", &id)]).await;
     assert_eq!(error_of(status, &body), AppError::Unauthorized);
+    let (status, body) = app.call("activity/of_customer", &[("customer_id", &id)]).await;
+    let activity: Vec<app::activity::ActivityEntry> = ok(status, &body);
+    assert_eq!(activity[0].action, "acting_stopped");
 }
 
 async fn sunday_reminders_reach_buyers_once_with_a_link_for_that_customer(engine: Engine) {
@@ -493,6 +501,24 @@ async fn sunday_reminders_reach_buyers_once_with_a_link_for_that_customer(engine
     assert_eq!(error_of(status, &body), AppError::Forbidden);
     let (status, body) = call_as(&browser, &app.url, "shared/documents", &[]).await;
     assert!(status.is_success(), "{body}");
+    // Opened where the contact is signed in with their password, it keeps the whole session.
+    let signed_in = signed_in_contact(&app, ana, "ana@coffee.example").await;
+    let (status, body) = call_as(
+        &signed_in,
+        &app.url,
+        "portal/open_link",
+        &[("token", &token_of(&link))],
+    )
+    .await;
+    assert_eq!(ok::<i64>(status, &body), customer);
+    let (status, body) = call_as(
+        &signed_in,
+        &app.url,
+        "portal/context",
+        &[("customer_id", &other.to_string())],
+    )
+    .await;
+    assert!(ok::<PortalContext>(status, &body).other_customers);
 
     // Expired, it opens nothing.
     sqlx::query("UPDATE access_links SET expires_at = 0 WHERE purpose = 'reminder'")

@@ -7,7 +7,7 @@ use super::api::{
 };
 use super::panel::{ContactEditor, ContactFields, RoleSelect};
 use super::Assignment;
-use crate::customers::{api::list_customers, ListQuery};
+use crate::customers::{api::list_customers, CustomerSummary, ListQuery};
 use crate::domain::ContactInput;
 use crate::error::AppError;
 use crate::listings::parts::{use_list_query, ListingSearch, Pager};
@@ -120,6 +120,23 @@ pub fn ContactPage() -> impl IntoView {
         error_of(Signal::from(role.value())),
     ]);
     let editing = RwSignal::new(false);
+    // The customer search is made here, outside the Suspense: a resource made inside one after it
+    // waited runs without the request's context on the server, and the words typed survive a reload
+    // of the contact.
+    let q = RwSignal::new(String::new());
+    let found = Resource::new(
+        move || q.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            let query = ListQuery {
+                q,
+                ..Default::default()
+            };
+            list_customers(query).await.map(|page| page.rows)
+        },
+    );
     view! {
         <section class="page">
             <p class="crumbs"><A href="/contacts">"Contacts"</A></p>
@@ -145,7 +162,7 @@ pub fn ContactPage() -> impl IntoView {
                                 </Show>
                                 <h2>"Customers"</h2>
                                 <AssignmentTable contact_id assignments remove toggle role/>
-                                <AssignToCustomer contact_id assign/>
+                                <AssignToCustomer contact_id assign q found/>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -214,27 +231,18 @@ fn AssignmentTable(
 
 /// Search customers by name or account number and assign the contact to one.
 #[component]
-fn AssignToCustomer(contact_id: i64, assign: ServerAction<AssignContact>) -> impl IntoView {
-    let q = RwSignal::new(String::new());
-    let found = Resource::new(
-        move || q.get(),
-        |q| async move {
-            if q.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            let query = ListQuery {
-                q,
-                ..Default::default()
-            };
-            list_customers(query).await.map(|page| page.rows)
-        },
-    );
+fn AssignToCustomer(
+    contact_id: i64,
+    assign: ServerAction<AssignContact>,
+    q: RwSignal<String>,
+    found: Resource<Result<Vec<CustomerSummary>, AppError>>,
+) -> impl IntoView {
     view! {
         <div class="card" role="region" aria-label="Assign to a customer">
             <div class="field">
                 <label for="customer-search">"Assign to a customer"</label>
                 <input id="customer-search" type="search" placeholder="Customer name or account number" autocomplete="off"
-                    on:input=move |ev| q.set(event_target_value(&ev))/>
+                    prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
             </div>
             <Transition>
                 {move || Suspend::new(async move {

@@ -33,6 +33,16 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
     if let Some(id) = db::by_client_key(&mut conn, customer_id, &checked.client_key).await? {
         return placed(id).await;
     }
+    let ship_to = match order.ship_to_id {
+        Some(id) => crate::ship_to::db::find(&mut conn, id)
+            .await?
+            .filter(|s| s.customer_id == customer_id),
+        None => None,
+    }
+    .ok_or_else(|| AppError::field("ship_to_id", "Choose where to ship this order."))?;
+    // One connection at a time: a request holding one while asking for another can starve the
+    // pool under load.
+    drop(conn);
     let catalog: BTreeMap<i64, _> = crate::portal::db::catalog(&db, customer_id)
         .await?
         .into_iter()
@@ -48,14 +58,6 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
         })?;
         lines.push((item.clone(), *quantity));
     }
-    let ship_to = match order.ship_to_id {
-        Some(id) => crate::ship_to::db::find(&mut conn, id)
-            .await?
-            .filter(|s| s.customer_id == customer_id),
-        None => None,
-    }
-    .ok_or_else(|| AppError::field("ship_to_id", "Choose where to ship this order."))?;
-    drop(conn);
 
     let placed_by = PlacedBy {
         contact_id: acting.contact_id(),
@@ -193,7 +195,8 @@ fn check_request(order: &OrderRequest) -> Result<CheckedOrder, AppError> {
     let mut merged: Vec<(i64, i64)> = Vec::new();
     for CartLine { item_id, quantity } in &order.lines {
         match merged.iter_mut().find(|(id, _)| id == item_id) {
-            Some((_, q)) => *q += quantity,
+            // Saturates: a sum beyond any quantity is refused below like any other.
+            Some((_, q)) => *q = q.saturating_add(*quantity),
             None => merged.push((*item_id, *quantity)),
         }
     }

@@ -7,7 +7,7 @@ pub mod api;
 pub mod db;
 mod pages;
 
-pub use pages::{OrderList, OrdersPage, OrdersPanel};
+pub use pages::{page_param, OrderList, OrdersPage, OrdersPanel};
 
 use serde::{Deserialize, Serialize};
 

@@ -79,13 +79,13 @@ fn OrderLines(order: Order) -> impl IntoView {
 }
 
 /// The page number (from 0) in `?page=` (counted from 1).
-fn page_param() -> Memo<i64> {
+pub fn page_param() -> Memo<i64> {
     let query = use_query_map();
     Memo::new(move |_| {
         query
             .with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()))
             .unwrap_or(1)
-            - 1
+            .saturating_sub(1)
     })
 }
 
@@ -109,7 +109,7 @@ pub fn OrdersPanel(customer_id: i64) -> impl IntoView {
                             {if page.total == 0 {
                                 view! { <p class="empty">"No orders yet. Contacts order in the portal; “Place order as customer” orders for them."</p> }.into_any()
                             } else {
-                                view! { <OrderList page show_customer=false/> }.into_any()
+                                view! { <OrderList page show_customer=false keep="&tab=orders".to_string()/> }.into_any()
                             }}
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),

@@ -172,8 +172,8 @@ pub async fn start_acting(customer_id: i64) -> Result<(), AppError> {
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
     let token = current_token().ok_or(AppError::Unauthorized)?;
-    db::set_staff_acting_for(&db, &hash_token(&token), Some(customer_id)).await?;
     let mut tx = db.pool.begin().await?;
+    db::set_staff_acting_for(&mut tx, &hash_token(&token), Some(customer_id)).await?;
     let detail = format!("{} opened the portal as {}", user.name, customer.name);
     activity::record(
         &mut tx,
@@ -191,10 +191,17 @@ pub async fn start_acting(customer_id: i64) -> Result<(), AppError> {
 /// Ends acting for a customer; answers with the customer it was, to go back to its page.
 #[server(endpoint = "portal/act/stop")]
 pub async fn stop_acting() -> Result<Option<i64>, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let token_hash = hash_token(&current_token().ok_or(AppError::Unauthorized)?);
     let was = db::staff_acting_for(&db, &token_hash).await?;
-    db::set_staff_acting_for(&db, &token_hash, None).await?;
+    let mut tx = db.pool.begin().await?;
+    db::set_staff_acting_for(&mut tx, &token_hash, None).await?;
+    if let Some(customer_id) = was {
+        let detail = format!("{} left the portal of the customer", user.name);
+        let actor = staff_actor(&user);
+        activity::record(&mut tx, customer_id, &actor, "acting_stopped", &detail, now_ms()).await?;
+    }
+    tx.commit().await?;
     Ok(was)
 }

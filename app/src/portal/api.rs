@@ -170,6 +170,18 @@ pub async fn open_reminder_link(token: String) -> Result<i64, AppError> {
         .ok_or_else(|| {
             AppError::Refused("This link has expired. Sign in with your email and password instead.".into())
         })?;
+    // Already signed in here as this contact, with access to the customer: the session stays as
+    // it is, not narrowed to one customer.
+    let current = session::contact_from_headers(&state, &crate::auth::session::request_headers()).await?;
+    if let Some(current) = current.filter(|s| s.contact_id == link.contact_id) {
+        if current
+            .only_customer_id
+            .is_none_or(|only| only == link.customer_id)
+        {
+            db::choose(&state.db, &current.token_hash, link.customer_id).await?;
+            return Ok(link.customer_id);
+        }
+    }
     session::start_for_one_customer(&state, link.contact_id, link.customer_id, link.expires_at).await?;
     Ok(link.customer_id)
 }

@@ -5,7 +5,7 @@ use super::CatalogItem;
 use crate::domain::Money;
 use crate::error::AppError;
 use crate::orders::api::PlaceOrder;
-use crate::orders::{order_number, CartLine, OrderRequest};
+use crate::orders::{order_number, CartLine, OrderRequest, MAX_QUANTITY};
 use crate::ship_to::ShipTo;
 use crate::ui::{field_errors_of, FormNotice};
 use leptos::prelude::*;
@@ -176,7 +176,9 @@ pub fn Cart(
                                         aria-label=label
                                         prop:value=move || quantities.with(|q| q.get(&id).map(|n| n.to_string()).unwrap_or_default())
                                         on:input=move |ev| {
-                                            let n = event_target_value(&ev).trim().parse::<i64>().unwrap_or(0);
+                                            // The server refuses quantities out of range; the cart
+                                            // keeps to them so its total stays meaningful.
+                                            let n = event_target_value(&ev).trim().parse::<i64>().unwrap_or(0).clamp(0, MAX_QUANTITY);
                                             quantities.update(|q| { if n == 0 { q.remove(&id); } else { q.insert(id, n); } });
                                         }/>
                                 </td>

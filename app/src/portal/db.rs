@@ -130,14 +130,14 @@ pub async fn staff_acting_for(db: &Db, token_hash: &str) -> Result<Option<i64>, 
 }
 
 pub async fn set_staff_acting_for(
-    db: &Db,
+    tx: &mut sqlx::AnyConnection,
     token_hash: &str,
     customer_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE staff_sessions SET acting_for_customer_id = $1 WHERE token_hash = $2")
         .bind(customer_id)
         .bind(token_hash)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }

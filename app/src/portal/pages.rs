@@ -243,13 +243,7 @@ pub fn PortalCatalogPage() -> impl IntoView {
 #[component]
 pub fn PortalOrdersPage() -> impl IntoView {
     let customer = customer_param();
-    let query = use_query_map();
-    let page = Memo::new(move |_| {
-        query
-            .with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()))
-            .unwrap_or(1)
-            - 1
-    });
+    let page = crate::orders::page_param();
     let orders = Resource::new(
         move || (customer.get(), page.get()),
         |(id, page)| async move {

@@ -45,9 +45,9 @@ pub async fn update_ship_to(
 ) -> Result<SaveOutcome<ShipTo>, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
-    let mut conn = db.pool.acquire().await?;
     let missing = || AppError::NotFound("This Ship-To Location".into());
-    let current = of_live_customer(&db, &mut conn, id).await?;
+    let current = of_live_customer(&db, id).await?;
+    let mut conn = db.pool.acquire().await?;
     if current.version != version {
         return Ok(SaveOutcome::Conflict(current));
     }
@@ -66,8 +66,8 @@ pub async fn update_ship_to(
 pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
+    let ship_to = of_live_customer(&db, id).await?;
     let mut tx = db.pool.begin().await?;
-    let ship_to = of_live_customer(&db, &mut tx, id).await?;
     db::make_default(&mut tx, ship_to.customer_id, id).await?;
     tx.commit().await?;
     Ok(())
@@ -79,19 +79,22 @@ pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
 pub async fn remove_ship_to(id: i64) -> Result<(), AppError> {
     require_staff().await?;
     let db = app_state()?.db;
+    let ship_to = of_live_customer(&db, id).await?;
     let mut tx = db.pool.begin().await?;
-    let ship_to = of_live_customer(&db, &mut tx, id).await?;
     db::delete(&mut tx, &ship_to).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The Ship-To Location, if its customer is not in the Trash.
+/// The Ship-To Location, if its customer is not in the Trash. Read before a change's transaction:
+/// on SQLite a transaction that reads first cannot write once another writer committed.
 #[cfg(feature = "ssr")]
-async fn of_live_customer(db: &Db, conn: &mut sqlx::AnyConnection, id: i64) -> Result<ShipTo, AppError> {
-    let ship_to = db::find(conn, id)
+async fn of_live_customer(db: &Db, id: i64) -> Result<ShipTo, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let ship_to = db::find(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This Ship-To Location".into()))?;
+    drop(conn);
     live_customer(db, ship_to.customer_id).await?;
     Ok(ship_to)
 }
