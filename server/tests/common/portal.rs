@@ -153,6 +153,31 @@ pub async fn signed_in_contact(app: &TestApp, contact: i64, email: &str) -> reqw
     client
 }
 
+/// The call was refused with a message at `field`.
+pub fn assert_refused_at(status: StatusCode, body: &str, field: &str) {
+    let error = error_of(status, body);
+    assert!(
+        error.field_errors().and_then(|e| e.get(field)).is_some(),
+        "expected a message at {field}: {error:?}"
+    );
+}
+
+/// Calls a server function that takes only `customer_id`, from `client`.
+pub async fn for_customer(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    customer: i64,
+) -> (StatusCode, String) {
+    call_as(
+        client,
+        &app.url,
+        endpoint,
+        &[("customer_id", &customer.to_string())],
+    )
+    .await
+}
+
 /// "Place Order" from `client`: answers with the status and body.
 pub async fn place_order(
     client: &reqwest::Client,
