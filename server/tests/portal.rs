@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::error::AppError;
 use app::listings::Page;
 use app::orders::{Order, OrderTotals};
 use app::portal::{CatalogItem, PortalVisitor};
@@ -250,6 +251,73 @@ async fn an_account_from_the_retrieval_site_accepts_and_two_tabs_stay_apart(engi
     assert_refused_at(status, &body, "ship_to_id");
 }
 
+async fn an_invitation_shows_sent_expired_and_accepted_and_resends_with_a_fresh_link(engine: Engine) {
+    use app::portal::{CustomerPortalAccess, InvitationStatus};
+    let sink = SmtpSink::start(Behaviour::Accept).await.unwrap();
+    let app = TestApp::start_with_smtp(engine, Some(sink.url())).await;
+    app.set_up_admin().await;
+    let (customer, _, _) = orderable_customer(&app, "Coffee Uptown", "CU-1").await;
+    let ana = contact_on(&app, customer, "Ana", "ana@coffee.example").await;
+    let status_of = || async {
+        let (status, body) = app
+            .call("portal/customer", &[("customer_id", &customer.to_string())])
+            .await;
+        ok::<CustomerPortalAccess>(status, &body).invitees[0]
+            .status
+            .clone()
+    };
+    assert_eq!(status_of().await, InvitationStatus::NotInvited);
+    // Inviting needs the portal on.
+    set_portal(&app, customer, false).await;
+    let (status, body) = app
+        .call(
+            "portal/invite",
+            &[
+                ("customer_id", &customer.to_string()),
+                ("contact_ids[0]", &ana.to_string()),
+            ],
+        )
+        .await;
+    assert!(matches!(error_of(status, &body), AppError::Refused(m) if m.contains("Turn the portal on")));
+    set_portal(&app, customer, true).await;
+
+    invite(&app, customer, ana).await;
+    let first = token_of(&link_in(&sink.wait_for(1, Duration::from_secs(20)).await[0]));
+    for _ in 0..50 {
+        if matches!(status_of().await, InvitationStatus::Sent { .. }) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(matches!(status_of().await, InvitationStatus::Sent { .. }));
+    sqlx::query("UPDATE access_links SET expires_at = 0 WHERE purpose = 'invitation'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status_of().await, InvitationStatus::Expired);
+    let (status, body) = call_as(
+        &new_client(),
+        &app.url,
+        "portal/accept",
+        &[("token", &first), ("password", PASSWORD), ("confirm", PASSWORD)],
+    )
+    .await;
+    assert!(matches!(error_of(status, &body), AppError::Refused(m) if m.contains("expired")));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM contacts WHERE password_hash IS NOT NULL")
+            .await,
+        0
+    );
+
+    // "Resend invitation": a new email with a fresh link, which works.
+    invite(&app, customer, ana).await;
+    let received = sink.wait_for(2, Duration::from_secs(20)).await;
+    let second = token_of(&link_in(&received[1]));
+    assert_ne!(first, second);
+    accept(&app, &second).await;
+    assert!(matches!(status_of().await, InvitationStatus::Accepted { .. }));
+}
+
 async fn the_same_cart_sent_twice_places_one_order(engine: Engine) {
     let app = TestApp::start(engine).await;
     app.set_up_admin().await;
@@ -297,4 +365,5 @@ on_both_databases!(
     an_invited_contact_orders_for_the_customer_they_choose,
     an_account_from_the_retrieval_site_accepts_and_two_tabs_stay_apart,
     the_same_cart_sent_twice_places_one_order,
+    an_invitation_shows_sent_expired_and_accepted_and_resends_with_a_fresh_link,
 );
