@@ -85,5 +85,6 @@ bench-mail:
 
 ## The portal's catalog page for a customer with ITEMS items (5,000 by default).
 bench-portal: export RUSTFLAGS := --cfg erase_components
-bench-portal:
-	cargo run --release -p server -- bench-portal --items $${ITEMS:-5000}
+bench-portal: tools browser-tools
+	cargo leptos build --release --precompress
+	LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true cargo run --release -p server -- bench-portal --items $${ITEMS:-5000} --browser

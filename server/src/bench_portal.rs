@@ -6,7 +6,6 @@
 
 use crate::config::{Config, DEFAULT_MAIL_FROM};
 use app::state::Db;
-use leptos::config::LeptosOptions;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args, Debug)]
@@ -17,6 +16,10 @@ pub struct Options {
     /// Page loads timed (after two to warm up).
     #[arg(long, default_value_t = 20)]
     pub loads: usize,
+    /// Also time the page in Chromium until hydrated, with `end2end/bench/portal-hydration.mjs`
+    /// (needs the built site: LEPTOS_SITE_ROOT, LEPTOS_HASH_FILES as for `make run`).
+    #[arg(long)]
+    pub browser: bool,
 }
 
 const EMAIL: &str = "bea@customer.example";
@@ -37,6 +40,9 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
         .map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let database_url = format!("sqlite://{}/bench.db", folder.display());
+    // The built site as `make run` serves it, for the browser's part.
+    let mut leptos = Config::from_env()?.leptos;
+    leptos.site_addr = addr;
     let config = Config {
         database_url: database_url.clone(),
         public_url: format!("http://{addr}"),
@@ -46,11 +52,9 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
         mail_from: DEFAULT_MAIL_FROM.into(),
         reminders: crate::reminders::Schedule::new("UTC", "9")?,
         site_addr: addr,
-        leptos: LeptosOptions::builder()
-            .output_name("clientele")
-            .site_addr(addr)
-            .build(),
+        leptos,
     };
+    config.check_built_files()?;
     let app = crate::build(&config).await?;
     tokio::spawn(async move { axum::serve(listener, app).await });
     let db = Db::connect(&database_url).await.map_err(error)?;
@@ -107,6 +111,16 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
         summary(&page_times)
     );
     println!("  server function portal/catalog:       {}", summary(&call_times));
+    if options.browser {
+        let status = std::process::Command::new("node")
+            .current_dir("end2end")
+            .args(["bench/portal-hydration.mjs", &page, EMAIL, PASSWORD])
+            .status()
+            .map_err(|e| format!("node: {e}"))?;
+        if !status.success() {
+            return Err(format!("the browser's part failed: {status}"));
+        }
+    }
     Ok(())
 }
 
