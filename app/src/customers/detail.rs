@@ -1,12 +1,12 @@
 //! A customer's page: view, edit, delete.
 
 use super::api::{get_customer, DeleteCustomers, UpdateCustomer};
-use super::form::CompanyFields;
+use super::form::CompanyEditForm;
 use super::Customer;
 use crate::domain::Level;
 use crate::error::AppError;
 use crate::requirements::SourcedPanel;
-use crate::ui::{date_time, error_of, field_errors_of, follow_saves, ErrorNotice, FormNotice, SaveNotice};
+use crate::ui::{date_time, follow_saves, ErrorNotice, SaveNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -137,8 +137,6 @@ fn CustomerEditor(customer: Customer) -> impl IntoView {
     let current = RwSignal::new(customer);
     let action = ServerAction::<UpdateCustomer>::new();
     let outcome = follow_saves(Signal::from(action.value()), current);
-    let value = Signal::from(action.value());
-    let errors = field_errors_of(value);
     view! {
         <header class="page-header">
             {move || current.with(|c| c.logo_file_id.clone()).map(|logo| view! {
@@ -150,24 +148,7 @@ fn CustomerEditor(customer: Customer) -> impl IntoView {
             </p>
         </header>
         <SaveNotice saved=outcome what="this customer"/>
-        {move || {
-            let customer = current.get();
-            view! {
-                <ActionForm action=action attr:class="card" attr:aria-label="Edit customer">
-                    <FormNotice error=error_of(value)/>
-                    <input type="hidden" name="id" value=customer.id/>
-                    <input type="hidden" name="version" value=customer.version/>
-                    <CompanyFields values=customer.to_input() errors/>
-                    <div class="field checkbox">
-                        <input id="active" type="checkbox" name="active" value="on" checked=customer.active/>
-                        <label for="active">"Active"</label>
-                    </div>
-                    <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || action.pending().get()>"Save"</button>
-                    </div>
-                </ActionForm>
-            }
-        }}
+        <CompanyEditForm current action label="Edit customer" submit="Save" with_active=true/>
         <DeleteCustomer id=current.get_untracked().id name=Signal::derive(move || current.with(|c| c.name.clone()))/>
     }
 }

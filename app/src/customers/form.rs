@@ -1,9 +1,11 @@
 //! The company form: the first step of adding a customer, and the customer page's editor.
 
+use super::api::UpdateCustomer;
+use super::Customer;
 use crate::documents::FileUpload;
 use crate::domain::{CompanyInput, FilePurpose};
 use crate::error::FieldErrors;
-use crate::ui::Field;
+use crate::ui::{error_of, field_errors_of, Field, FormNotice};
 use leptos::prelude::*;
 
 /// The company's fields, named `company[…]` for the server function's `company` argument.
@@ -58,5 +60,45 @@ fn LogoField(current: String, errors: Signal<Option<FieldErrors>>) -> impl IntoV
             })}
             <FileUpload purpose=FilePurpose::Logo label="Logo" field="logo" errors on_change/>
         </div>
+    }
+}
+
+/// The company form of a saved customer, filled from `current` and saving over its version with
+/// `action` (the caller follows the outcome). The customer page shows the Active checkbox; the
+/// wizard keeps the customer as it is.
+#[component]
+pub fn CompanyEditForm(
+    current: RwSignal<Customer>,
+    action: ServerAction<UpdateCustomer>,
+    label: &'static str,
+    submit: &'static str,
+    #[prop(optional)] with_active: bool,
+) -> impl IntoView {
+    let value = Signal::from(action.value());
+    move || {
+        let customer = current.get();
+        let active = if with_active {
+            view! {
+                <div class="field checkbox">
+                    <input id="active" type="checkbox" name="active" value="on" checked=customer.active/>
+                    <label for="active">"Active"</label>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <input type="hidden" name="active" value="on" disabled=!customer.active/> }.into_any()
+        };
+        view! {
+            <ActionForm action=action attr:class="card" attr:aria-label=label>
+                <FormNotice error=error_of(value)/>
+                <input type="hidden" name="id" value=customer.id/>
+                <input type="hidden" name="version" value=customer.version/>
+                {active}
+                <CompanyFields values=customer.to_input() errors=field_errors_of(value)/>
+                <div class="form-actions">
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>{submit}</button>
+                </div>
+            </ActionForm>
+        }
     }
 }

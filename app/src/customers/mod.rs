@@ -14,7 +14,7 @@ pub mod search;
 mod trash;
 
 pub use detail::{customer_id_param, customer_of_page, CustomerPage};
-pub use form::CompanyFields;
+pub use form::{CompanyEditForm, CompanyFields};
 pub use list::CustomersPage;
 pub use query::{ListQuery, SortKey, StatusFilter};
 pub use trash::TrashPage;

@@ -4,7 +4,7 @@
 
 use crate::contacts::ContactsPanel;
 use crate::customers::api::{CreateCustomer, FinishWizard, ReachWizardStep, UpdateCustomer};
-use crate::customers::{customer_id_param, customer_of_page, CompanyFields, Customer};
+use crate::customers::{customer_id_param, customer_of_page, CompanyEditForm, CompanyFields, Customer};
 use crate::domain::{CompanyInput, Level};
 use crate::error::AppError;
 use crate::requests::RequestsPanel;
@@ -188,20 +188,6 @@ fn CompanyStep(customer: Customer) -> impl IntoView {
     });
     view! {
         <SaveNotice saved=outcome what="this customer"/>
-        {move || {
-            let customer = current.get();
-            view! {
-                <ActionForm action=action attr:class="card" attr:aria-label="Company">
-                    <FormNotice error=error_of(value)/>
-                    <input type="hidden" name="id" value=customer.id/>
-                    <input type="hidden" name="version" value=customer.version/>
-                    <input type="hidden" name="active" value="on" disabled=!customer.active/>
-                    <CompanyFields values=customer.to_input() errors=field_errors_of(value)/>
-                    <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || action.pending().get()>"Save and Continue"</button>
-                    </div>
-                </ActionForm>
-            }
-        }}
+        <CompanyEditForm current action label="Company" submit="Save and Continue"/>
     }
 }

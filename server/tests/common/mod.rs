@@ -3,8 +3,11 @@
 
 #![allow(dead_code)]
 
+pub mod listings;
 pub mod portal;
 pub mod sharing;
+
+pub use listings::*;
 
 use app::customers::{CustomerPageData, ListQuery};
 use app::error::AppError;
@@ -295,110 +298,6 @@ pub async fn every_page(app: &TestApp, mut query: ListQuery) -> Vec<app::custome
             _ => return rows,
         }
     }
-}
-
-/// Uploads `bytes` as a file called `name` to `/files`; returns the status and the body.
-pub async fn upload_as(
-    client: &reqwest::Client,
-    url: &str,
-    purpose: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (StatusCode, String) {
-    let response = client
-        .post(format!("{url}/files"))
-        .query(&[("purpose", purpose), ("name", name)])
-        .body(bytes)
-        .send()
-        .await
-        .expect("upload");
-    (response.status(), response.text().await.expect("body"))
-}
-
-/// Uploads a file as the app's signed-in client and returns its id.
-pub async fn upload_ok(app: &TestApp, purpose: &str, name: &str, bytes: Vec<u8>) -> String {
-    let (status, body) = upload_as(&app.client, &app.url, purpose, name, bytes).await;
-    assert!(status.is_success(), "upload failed: {status} {body}");
-    let file: app::documents::UploadedFile = serde_json::from_str(&body).expect("uploaded file");
-    file.id
-}
-
-/// A small but real PDF, different for each `marker`.
-pub fn pdf(marker: &str) -> Vec<u8> {
-    format!(
-        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% {marker}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    )
-    .into_bytes()
-}
-
-pub fn location<'a>(name: &'a str, code: &'a str) -> Vec<(&'static str, &'a str)> {
-    vec![
-        ("location[name]", name),
-        ("location[code]", code),
-        ("location[street]", "200 Industrial Way"),
-        ("location[city]", "Portland"),
-        ("location[region]", "OR"),
-        ("location[postal_code]", "97210"),
-        ("location[country]", "United States"),
-    ]
-}
-
-pub async fn create_location(app: &TestApp, name: &str, code: &str) -> i64 {
-    let (status, body) = app.call("listings/locations/create", &location(name, code)).await;
-    assert!(status.is_success(), "create location failed: {status} {body}");
-    body.parse().expect("id")
-}
-
-pub async fn create_item(app: &TestApp, sku: &str, name: &str, price: &str, location_ids: &str) -> i64 {
-    let (status, body) = app
-        .call(
-            "listings/items/create",
-            &[
-                ("item[sku]", sku),
-                ("item[name]", name),
-                ("item[description]", ""),
-                ("item[unit_price]", price),
-                ("location_ids", location_ids),
-                ("active", "on"),
-            ],
-        )
-        .await;
-    assert!(status.is_success(), "create item failed: {status} {body}");
-    body.parse().expect("id")
-}
-
-/// The id of the document type called `name`.
-pub async fn type_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM document_types WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("document type")
-}
-
-/// Stores a document for a location or item from an uploaded file; returns the status and body.
-pub async fn add_document(
-    app: &TestApp,
-    level: &str,
-    owner_id: i64,
-    type_id: i64,
-    title: &str,
-    dates: (&str, &str),
-    file_id: &str,
-) -> (StatusCode, String) {
-    app.call(
-        "documents/add",
-        &[
-            ("level", level),
-            ("owner_id", &owner_id.to_string()),
-            ("document[type_id]", &type_id.to_string()),
-            ("document[title]", title),
-            ("document[effective_on]", dates.0),
-            ("document[expires_on]", dates.1),
-            ("document[file_id]", file_id),
-        ],
-    )
-    .await
 }
 
 /// The session cookie of a new sign-in as the Admin, for requests written by hand.
