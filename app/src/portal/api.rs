@@ -10,13 +10,11 @@ use {
     super::{access, db},
     crate::auth::{
         api::{settle_sign_in, sign_in_email_key},
-        password,
         session::hash_token,
     },
-    crate::domain::Password,
     crate::mail::link_rule,
     crate::mail::{INVITATION, REMINDER},
-    crate::retrieval::session,
+    crate::retrieval::{api::set_first_password, session},
     crate::state::{app_state, now_ms},
 };
 
@@ -118,21 +116,7 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
             AppError::Refused("This invitation has expired. Ask your supplier to send it again.".into())
         })?;
     match &link.password_hash {
-        None => {
-            let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
-            if confirm != password.expose() {
-                return Err(AppError::field(
-                    "confirm",
-                    "The two passwords differ. Type the same password twice.",
-                ));
-            }
-            let hash = password::hash(&password).await?;
-            if !crate::retrieval::db::set_first_password(&state.db, link.contact_id, &hash).await? {
-                return Err(AppError::Refused(
-                    "You already have an account. Reload the page and sign in with your password.".into(),
-                ));
-            }
-        }
+        None => set_first_password(&state.db, link.contact_id, &password, &confirm).await?,
         Some(hash) => {
             let email_key = sign_in_email_key(&state.db, &link.email).await?;
             let account = Some((link.contact_id, Some(hash.clone())));

@@ -42,7 +42,20 @@ pub async fn create_account(token: String, password: String, confirm: String) ->
         .await?
         .filter(|link| link.expires_at > now_ms())
         .ok_or_else(|| AppError::Refused("This link has expired. Ask for a new one below.".into()))?;
-    let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
+    set_first_password(&state.db, link.contact_id, &password, &confirm).await?;
+    session::start(&state, link.contact_id, None).await
+}
+
+/// A contact's first password, typed twice: checked, hashed and stored, unless they have one
+/// already (one account per person, for the Document Retrieval Site and the portal alike).
+#[cfg(feature = "ssr")]
+pub async fn set_first_password(
+    db: &crate::state::Db,
+    contact_id: i64,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let password = Password::parse(password).map_err(|e| AppError::field("password", e))?;
     if confirm != password.expose() {
         return Err(AppError::field(
             "confirm",
@@ -50,12 +63,12 @@ pub async fn create_account(token: String, password: String, confirm: String) ->
         ));
     }
     let hash = password::hash(&password).await?;
-    if !db::set_first_password(&state.db, link.contact_id, &hash).await? {
+    if !db::set_first_password(db, contact_id, &hash).await? {
         return Err(AppError::Refused(
             "You already have an account. Sign in with your email and password.".into(),
         ));
     }
-    session::start(&state, link.contact_id, None).await
+    Ok(())
 }
 
 #[server(endpoint = "shared/sign_in")]
