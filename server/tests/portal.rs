@@ -7,8 +7,7 @@ mod common;
 use app::error::AppError;
 use app::listings::Page;
 use app::orders::{Order, OrderTotals};
-use app::portal::{CatalogItem, PortalVisitor};
-use app::ship_to::ShipTo;
+use app::portal::{CatalogPage, PortalVisitor};
 use common::portal::*;
 use common::sharing::*;
 use common::*;
@@ -66,7 +65,9 @@ async fn an_invited_contact_orders_for_the_customer_they_choose(engine: Engine) 
         other => panic!("{other:?}"),
     }
     let (status, body) = for_customer(&contact, &app, "portal/catalog", uptown).await;
-    let (items, ship_tos): (Vec<CatalogItem>, Vec<ShipTo>) = ok(status, &body);
+    let catalog: CatalogPage = ok(status, &body);
+    let (items, ship_tos) = (catalog.items, catalog.ship_tos);
+    assert!(catalog.may_order);
     assert_eq!(
         items.iter().map(|i| i.unit_price_cents).collect::<Vec<_>>(),
         [1200, 350]

@@ -1,9 +1,8 @@
 //! Server functions of the portal for contacts (and staff acting for a customer). Each one that
 //! touches a customer's data names the customer and passes `access::act_for` first.
 
-use super::{CatalogItem, PortalContext, PortalLinkState, PortalVisitor};
+use super::{CatalogPage, PortalContext, PortalLinkState, PortalVisitor};
 use crate::error::AppError;
-use crate::ship_to::ShipTo;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
@@ -67,15 +66,20 @@ pub async fn acting_context(customer_id: i64) -> Result<PortalContext, AppError>
     })
 }
 
-/// The customer's catalog and Ship-To Locations.
+/// The customer's catalog and Ship-To Locations, and whether the caller may order.
 #[server(endpoint = "portal/catalog")]
-pub async fn portal_catalog(customer_id: i64) -> Result<(Vec<CatalogItem>, Vec<ShipTo>), AppError> {
-    access::act_for(customer_id).await?;
+pub async fn portal_catalog(customer_id: i64) -> Result<CatalogPage, AppError> {
+    let acting = access::act_for(customer_id).await?;
     let db = app_state()?.db;
     let items = db::catalog(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;
     let ship_tos = crate::ship_to::db::of_customer(&mut conn, customer_id).await?;
-    Ok((items, ship_tos))
+    Ok(CatalogPage {
+        customer_id,
+        may_order: acting.may_order(),
+        items,
+        ship_tos,
+    })
 }
 
 #[cfg(feature = "ssr")]

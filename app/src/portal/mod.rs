@@ -72,6 +72,15 @@ pub struct CatalogItem {
     pub unit_price_cents: i64,
 }
 
+/// A customer's catalog page: its items, its Ship-To Locations, and whether the caller may order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub customer_id: i64,
+    pub may_order: bool,
+    pub items: Vec<CatalogItem>,
+    pub ship_tos: Vec<crate::ship_to::ShipTo>,
+}
+
 /// What a link in a portal email leads to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PortalLinkState {

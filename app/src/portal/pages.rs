@@ -218,10 +218,10 @@ pub fn PortalCatalogPage() -> impl IntoView {
     let data = Resource::new(
         move || customer.get(),
         |id| async move {
-            let id = id.ok_or_else(|| AppError::NotFound("This customer".into()))?;
-            let context = acting_context(id).await?;
-            let (items, ship_tos) = portal_catalog(id).await?;
-            Ok::<_, AppError>((context, items, ship_tos))
+            match id {
+                Some(id) => portal_catalog(id).await,
+                None => Err(AppError::NotFound("This customer".into())),
+            }
         },
     );
     view! {
@@ -229,8 +229,9 @@ pub fn PortalCatalogPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading the catalog…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((context, items, ship_tos)) => view! {
-                        <Cart customer_id=context.customer_id items ship_tos may_order=context.may_order/>
+                    Ok(catalog) => view! {
+                        <Cart customer_id=catalog.customer_id items=catalog.items ship_tos=catalog.ship_tos
+                            may_order=catalog.may_order/>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
