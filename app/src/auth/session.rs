@@ -42,25 +42,22 @@ pub fn cookie_from_headers(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie_header(COOKIE_NAME, token, SESSION_DAYS * 24 * 3600, secure)
+    cookie_header(COOKIE_NAME, token, Some(SESSION_DAYS * 24 * 3600), secure)
 }
 
 pub fn clearing_cookie(secure: bool) -> HeaderValue {
-    cookie_header(COOKIE_NAME, "", 0, secure)
+    cookie_header(COOKIE_NAME, "", Some(0), secure)
 }
 
-/// A cookie that lasts until the browser closes (no Max-Age), HttpOnly and SameSite=Lax.
-pub fn browser_session_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// A session cookie: HttpOnly (no script reads it) and SameSite=Lax (no other site's form sends it).
-pub fn cookie_header(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
+/// A session cookie: HttpOnly (no script reads it) and SameSite=Lax (no other site's form sends
+/// it). Without `max_age_seconds` it lasts until the browser closes.
+pub fn cookie_header(name: &str, value: &str, max_age_seconds: Option<i64>, secure: bool) -> HeaderValue {
+    let max_age = max_age_seconds
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{name}={value}; Max-Age={max_age_seconds}; Path=/; HttpOnly; SameSite=Lax{secure}"
+        "{name}={value}{max_age}; Path=/; HttpOnly; SameSite=Lax{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -120,6 +117,18 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn a_cookie_without_max_age_lasts_the_browser_session_and_is_still_http_only() {
+        let value = cookie_header("clientele_contact", "tok", None, true);
+        let text = value.to_str().unwrap();
+        assert_eq!(
+            text,
+            "clientele_contact=tok; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        let lasting = cookie_header("clientele_contact", "tok", Some(60), false);
+        assert!(lasting.to_str().unwrap().contains("; Max-Age=60; "));
     }
 
     #[test]

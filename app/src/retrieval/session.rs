@@ -2,9 +2,7 @@
 //! SameSite=Lax cookie, stored as a SHA-256 of the token like staff sessions.
 
 use super::db::{ContactSession, NewSession};
-use crate::auth::session::{
-    browser_session_cookie, cookie_from_headers, cookie_header, hash_token, new_token, request_headers,
-};
+use crate::auth::session::{cookie_from_headers, cookie_header, hash_token, new_token, request_headers};
 use crate::error::AppError;
 use crate::state::{app_state, now_ms, AppState};
 use axum::http::HeaderMap;
@@ -69,10 +67,7 @@ pub async fn start_for_one_customer(
 }
 
 fn set_cookie(state: &AppState, token: &str, max_age: Option<i64>) {
-    let header = match max_age {
-        Some(max_age) => cookie_header(COOKIE_NAME, token, max_age, state.secure_cookies()),
-        None => browser_session_cookie(COOKIE_NAME, token, state.secure_cookies()),
-    };
+    let header = cookie_header(COOKIE_NAME, token, max_age, state.secure_cookies());
     leptos::prelude::expect_context::<leptos_axum::ResponseOptions>()
         .insert_header(axum::http::header::SET_COOKIE, header);
 }
@@ -83,7 +78,7 @@ pub async fn end(state: &AppState) -> Result<(), AppError> {
     }
     leptos::prelude::expect_context::<leptos_axum::ResponseOptions>().insert_header(
         axum::http::header::SET_COOKIE,
-        cookie_header(COOKIE_NAME, "", 0, state.secure_cookies()),
+        cookie_header(COOKIE_NAME, "", Some(0), state.secure_cookies()),
     );
     Ok(())
 }
