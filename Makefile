@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-mail bench-portal
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-import bench-mail bench-portal
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -77,6 +77,12 @@ bench:
 bench-upload: export RUSTFLAGS := --cfg erase_components
 bench-upload:
 	cargo run --release -p server -- bench-upload --megabytes $${MEGABYTES:-25}
+
+## Preview and import of a 100,000-row customers workbook, on SQLite and on PostgreSQL.
+bench-import: export RUSTFLAGS := --cfg erase_components
+bench-import: postgres
+	cargo run --release -p server -- bench-import --rows $${ROWS:-100000}
+	cargo run --release -p server -- bench-import --rows $${ROWS:-100000} --postgres $${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 
 ## Emails per second the outbox worker delivers to a local SMTP server.
 bench-mail: export RUSTFLAGS := --cfg erase_components

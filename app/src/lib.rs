@@ -3,11 +3,13 @@
 
 pub mod activity;
 pub mod auth;
+pub mod bulk_requirements;
 pub mod contacts;
 pub mod customers;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod imports;
 pub mod listings;
 pub mod mail;
 pub mod orders;
@@ -26,9 +28,11 @@ pub mod ui;
 pub mod wizard;
 
 use auth::{api::signed_in_user, LoginPage, SetupPage, SignOutButton};
+use bulk_requirements::BulkRequirementsPage;
 use contacts::{ContactPage, ContactsPage, NewContactPage};
 use customers::{CustomerPage, CustomersPage, TrashPage};
 use documents::{DocumentTypesPage, RequirementsPage};
+use imports::{ImportContactsPage, ImportCustomersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -93,10 +97,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers") view=CustomersPage/>
                     <Route path=path!("customers/new") view=NewCustomerPage/>
                     <Route path=path!("customers/trash") view=TrashPage/>
+                    <Route path=path!("customers/import") view=ImportCustomersPage/>
                     <Route path=path!("customers/:id") view=CustomerPage/>
                     <Route path=path!("customers/:id/setup/:step") view=WizardPage/>
                     <Route path=path!("contacts") view=ContactsPage/>
                     <Route path=path!("contacts/new") view=NewContactPage/>
+                    <Route path=path!("contacts/import") view=ImportContactsPage/>
                     <Route path=path!("contacts/:id") view=ContactPage/>
                     <Route path=path!("listings/locations") view=LocationsPage/>
                     <Route path=path!("listings/locations/new") view=NewLocationPage/>
@@ -106,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("listings/items/:id") view=ItemPage/>
                     <Route path=path!("share-settings") view=DocumentTypesPage/>
                     <Route path=path!("share-settings/requirements") view=RequirementsPage/>
+                    <Route path=path!("share-settings/bulk-requirements") view=BulkRequirementsPage/>
                     <Route path=path!("orders") view=OrdersPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                     <Route path=path!("settings/users") view=UsersPage/>

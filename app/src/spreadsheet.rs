@@ -22,6 +22,31 @@ pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
     format!("{}\r\n", cells.join(","))
 }
 
+/// The content type of xlsx workbooks.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The content type of CSV files.
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A download response: `body` as `file_name`, never sniffed into something else.
+#[cfg(feature = "ssr")]
+pub fn attachment(content_type: &str, file_name: &str, body: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::documents::files::content_disposition("attachment", file_name),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

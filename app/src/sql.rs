@@ -42,6 +42,28 @@ impl Sql {
     }
 }
 
+impl Sql {
+    /// `head VALUES (…), (…) tail`: one multi-row insert of `rows`, each a row's values.
+    pub fn insert_values(head: &str, rows: impl Iterator<Item = Vec<Bind>>, tail: &str) -> Sql {
+        let mut sql = Sql::default();
+        sql.push(head);
+        sql.push(" VALUES ");
+        for (i, values) in rows.enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            for (j, value) in values.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value);
+            }
+            sql.push(")");
+        }
+        sql.push(" ");
+        sql.push(tail);
+        sql
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +76,15 @@ mod tests {
         sql.push(" AND b = ");
         sql.bind(Bind::Text("x".into()));
         assert_eq!(sql.text, "a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn a_multi_row_insert_numbers_every_value() {
+        let rows = [vec![Bind::Int(1), Bind::Int(2)], vec![Bind::Int(3), Bind::Int(4)]];
+        let sql = Sql::insert_values("INSERT INTO t (a, b)", rows.into_iter(), "ON CONFLICT DO NOTHING");
+        assert_eq!(
+            sql.text,
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+        );
     }
 }

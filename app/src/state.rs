@@ -109,6 +109,8 @@ pub struct AppState {
     pub public_url: String,
     /// Once a staff user exists it always will; remembering it spares a query per page.
     staff_exists: Arc<AtomicBool>,
+    /// Previews and imports under way in this process.
+    pub imports: crate::imports::jobs::Jobs,
 }
 
 impl AppState {
@@ -118,6 +120,7 @@ impl AppState {
             files,
             public_url,
             staff_exists: Arc::new(AtomicBool::new(false)),
+            imports: Default::default(),
         }
     }
 

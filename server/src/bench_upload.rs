@@ -2,8 +2,8 @@
 //! takes them. Starts a server of its own (this executable, on a free port, with an empty data
 //! folder), so its peak memory is the uploads' alone; the file is generated as it is sent.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::bench_server::BenchServer;
+use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct Options {
@@ -15,86 +15,10 @@ pub struct Options {
     pub uploads: usize,
 }
 
-const EMAIL: &str = "bench@supplier.example";
-const PASSWORD: &str = "bench password 1";
-
-/// Kills the server when the benchmark ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A `/proc/<pid>/status` figure in MB (`VmRSS`: now; `VmHWM`: the peak so far).
-fn memory_mb(pid: u32, field: &str) -> Result<f64, String> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .ok_or(format!("no {field}"))?;
-    let kb: f64 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .ok_or(format!("unreadable {field}"))?;
-    Ok(kb / 1024.0)
-}
-
 pub async fn run(options: Options) -> Result<(), String> {
-    let folder = std::env::temp_dir().join(format!("clientele-bench-upload-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let command = |args: &[&str]| {
-        let mut command = Command::new(&exe);
-        command
-            .args(args)
-            .env("DATA_DIR", &folder)
-            .env_remove("DATABASE_URL")
-            .env_remove("STORAGE_URL")
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_HASH_FILES", "false")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null());
-        command
-    };
-    let created = command(&["create-admin", "--name", "Bench", "--email", EMAIL])
-        .env("CLIENTELE_ADMIN_PASSWORD", PASSWORD)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !created.success() {
-        return Err("could not create the benchmark's Admin".into());
-    }
-    let server = Server(command(&["serve"]).spawn().map_err(|e| e.to_string())?);
-    let url = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    while client.get(format!("{url}/healthz")).send().await.is_err() {
-        if started.elapsed() > Duration::from_secs(30) {
-            return Err("the server did not start".into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let signed_in = client
-        .post(format!("{url}/api/auth/sign_in"))
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !signed_in.status().is_success() {
-        return Err(format!("sign-in failed: {}", signed_in.status()));
-    }
-    let pid = server.0.id();
-    let before = memory_mb(pid, "VmRSS")?;
+    let server = BenchServer::start("bench-upload", None).await?;
+    let (client, url) = (&server.client, &server.url);
+    let before = server.memory_mb("VmRSS")?;
     let size = options.megabytes * 1024 * 1024;
     let mut seconds = Vec::new();
     for n in 0..options.uploads {
@@ -122,9 +46,8 @@ pub async fn run(options: Options) -> Result<(), String> {
         }
         seconds.push(started.elapsed().as_secs_f64());
     }
-    let peak = memory_mb(pid, "VmHWM")?;
+    let peak = server.memory_mb("VmHWM")?;
     drop(server);
-    let _ = std::fs::remove_dir_all(&folder);
     seconds.sort_by(f64::total_cmp);
     let median = seconds[seconds.len() / 2];
     println!(

@@ -1,8 +1,10 @@
 //! The Clientele server: configuration, the HTTP app, and the command line's jobs.
 
 pub mod bench;
+pub mod bench_import;
 pub mod bench_mail;
 pub mod bench_portal;
+pub mod bench_server;
 pub mod bench_upload;
 pub mod config;
 pub mod jobs;

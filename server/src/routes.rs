@@ -4,6 +4,7 @@
 use app::auth::session::staff_from_headers;
 use app::documents::files;
 use app::error::AppError;
+use app::imports::downloads as imports;
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
@@ -81,7 +82,15 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route(
             "/shared/files/{request_id}",
             get(app::retrieval::download::download),
-        );
+        )
+        .route(
+            "/customers/import-template.xlsx",
+            get(imports::customers_template),
+        )
+        .route("/contacts/import-template.xlsx", get(imports::contacts_template))
+        .route("/imports/{id}/errors.xlsx", get(imports::errors))
+        .route("/customers/export.csv", get(imports::export_csv))
+        .route("/customers/export.xlsx", get(imports::export_xlsx));
 
     Router::new()
         .route("/healthz", get(healthz))

@@ -98,29 +98,6 @@ on_both_databases!(
     a_resend_goes_to_the_contacts_address_of_today,
 );
 
-/// A server process of this build on the test's database, delivering to `smtp_url`.
-fn spawn_server(app: &TestApp, smtp_url: &str) -> std::process::Child {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/clientele.db", app.data_dir.display()),
-        )
-        .env("DATA_DIR", &app.data_dir)
-        .env("SMTP_URL", smtp_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", &app.site)
-        .env("LEPTOS_HASH_FILES", "false")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("server starts")
-}
-
 /// The documents email is committed; the server dies (SIGKILL) while the mail server is still
 /// in the middle of taking it. After a restart, the email is delivered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,7 +112,7 @@ async fn an_email_survives_the_server_being_killed_before_delivery() {
     );
 
     let hanging = SmtpSink::start(Behaviour::Stall).await.unwrap();
-    let mut server = spawn_server(&app, &hanging.url());
+    let (mut server, _) = spawn_server(&app, Some(&hanging.url()));
     for _ in 0..200 {
         if hanging.connections() > 0 {
             break;
@@ -155,7 +132,7 @@ async fn an_email_survives_the_server_being_killed_before_delivery() {
     );
 
     let working = SmtpSink::start(Behaviour::Accept).await.unwrap();
-    let mut restarted = spawn_server(&app, &working.url());
+    let (mut restarted, _) = spawn_server(&app, Some(&working.url()));
     // The dead worker's claim runs out (30 s), then the new server delivers it.
     let received = working.wait_for(1, Duration::from_secs(90)).await;
     let mut sent = 0;

@@ -31,27 +31,7 @@ async fn uploads_are_limited_by_kind_and_size(engine: Engine) {
     assert!(message(status, &body).contains("empty"));
 
     // Over 25 MB: refused from the declared length, before any of the body is sent…
-    let cookie = session_cookie(&app).await;
-    let mut connection = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
-        .await
-        .unwrap();
-    let head = format!(
-        "POST /files?purpose=document&name=big.pdf HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
-         Content-Length: {}\r\n\r\n",
-        25 * 1024 * 1024 + 1
-    );
-    tokio::io::AsyncWriteExt::write_all(&mut connection, head.as_bytes())
-        .await
-        .unwrap();
-    let mut answer = vec![0; 4096];
-    let read = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        tokio::io::AsyncReadExt::read(&mut connection, &mut answer),
-    )
-    .await
-    .expect("an answer without waiting for the body")
-    .unwrap();
-    let answer = String::from_utf8_lossy(&answer[..read]);
+    let answer = answer_to_declared_length(&app, "document", "big.pdf", 25 * 1024 * 1024 + 1).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("larger than 25 MB"), "{answer}");
     let mut big = pdf("big");

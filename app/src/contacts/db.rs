@@ -24,7 +24,7 @@ fn contact_from_row(row: &AnyRow) -> Result<Contact, sqlx::Error> {
 }
 
 /// What a contact search looks in: the name both ways round and the email, lower case.
-fn search_text(contact: &ValidContact) -> String {
+pub(crate) fn search_text(contact: &ValidContact) -> String {
     format!(
         "{} {} {}",
         contact.full_name(),

@@ -24,7 +24,11 @@ pub fn ContactsPage() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>"Contacts"</h1>
-                <A href="/contacts/new" attr:class="button primary">"+ New Contact"</A>
+                <div class="actions">
+                    <a href="/contacts/import-template.xlsx" class="button" download>"Get Excel template"</a>
+                    <A href="/contacts/import" attr:class="button">"Upload Contacts"</A>
+                    <A href="/contacts/new" attr:class="button primary">"+ New Contact"</A>
+                </div>
             </header>
             <p class="muted">"The people who work for your customers. One person can belong to several customers."</p>
             <ListingSearch label="Search contacts (name, email or customer)" action="/contacts" words=query.get_untracked().0/>

@@ -28,6 +28,7 @@ pub fn CustomersPage() -> impl IntoView {
             <header class="page-header">
                 <h1>"Customers"</h1>
                 <div class="actions">
+                    {move || view! { <ActionsMenu query=query.get()/> }}
                     <A href="/customers/trash" attr:class="button">"Trash"</A>
                     <A href="/customers/new" attr:class="button primary">"+ New Customer"</A>
                 </div>
@@ -43,6 +44,23 @@ pub fn CustomersPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Actions on the list as a whole: the import template, the upload, and exports of the current
+/// search. A disclosure, so it opens and closes by keyboard as well.
+#[component]
+fn ActionsMenu(query: ListQuery) -> impl IntoView {
+    view! {
+        <details class="menu">
+            <summary class="button">"Actions"</summary>
+            <ul role="list">
+                <li><a href="/customers/import-template.xlsx" download>"Get Excel template"</a></li>
+                <li><A href="/customers/import">"Upload Customers"</A></li>
+                <li><a href=query.export_href("csv") download>"Export CSV"</a></li>
+                <li><a href=query.export_href("xlsx") download>"Export XLSX"</a></li>
+            </ul>
+        </details>
     }
 }
 

@@ -136,6 +136,15 @@ impl ListQuery {
         to_href(&params)
     }
 
+    /// The export of this search (every page): `/customers/export.csv?…` or `.xlsx`.
+    pub fn export_href(&self, extension: &str) -> String {
+        let href = to_href(&self.base_params());
+        match href.split_once('?') {
+            Some((_, params)) => format!("/customers/export.{extension}?{params}"),
+            None => format!("/customers/export.{extension}"),
+        }
+    }
+
     pub fn first_page(&self) -> ListQuery {
         ListQuery {
             after: None,

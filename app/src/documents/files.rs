@@ -64,30 +64,48 @@ impl FileStore {
         Ok(FileStore { store, folder: local })
     }
 
-    /// Removes what uploads cut off by a crash left in `incoming/` of a local store, older than
-    /// `before` (ms). The object store cannot list them (its parts are hidden from listings), so
-    /// the folder is read directly. An S3 bucket sweeps unfinished uploads by its lifecycle rules.
+    /// Removes files older than `before` (ms) from `incoming/` (what uploads cut off by a crash
+    /// left) and `imports/` (spreadsheets uploaded for import) of a local store. The object store
+    /// cannot list unfinished parts, so the folders are read directly. An S3 bucket sweeps them by
+    /// its lifecycle rules.
     pub fn sweep_incoming(&self, before: i64) -> std::io::Result<usize> {
         let Some(folder) = &self.folder else {
             return Ok(0);
         };
-        let incoming = folder.join("incoming");
-        let entries = match std::fs::read_dir(&incoming) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
         let before = std::time::UNIX_EPOCH + std::time::Duration::from_millis(before.max(0) as u64);
         let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
-            let modified = entry.metadata()?.modified()?;
-            if entry.file_type()?.is_file() && modified < before {
-                std::fs::remove_file(entry.path())?;
-                removed += 1;
+        for name in ["incoming", "imports"] {
+            let entries = match std::fs::read_dir(folder.join(name)) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let modified = entry.metadata()?.modified()?;
+                if entry.file_type()?.is_file() && modified < before {
+                    std::fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
             }
         }
         Ok(removed)
+    }
+
+    /// Where a spreadsheet uploaded for import is kept until it is imported (a day at most).
+    fn import(id: &str) -> Path {
+        Path::from(format!("imports/{id}"))
+    }
+
+    /// The bytes of a spreadsheet uploaded for import.
+    pub async fn read_import(&self, id: &str) -> Result<Vec<u8>, object_store::Error> {
+        Ok(self
+            .store
+            .get(&FileStore::import(id))
+            .await?
+            .bytes()
+            .await?
+            .to_vec())
     }
 
     fn blob(sha256: &str) -> Path {
@@ -222,6 +240,19 @@ async fn receive(
         return Err(response);
     }
     writer.finish().await.map_err(|e| internal(&e))?;
+    if purpose == FilePurpose::Import {
+        // Read once by the import and never served: kept apart, with no record of its own.
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        store
+            .rename(&temporary, &FileStore::import(&id))
+            .await
+            .map_err(|e| internal(&e))?;
+        return Ok(UploadedFile {
+            id,
+            file_name: name.trim().to_string(),
+            size,
+        });
+    }
     let sha256 = hex::encode(hasher.finalize());
     let record = FileRecord {
         id: uuid::Uuid::new_v4().simple().to_string(),

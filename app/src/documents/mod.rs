@@ -7,7 +7,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod files;
 mod panel;
-mod share_settings;
+pub mod share_settings;
 mod upload;
 
 pub use panel::{DocumentsData, DocumentsPanel};

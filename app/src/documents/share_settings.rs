@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-fn Tabs() -> impl IntoView {
+pub fn Tabs() -> impl IntoView {
     // The staff shell's signed-in user; the server checks again on every change.
     let user = use_context::<Resource<Result<Option<CurrentUser>, AppError>>>();
     view! {
@@ -22,6 +22,7 @@ fn Tabs() -> impl IntoView {
         <nav class="tabs" aria-label="Share Settings">
             <A href="/share-settings" exact=true>"Document Types"</A>
             <A href="/share-settings/requirements">"Customer Doc Requirements"</A>
+            <A href="/share-settings/bulk-requirements">"Bulk Configure Customer Requirements"</A>
         </nav>
         <Suspense>
             {move || Suspend::new(async move {

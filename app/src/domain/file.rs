@@ -20,6 +20,8 @@ pub fn file_id(raw: &str) -> Result<String, String> {
 pub enum FilePurpose {
     Document,
     Logo,
+    /// A spreadsheet of customers or contacts to import.
+    Import,
 }
 
 impl FilePurpose {
@@ -27,6 +29,7 @@ impl FilePurpose {
         match raw {
             "document" => Some(FilePurpose::Document),
             "logo" => Some(FilePurpose::Logo),
+            "import" => Some(FilePurpose::Import),
             _ => None,
         }
     }
@@ -35,6 +38,7 @@ impl FilePurpose {
         match self {
             FilePurpose::Document => "document",
             FilePurpose::Logo => "logo",
+            FilePurpose::Import => "import",
         }
     }
 
@@ -42,6 +46,7 @@ impl FilePurpose {
         match self {
             FilePurpose::Document => 25 * 1024 * 1024,
             FilePurpose::Logo => 2 * 1024 * 1024,
+            FilePurpose::Import => 50 * 1024 * 1024,
         }
     }
 
@@ -72,6 +77,15 @@ impl FilePurpose {
                 ("txt", "text/plain; charset=utf-8"),
                 ("csv", "text/csv; charset=utf-8"),
             ],
+            FilePurpose::Import => &[
+                (
+                    "xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                ("xls", "application/vnd.ms-excel"),
+                ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+                ("csv", "text/csv; charset=utf-8"),
+            ],
             FilePurpose::Logo => &[
                 ("png", "image/png"),
                 ("jpg", "image/jpeg"),
@@ -89,6 +103,7 @@ impl FilePurpose {
                 "PDF, images (PNG, JPEG, GIF, WebP, TIFF), Word, Excel, OpenDocument, text or CSV files"
             }
             FilePurpose::Logo => "PNG, JPEG, SVG or WebP images",
+            FilePurpose::Import => "Excel (.xlsx, .xls), OpenDocument (.ods) or CSV files",
         }
     }
 

@@ -166,7 +166,8 @@ pub async fn remove(
 }
 
 /// Makes the customer require the type for the listing and opens its request. Requiring what is
-/// required already changes nothing: a request that was sent is not asked for again.
+/// required already changes nothing: a request that was sent is not asked for again. Whether it
+/// was new.
 pub async fn require(
     tx: &mut AnyConnection,
     customer_id: i64,
@@ -174,7 +175,7 @@ pub async fn require(
     listing_id: i64,
     type_id: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let (_, column, _) = tables(level);
     let added = sqlx::query(AssertSqlSafe(format!(
         "INSERT INTO customer_requirements (customer_id, type_id, {column}, created_at) VALUES ($1, $2, $3, $4)
@@ -198,19 +199,20 @@ pub async fn require(
         .execute(&mut *tx)
         .await?;
     }
-    Ok(())
+    Ok(added.rows_affected() == 1)
 }
 
-/// No longer requires the type for the listing; its open request is cancelled.
+/// No longer requires the type for the listing; its open request is cancelled. Whether it was
+/// required.
 pub async fn unrequire(
     tx: &mut AnyConnection,
     customer_id: i64,
     level: Level,
     listing_id: i64,
     type_id: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let (_, column, _) = tables(level);
-    sqlx::query(AssertSqlSafe(format!(
+    let removed = sqlx::query(AssertSqlSafe(format!(
         "DELETE FROM customer_requirements WHERE customer_id = $1 AND {column} = $2 AND type_id = $3"
     )))
     .bind(customer_id)
@@ -218,7 +220,8 @@ pub async fn unrequire(
     .bind(type_id)
     .execute(&mut *tx)
     .await?;
-    cancel_open(tx, customer_id, column, listing_id, Some(type_id)).await
+    cancel_open(tx, customer_id, column, listing_id, Some(type_id)).await?;
+    Ok(removed.rows_affected() == 1)
 }
 
 async fn cancel_open(

@@ -3,11 +3,11 @@
 use crate::auth::session::staff_from_headers;
 use crate::documents::files::refuse;
 use crate::error::AppError;
-use crate::spreadsheet::csv_line;
+use crate::spreadsheet::{attachment, csv_line, CSV};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 pub async fn download(
     State(state): State<AppState>,
@@ -15,18 +15,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     match csv_of(&state, &customer_id, &headers).await {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok((name, body)) => attachment(CSV, &name, body.into_bytes()),
         Err(error) => refuse(error.status(), error),
     }
 }

@@ -21,6 +21,31 @@ pub async fn upload_as(
     (response.status(), response.text().await.expect("body"))
 }
 
+/// The server's answer to an upload that declares `length` bytes, read before any of the body is
+/// sent: how a too-large file is refused at once.
+pub async fn answer_to_declared_length(app: &TestApp, purpose: &str, name: &str, length: usize) -> String {
+    let cookie = session_cookie(app).await;
+    let mut connection = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /files?purpose={purpose}&name={name} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         Content-Length: {length}\r\n\r\n"
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut connection, head.as_bytes())
+        .await
+        .unwrap();
+    let mut answer = vec![0; 4096];
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read(&mut connection, &mut answer),
+    )
+    .await
+    .expect("an answer without waiting for the body")
+    .unwrap();
+    String::from_utf8_lossy(&answer[..read]).into_owned()
+}
+
 /// Uploads a file as the app's signed-in client and returns its id.
 pub async fn upload_ok(app: &TestApp, purpose: &str, name: &str, bytes: Vec<u8>) -> String {
     let (status, body) = upload_as(&app.client, &app.url, purpose, name, bytes).await;

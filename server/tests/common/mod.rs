@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod imports;
 pub mod listings;
 pub mod portal;
 pub mod sharing;
@@ -318,4 +319,45 @@ pub fn day(offset: i64) -> String {
     app::domain::CalendarDate::from_ms(app::state::now_ms())
         .add_days(offset)
         .to_string()
+}
+
+/// A server process of this build on the SQLite database and files of `app`, delivering email to
+/// `smtp_url` if given; with its address. Killing it is how tests crash a server.
+pub fn spawn_server(app: &TestApp, smtp_url: Option<&str>) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/clientele.db", app.data_dir.display()),
+        )
+        .env("DATA_DIR", &app.data_dir)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", &app.site)
+        .env("LEPTOS_HASH_FILES", "false")
+        .env("RUST_LOG", "warn")
+        .env_remove("SMTP_URL")
+        .stdout(std::process::Stdio::null());
+    if let Some(url) = smtp_url {
+        command.env("SMTP_URL", url);
+    }
+    let child = command.spawn().expect("server starts");
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+/// Waits until the server at `url` answers its health check.
+pub async fn wait_until_up(url: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = reqwest::get(format!("{url}/healthz")).await {
+            if response.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server at {url} did not start");
 }

@@ -1,0 +1,527 @@
+//! The import itself: one transaction that checks the rows again against what is stored now,
+//! then writes all the chosen rows or none. Rows go in as multi-row statements, a few hundred at
+//! a time, so a 100,000-row file is a few hundred statements, not a few hundred thousand.
+
+use super::columns::Layout;
+use super::contact_rows::{self, ContactRow};
+use super::customer_rows::{self, CustomerRow};
+use super::existing::{self, name_postal_key};
+use super::plan::Plan;
+use super::table::Table;
+use super::{ImportChoice, ImportKind, ImportReport, Preview};
+use crate::customers::{db::company_values, name_order, search::search_text};
+use crate::domain::ValidContact;
+use crate::sql::{Bind, Sql};
+use crate::state::{now_ms, Db};
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+
+/// Rows per statement: 13 values each stays well under SQLite's 32,766 placeholders.
+const BATCH: usize = 500;
+/// Up to this many new or renamed customers are placed in name order one by one; more, and every
+/// customer is numbered afresh in one statement.
+const PLACE_ONE_BY_ONE: usize = 1000;
+
+/// Who is importing.
+pub struct Importer {
+    pub user_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug)]
+pub enum CommitError {
+    /// Nothing was stored, for the reason given.
+    Refused(String),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for CommitError {
+    fn from(error: sqlx::Error) -> Self {
+        CommitError::Database(error)
+    }
+}
+
+/// Imports `table` (already read and laid out) as upload `import_id`; `progress` hears how many
+/// of how many rows are written.
+#[allow(clippy::too_many_arguments)]
+pub async fn import(
+    db: &Db,
+    import_id: i64,
+    kind: ImportKind,
+    table: &Table,
+    layout: &Layout,
+    choice: ImportChoice,
+    importer: &Importer,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(ImportReport, Preview), CommitError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    // Written first: on SQLite the transaction holds the write lock from here, so what is read
+    // next cannot change before the rows are written; a second press of Import stops here.
+    let claimed = sqlx::query("UPDATE imports SET imported_at = $1 WHERE id = $2 AND imported_at IS NULL")
+        .bind(now)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(CommitError::Refused(
+            "This file has been imported already.".into(),
+        ));
+    }
+    let file_name: String = sqlx::query_scalar("SELECT file_name FROM imports WHERE id = $1")
+        .bind(import_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let existing = existing::load(&mut tx).await?;
+    let (report, preview) = match kind {
+        ImportKind::Customers => {
+            let plan = customer_rows::plan(table, layout, &file_name, &existing);
+            refuse_bad_rows(&plan, choice)?;
+            let report = write_customers(&mut tx, &plan, choice, importer, &file_name, now, progress).await?;
+            (report, plan.preview)
+        }
+        ImportKind::Contacts => {
+            let plan = contact_rows::plan(table, layout, &file_name, &existing);
+            refuse_bad_rows(&plan, choice)?;
+            let report = write_contacts(&mut tx, &plan, choice, importer, &file_name, now, progress).await?;
+            (report, plan.preview)
+        }
+    };
+    let result =
+        serde_json::to_string(&(&report, &preview)).map_err(|e| CommitError::Refused(e.to_string()))?;
+    sqlx::query("UPDATE imports SET result = $1 WHERE id = $2")
+        .bind(result)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((report, preview))
+}
+
+fn refuse_bad_rows<R>(plan: &Plan<R>, choice: ImportChoice) -> Result<(), CommitError> {
+    if plan.bad.is_empty() || choice.good_rows_only {
+        return Ok(());
+    }
+    let first = plan.bad[0]
+        .problems
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let rows = if plan.bad.len() == 1 {
+        "1 row has problems".to_string()
+    } else {
+        format!("{} rows have problems", plan.bad.len())
+    };
+    Err(CommitError::Refused(format!(
+        "Nothing was imported: {rows} (the first: {first}). Fix them and upload the file again, or choose to import the good rows only."
+    )))
+}
+
+fn text(value: &str) -> Bind {
+    Bind::Text(value.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_customers(
+    tx: &mut AnyConnection,
+    plan: &Plan<CustomerRow>,
+    choice: ImportChoice,
+    importer: &Importer,
+    file_name: &str,
+    now: i64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportReport, CommitError> {
+    let mut report = ImportReport {
+        left_out: plan.bad.len(),
+        ..ImportReport::default()
+    };
+    let total = plan.good.len();
+    let mut done = 0;
+    // The customer each written row became, and whether it was created.
+    let mut written: Vec<(&CustomerRow, i64, bool)> = Vec::with_capacity(total);
+    let new_rows: Vec<&CustomerRow> = plan.good.iter().filter(|r| r.existing.is_none()).collect();
+    for chunk in new_rows.chunks(BATCH) {
+        let sql = Sql::insert_values(
+            "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
+                 postal_code, country, phone, website, logo_file_id, search_text, active, version,
+                 created_at, updated_at)",
+            chunk.iter().map(|row| {
+                let company = &row.company;
+                let mut values: Vec<Bind> =
+                    company_values(company).into_iter().map(Bind::MaybeText).collect();
+                values.push(text(&search_text(
+                    company.name.as_str(),
+                    company.account_number.as_ref().map(|n| n.as_str()),
+                    &company.address.city,
+                )));
+                values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
+                values
+            }),
+            "RETURNING id, account_key, name_key, postal_code",
+        );
+        // Rows come back in no promised order; each is known by its account number, or by its
+        // name and postal code (unique among the file's rows without one).
+        let mut ids: HashMap<(Option<String>, String, String), i64> = HashMap::new();
+        for returned in sql.query().fetch_all(&mut *tx).await? {
+            let account: Option<String> = returned.try_get("account_key")?;
+            let name: String = returned.try_get("name_key")?;
+            let postal: String = returned.try_get("postal_code")?;
+            let key = match account {
+                Some(account) => (Some(account), String::new(), String::new()),
+                None => {
+                    let (name, postal) = name_postal_key(&name, &postal);
+                    (None, name, postal)
+                }
+            };
+            ids.insert(key, returned.try_get("id")?);
+        }
+        for row in chunk {
+            let company = &row.company;
+            let key = match &company.account_number {
+                Some(number) => (Some(number.key()), String::new(), String::new()),
+                None => {
+                    let (name, postal) = name_postal_key(company.name.as_str(), &company.address.postal_code);
+                    (None, name, postal)
+                }
+            };
+            let id = *ids.get(&key).ok_or_else(|| {
+                CommitError::Refused(format!(
+                    "Row {}: the new customer could not be found again.",
+                    row.number
+                ))
+            })?;
+            written.push((row, id, true));
+        }
+        done += chunk.len();
+        report.created += chunk.len();
+        progress(done, total);
+    }
+    for row in plan.good.iter().filter(|r| r.existing.is_some()) {
+        let Some(customer) = &row.existing else { continue };
+        done += 1;
+        if !choice.update_existing {
+            report.skipped += 1;
+            continue;
+        }
+        update_customer(tx, row, customer.account_number.as_deref(), customer.id, now).await?;
+        written.push((row, customer.id, false));
+        report.updated += 1;
+        if done % BATCH == 0 {
+            progress(done, total);
+        }
+    }
+    place_in_name_order(tx).await?;
+    let contacts: Vec<(&ValidContact, i64, bool)> = written
+        .iter()
+        .flat_map(|(row, id, created)| row.contacts.iter().map(move |c| (c, *id, *created)))
+        .collect();
+    let (created, assigned) = assign_contacts(tx, &contacts, now).await?;
+    report.contacts_created = created;
+    report.contacts_assigned = assigned;
+    record_activity(
+        tx,
+        written.iter().map(|(_, id, created)| {
+            let detail = if *created {
+                format!("Created by the import of '{file_name}'.")
+            } else {
+                format!("Updated by the import of '{file_name}'.")
+            };
+            (*id, if *created { "imported" } else { "import_updated" }, detail)
+        }),
+        importer,
+        now,
+    )
+    .await?;
+    progress(total, total);
+    Ok(report)
+}
+
+/// Saves a row over an existing customer. Its empty optional cells keep what is stored.
+async fn update_customer(
+    tx: &mut AnyConnection,
+    row: &CustomerRow,
+    stored_account: Option<&str>,
+    id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let company = &row.company;
+    let account = company
+        .account_number
+        .as_ref()
+        .map(|n| n.as_str())
+        .or(stored_account);
+    let [name, name_key, account_number, account_key, street, city, region, postal_code, country, phone, website, _logo] =
+        company_values(company);
+    sqlx::query(
+        "UPDATE customers SET name = $1, name_key = $2, account_number = COALESCE($3, account_number),
+             account_key = COALESCE($4, account_key), street = $5, city = $6, region = COALESCE($7, region),
+             postal_code = $8, country = $9, phone = COALESCE($10, phone), website = COALESCE($11, website),
+             search_text = $12, updated_at = $13, version = version + 1,
+             name_order = CASE WHEN name_key = $2 THEN name_order ELSE NULL END
+         WHERE id = $14",
+    )
+    .bind(name)
+    .bind(name_key)
+    .bind(account_number)
+    .bind(account_key)
+    .bind(street)
+    .bind(city)
+    .bind(region)
+    .bind(postal_code)
+    .bind(country)
+    .bind(phone)
+    .bind(website)
+    .bind(search_text(company.name.as_str(), account, &company.address.city))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Gives new and renamed customers their place in name order.
+async fn place_in_name_order(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let unplaced: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE name_order IS NULL")
+        .fetch_all(&mut *tx)
+        .await?;
+    if unplaced.len() > PLACE_ONE_BY_ONE {
+        return name_order::renumber(tx).await;
+    }
+    for id in unplaced {
+        name_order::place(tx, id).await?;
+    }
+    Ok(())
+}
+
+/// Finds each contact by email or creates it (once per email), and assigns it to its customer;
+/// the first contact of a customer the import created receives its documents. Returns how many
+/// contacts were created and how many assignments were new.
+async fn assign_contacts(
+    tx: &mut AnyConnection,
+    contacts: &[(&ValidContact, i64, bool)],
+    now: i64,
+) -> Result<(usize, usize), sqlx::Error> {
+    if contacts.is_empty() {
+        return Ok((0, 0));
+    }
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let keys: Vec<String> = contacts.iter().map(|(c, _, _)| c.email.key()).collect();
+    for chunk in keys.chunks(BATCH) {
+        let mut sql = Sql::default();
+        sql.push("SELECT id, email_key FROM contacts WHERE email_key IN (");
+        for (i, key) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(text(key));
+        }
+        sql.push(")");
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            ids.insert(row.try_get("email_key")?, row.try_get("id")?);
+        }
+    }
+    let mut new: Vec<&ValidContact> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (contact, _, _) in contacts {
+        let key = contact.email.key();
+        if !ids.contains_key(&key) && seen.insert(key) {
+            new.push(contact);
+        }
+    }
+    let created = insert_contacts(tx, &new, now, &mut ids).await?;
+    let mut assigned = 0;
+    for chunk in contacts.chunks(BATCH) {
+        let sql = Sql::insert_values(
+            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
+            chunk.iter().map(|(contact, customer_id, created)| {
+                vec![
+                    Bind::Int(*customer_id),
+                    Bind::Int(ids.get(&contact.email.key()).copied().unwrap_or_default()),
+                    Bind::Int(i64::from(*created)),
+                    Bind::Int(now),
+                ]
+            }),
+            "ON CONFLICT DO NOTHING",
+        );
+        assigned += sql.query().execute(&mut *tx).await?.rows_affected() as usize;
+    }
+    Ok((created, assigned))
+}
+
+/// Inserts contacts, recording their ids by email key; returns how many.
+async fn insert_contacts(
+    tx: &mut AnyConnection,
+    contacts: &[&ValidContact],
+    now: i64,
+    ids: &mut HashMap<String, i64>,
+) -> Result<usize, sqlx::Error> {
+    for chunk in contacts.chunks(BATCH) {
+        let sql = Sql::insert_values(
+            "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, search_text,
+                 version, created_at, updated_at)",
+            chunk.iter().map(|c| {
+                vec![
+                    text(&c.first_name),
+                    text(&c.last_name),
+                    text(c.email.as_str()),
+                    text(&c.email.key()),
+                    Bind::MaybeText(c.phone.as_ref().map(|p| p.as_str().to_string())),
+                    Bind::MaybeText(c.job_title.clone()),
+                    text(&crate::contacts::db::search_text(c)),
+                    Bind::Int(1),
+                    Bind::Int(now),
+                    Bind::Int(now),
+                ]
+            }),
+            "RETURNING id, email_key",
+        );
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            ids.insert(row.try_get("email_key")?, row.try_get("id")?);
+        }
+    }
+    Ok(contacts.len())
+}
+
+async fn record_activity(
+    tx: &mut AnyConnection,
+    entries: impl Iterator<Item = (i64, &'static str, String)>,
+    importer: &Importer,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let entries: Vec<(i64, &str, String)> = entries.collect();
+    for chunk in entries.chunks(BATCH) {
+        let sql = Sql::insert_values(
+            "INSERT INTO customer_activity (customer_id, staff_user_id, actor_name, action, detail, created_at)",
+            chunk.iter().map(|(customer_id, action, detail)| {
+                vec![
+                    Bind::Int(*customer_id),
+                    Bind::Int(importer.user_id),
+                    text(&importer.name),
+                    text(action),
+                    text(detail),
+                    Bind::Int(now),
+                ]
+            }),
+            "",
+        );
+        sql.query().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_contacts(
+    tx: &mut AnyConnection,
+    plan: &Plan<ContactRow>,
+    choice: ImportChoice,
+    importer: &Importer,
+    file_name: &str,
+    now: i64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportReport, CommitError> {
+    let mut report = ImportReport {
+        left_out: plan.bad.len(),
+        ..ImportReport::default()
+    };
+    let total = plan.good.len();
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let new: Vec<&ValidContact> = plan
+        .good
+        .iter()
+        .filter(|r| r.existing.is_none())
+        .map(|r| &r.contact)
+        .collect();
+    report.created = insert_contacts(tx, &new, now, &mut ids).await?;
+    report.contacts_created = report.created;
+    progress(report.created, total);
+    let mut chosen: Vec<(&ContactRow, i64)> = Vec::new();
+    for row in &plan.good {
+        match &row.existing {
+            None => chosen.push((
+                row,
+                ids.get(&row.contact.email.key()).copied().unwrap_or_default(),
+            )),
+            Some(_) if !choice.update_existing => report.skipped += 1,
+            Some(known) => {
+                update_contact(tx, &row.contact, known.id, now).await?;
+                report.updated += 1;
+                chosen.push((row, known.id));
+            }
+        }
+    }
+    let pairs: Vec<(i64, i64)> = chosen
+        .iter()
+        .flat_map(|(row, contact_id)| {
+            row.customer_ids
+                .iter()
+                .map(move |customer| (*customer, *contact_id))
+        })
+        .collect();
+    let mut assigned_pairs = Vec::new();
+    for chunk in pairs.chunks(BATCH) {
+        let sql = Sql::insert_values(
+            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
+            chunk.iter().map(|(customer, contact)| {
+                vec![
+                    Bind::Int(*customer),
+                    Bind::Int(*contact),
+                    Bind::Int(0),
+                    Bind::Int(now),
+                ]
+            }),
+            "ON CONFLICT DO NOTHING RETURNING customer_id, contact_id",
+        );
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            assigned_pairs.push((
+                row.try_get::<i64, _>("customer_id")?,
+                row.try_get::<i64, _>("contact_id")?,
+            ));
+        }
+    }
+    report.contacts_assigned = assigned_pairs.len();
+    let names: HashMap<i64, String> = chosen
+        .iter()
+        .map(|(row, id)| (*id, row.contact.full_name()))
+        .collect();
+    record_activity(
+        tx,
+        assigned_pairs.iter().map(|(customer, contact)| {
+            let name = names.get(contact).cloned().unwrap_or_default();
+            (
+                *customer,
+                "contact_assigned",
+                format!("{name} assigned by the import of '{file_name}'."),
+            )
+        }),
+        importer,
+        now,
+    )
+    .await?;
+    progress(total, total);
+    Ok(report)
+}
+
+/// Saves a row over an existing contact; its empty optional cells keep what is stored.
+async fn update_contact(
+    tx: &mut AnyConnection,
+    contact: &ValidContact,
+    id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, phone = COALESCE($4, phone),
+             job_title = COALESCE($5, job_title), search_text = $6, updated_at = $7, version = version + 1
+         WHERE id = $8",
+    )
+    .bind(contact.first_name.clone())
+    .bind(contact.last_name.clone())
+    .bind(contact.email.as_str().to_string())
+    .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
+    .bind(contact.job_title.clone())
+    .bind(crate::contacts::db::search_text(contact))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,486 @@
+//! Reads an uploaded file into rows of text: xlsx, xls and ods through calamine, CSV (UTF-8, with
+//! or without a byte order mark, comma, semicolon or tab separated, quoted cells with line
+//! breaks) by [`split_records`]. The kind is told by the bytes, not the file's name. Every
+//! failure is a sentence for the person who chose the file; no input makes this panic.
+
+use calamine::Reader;
+use std::io::{Cursor, Read};
+
+/// A sheet as text: its header row and the rows below it that hold anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The row number a spreadsheet program shows for it (1 for the first row of the sheet).
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+/// A spreadsheet's parts may unpack to at most this much in all...
+const MAX_UNPACKED: u64 = 1024 * 1024 * 1024;
+/// ...and each part to at most this many times its packed size. Spreadsheet XML packs about
+/// ten to one; zip bombs pack thousands to one.
+const MAX_RATIO: u64 = 250;
+
+/// Reads the first sheet of `bytes`, the file a person named `file_name`.
+pub fn read(bytes: &[u8], file_name: &str) -> Result<Table, String> {
+    if bytes.is_empty() {
+        return Err(format!("'{file_name}' is empty."));
+    }
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        read_zipped(bytes, file_name)?
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let workbook = calamine::Xls::new(Cursor::new(bytes))
+            .map_err(|e| unreadable(file_name, "an Excel 97–2003 (.xls) workbook", &e))?;
+        first_sheet(workbook, file_name)?
+    } else {
+        read_csv(bytes, file_name)?
+    };
+    into_table(rows, file_name)
+}
+
+fn unreadable(file_name: &str, what: &str, error: &dyn std::fmt::Display) -> String {
+    format!("'{file_name}' looks like {what} but could not be read ({error}). Open it in your spreadsheet program and save it again, or save it as CSV.")
+}
+
+/// An xlsx or ods file: a zip archive, checked to unpack to a sane size before it is read.
+fn read_zipped(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(file_name, "a spreadsheet (a zip archive)", &e))?;
+    let mut unpacked: u64 = 0;
+    let mut is_ods = false;
+    let mut is_xlsx = false;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|e| unreadable(file_name, "a spreadsheet (a zip archive)", &e))?;
+        unpacked = unpacked.saturating_add(entry.size());
+        if entry.size() > 64 * 1024 && entry.size() / entry.compressed_size().max(1) > MAX_RATIO
+            || unpacked > MAX_UNPACKED
+        {
+            return Err(format!(
+                "'{file_name}' would unpack to far more than a spreadsheet of its size holds: it may be damaged, or built to do harm (a \"zip bomb\"). It was not read."
+            ));
+        }
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        is_xlsx |= name == "xl/workbook.xml";
+        is_ods |= name == "content.xml";
+    }
+    if is_ods {
+        let mut mimetype = String::new();
+        if let Ok(mut entry) = archive.by_name("mimetype") {
+            let _ = entry.by_ref().take(200).read_to_string(&mut mimetype);
+        }
+        if !mimetype.contains("spreadsheet") {
+            return Err(format!("'{file_name}' is an OpenDocument file but not a spreadsheet. Upload an .ods, .xlsx or .csv file."));
+        }
+        let workbook = calamine::Ods::new(Cursor::new(bytes))
+            .map_err(|e| unreadable(file_name, "an OpenDocument spreadsheet", &e))?;
+        return first_sheet(workbook, file_name);
+    }
+    if !is_xlsx {
+        return Err(format!(
+            "'{file_name}' is a zip archive but not an Excel workbook. Upload an .xlsx, .xls, .ods or .csv file."
+        ));
+    }
+    let workbook = calamine::Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(file_name, "an Excel workbook", &e))?;
+    first_sheet(workbook, file_name)
+}
+
+fn first_sheet<R, W>(mut workbook: W, file_name: &str) -> Result<Vec<Row>, String>
+where
+    R: std::io::Read + std::io::Seek,
+    W: calamine::Reader<R>,
+    W::Error: std::fmt::Display,
+{
+    let range = match workbook.worksheet_range_at(0) {
+        None => return Err(format!("'{file_name}' has no sheet.")),
+        Some(Err(e)) => return Err(unreadable(file_name, "a spreadsheet", &e)),
+        Some(Ok(range)) => range,
+    };
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            // Cells left of the used range are empty; keeping them keeps column positions.
+            let mut texts = vec![String::new(); first_column as usize];
+            texts.extend(cells.iter().map(cell_text));
+            Row {
+                number: first_row as usize + i + 1,
+                cells: texts,
+            }
+        })
+        .collect();
+    Ok(rows)
+}
+
+/// A cell as the person typed it: whole numbers without ".0", dates as YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Int(number) => number.to_string(),
+        Data::Float(number) => number.to_string(),
+        Data::Bool(true) => "TRUE".into(),
+        Data::Bool(false) => "FALSE".into(),
+        Data::DateTime(date) => date_text(date.as_f64()),
+        Data::Error(error) => format!("#{error:?}"),
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30) as YYYY-MM-DD.
+fn date_text(serial: f64) -> String {
+    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
+        return serial.to_string();
+    }
+    // Days from 1970-01-01, then the civil date (Howard Hinnant's algorithm).
+    let days = serial.floor() as i64 - 25_569;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn read_csv(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(format!(
+            "'{file_name}' is UTF-16 text. Save it as \"CSV UTF-8\" and upload it again."
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "'{file_name}' is neither a spreadsheet nor UTF-8 text (the first bad byte is at position {}). If it is a CSV file, save it as \"CSV UTF-8\"; else upload .xlsx, .xls or .ods.",
+            e.valid_up_to() + 1
+        )
+    })?;
+    if text.contains('\0') {
+        return Err(format!(
+            "'{file_name}' is not a spreadsheet or a CSV file. Upload .xlsx, .xls, .ods or .csv."
+        ));
+    }
+    split_records(text, separator(text)).map_err(|row| {
+        format!("'{file_name}' could not be read as CSV: a quoted cell that starts on row {row} is never closed (a \" is missing).")
+    })
+}
+
+/// Splits CSV text into rows as RFC 4180 has it: cells quoted with `"` may hold separators,
+/// line breaks and doubled quotes; a quote inside an unquoted cell is kept as it is, as
+/// spreadsheet programs do. Every line counts as a row, blank ones too, so row numbers are those
+/// a spreadsheet program shows. An unclosed quote is an error naming the row it starts on.
+fn split_records(text: &str, separator: u8) -> Result<Vec<Row>, usize> {
+    let separator = separator as char;
+    let mut rows = Vec::new();
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    // Whether the cell began with a quote (only then do quotes mean anything).
+    let mut started_quoted = false;
+    let mut quote_row = 0;
+    let mut chars = text.chars().peekable();
+    let end_row = |rows: &mut Vec<Row>, cells: &mut Vec<String>, cell: &mut String| {
+        cells.push(std::mem::take(cell));
+        rows.push(Row {
+            number: rows.len() + 1,
+            cells: std::mem::take(cells),
+        });
+    };
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    cell.push('"');
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cell.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if cell.is_empty() && !started_quoted => {
+                quoted = true;
+                started_quoted = true;
+                quote_row = rows.len() + 1;
+            }
+            c if c == separator => {
+                cells.push(std::mem::take(&mut cell));
+                started_quoted = false;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                end_row(&mut rows, &mut cells, &mut cell);
+                started_quoted = false;
+            }
+            c => cell.push(c),
+        }
+    }
+    if quoted {
+        return Err(quote_row);
+    }
+    if !cell.is_empty() || !cells.is_empty() {
+        end_row(&mut rows, &mut cells, &mut cell);
+    }
+    Ok(rows)
+}
+
+/// The separator of a CSV file: whichever of comma, semicolon and tab its first line (outside
+/// quotes) has most of; comma when it has none.
+fn separator(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// The first row with anything in it is the header; empty rows below it are dropped.
+fn into_table(rows: Vec<Row>, file_name: &str) -> Result<Table, String> {
+    let filled = |row: &Row| row.cells.iter().any(|c| !c.trim().is_empty());
+    let mut rows = rows.into_iter().filter(filled);
+    let Some(header) = rows.next() else {
+        return Err(format!("'{file_name}' has no rows: its first sheet is empty."));
+    };
+    let rows: Vec<Row> = rows.collect();
+    if rows.is_empty() {
+        return Err(format!("'{file_name}' has a header row but no rows below it."));
+    }
+    Ok(Table {
+        header: header.cells,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(table: &Table) -> Vec<Vec<String>> {
+        table.rows.iter().map(|r| r.cells.clone()).collect()
+    }
+
+    #[test]
+    fn csv_with_a_byte_order_mark_semicolons_and_line_breaks_in_quotes() {
+        let text = "\u{feff}Company name;Street\r\n\"Acme; Inc\";\"1 Main St\nSuite 2\"\r\n\r\nBeta;\"2 \"\"Old\"\" Rd\"\r\n";
+        let table = read(text.as_bytes(), "c.csv").unwrap();
+        assert_eq!(table.header, vec!["Company name", "Street"]);
+        assert_eq!(
+            cells(&table),
+            vec![
+                vec!["Acme; Inc", "1 Main St\nSuite 2"],
+                vec!["Beta", "2 \"Old\" Rd"]
+            ]
+        );
+        // Row numbers are those of records, as a spreadsheet program shows them.
+        assert_eq!(table.rows[1].number, 4);
+    }
+
+    #[test]
+    fn csv_separated_by_commas_or_tabs() {
+        assert_eq!(separator("a,b;c,d\n"), b',');
+        assert_eq!(separator("a;b;c,d\n"), b';');
+        assert_eq!(separator("a\tb\tc\n"), b'\t');
+        assert_eq!(separator("\"a;b;c\",d\n"), b',');
+        assert_eq!(separator("only\n"), b',');
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_with_a_hint() {
+        let error = read(b"Company name\nCaf\xe9\n", "latin.csv").unwrap_err();
+        assert!(error.contains("CSV UTF-8"), "{error}");
+    }
+
+    #[test]
+    fn a_binary_file_is_not_taken_for_csv() {
+        let error = read(b"GIF89a\0\0\x01", "x.csv").unwrap_err();
+        assert!(error.contains("not a spreadsheet"), "{error}");
+    }
+
+    #[test]
+    fn an_unclosed_quote_names_its_row() {
+        let error = read(b"Company name\nAcme\n\"Beta\nGamma\n", "q.csv").unwrap_err();
+        assert!(error.contains("starts on row 3 is never closed"), "{error}");
+    }
+
+    #[test]
+    fn quotes_inside_an_unquoted_cell_are_kept() {
+        let table = read(b"Company name,Street\nThe \"Best\" Co,1 Main St\r\n", "q.csv").unwrap();
+        assert_eq!(table.rows[0].cells, vec!["The \"Best\" Co", "1 Main St"]);
+    }
+
+    #[test]
+    fn empty_files_and_header_only_files_are_told_apart() {
+        assert!(read(b"", "e.csv").unwrap_err().contains("is empty"));
+        assert!(read(b"\n,,\n", "e.csv").unwrap_err().contains("no rows"));
+        assert!(read(b"Company name\n", "e.csv")
+            .unwrap_err()
+            .contains("no rows below"));
+    }
+
+    #[test]
+    fn a_zip_that_is_not_a_workbook_is_refused() {
+        let mut bytes = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(Cursor::new(&mut bytes));
+            zip.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, b"hello").unwrap();
+            zip.finish().unwrap();
+        }
+        let error = read(&bytes, "x.xlsx").unwrap_err();
+        assert!(error.contains("not an Excel workbook"), "{error}");
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+        let mut bytes = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(Cursor::new(&mut bytes));
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            zip.start_file("xl/workbook.xml", options).unwrap();
+            let zeros = vec![0u8; 1024 * 1024];
+            for _ in 0..64 {
+                std::io::Write::write_all(&mut zip, &zeros).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        assert!(bytes.len() < 1024 * 1024);
+        let error = read(&bytes, "bomb.xlsx").unwrap_err();
+        assert!(error.contains("zip bomb"), "{error}");
+    }
+
+    #[test]
+    fn a_truncated_workbook_is_unreadable_not_a_panic() {
+        let error = read(b"PK\x03\x04\x14\x00\x00\x00", "cut.xlsx").unwrap_err();
+        assert!(error.contains("could not be read"), "{error}");
+    }
+
+    #[test]
+    fn serial_dates_become_iso_dates() {
+        assert_eq!(date_text(45_658.0), "2025-01-01");
+        assert_eq!(date_text(25_569.5), "1970-01-01");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_bytes_make_the_reader_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let _ = read(&bytes, "any.csv");
+        }
+
+        #[test]
+        fn no_text_makes_the_csv_reader_panic(text in "[a-z,;\"\\t\\r\\n ]{0,400}") {
+            let _ = read(text.as_bytes(), "any.csv");
+        }
+
+        #[test]
+        fn no_damage_to_a_zip_makes_the_reader_panic(at in 0usize..4096, byte in proptest::prelude::any::<u8>()) {
+            let mut bytes = tiny_workbook();
+            let at = at % bytes.len();
+            bytes[at] = byte;
+            let _ = read(&bytes, "damaged.xlsx");
+        }
+    }
+
+    fn tiny_workbook() -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "Company name").unwrap();
+        sheet.write_string(1, 0, "Acme").unwrap();
+        workbook.save_to_buffer().unwrap()
+    }
+
+    /// The same three customers, saved by LibreOffice Calc as xlsx, ods and xls, and by Excel as
+    /// "CSV UTF-8" with semicolons (as in European locales).
+    #[test]
+    fn files_written_by_libreoffice_and_excel_read_alike() {
+        let files: [(&str, &[u8]); 4] = [
+            (
+                "libreoffice-customers.xlsx",
+                include_bytes!("../../tests/fixtures/libreoffice-customers.xlsx"),
+            ),
+            (
+                "libreoffice-customers.ods",
+                include_bytes!("../../tests/fixtures/libreoffice-customers.ods"),
+            ),
+            (
+                "libreoffice-customers.xls",
+                include_bytes!("../../tests/fixtures/libreoffice-customers.xls"),
+            ),
+            (
+                "excel-utf8-semicolons.csv",
+                include_bytes!("../../tests/fixtures/excel-utf8-semicolons.csv"),
+            ),
+        ];
+        for (name, bytes) in files {
+            let table = read(bytes, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                table.header[0].starts_with("Company name"),
+                "{name}: {:?}",
+                table.header
+            );
+            assert_eq!(table.header.len(), 13, "{name}");
+            assert_eq!(table.rows.len(), 3, "{name}");
+            let first = &table.rows[0];
+            assert_eq!(first.number, 2, "{name}");
+            assert_eq!(first.cells[0], "Café Zürich", "{name}");
+            assert_eq!(
+                first.cells[2].replace("\r\n", "\n"),
+                "Bahnhofstrasse 1\nPostfach",
+                "{name}"
+            );
+            assert_eq!(first.cells[5], "8001", "{name}");
+            assert_eq!(table.rows[1].cells[7], "+1 503 555 0100", "{name}");
+            assert_eq!(table.rows[2].cells[11], "jo@", "{name}");
+        }
+    }
+
+    #[test]
+    fn a_workbook_written_by_rust_xlsxwriter_reads_back() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(2, 1, "Company name").unwrap();
+        sheet.write_string(2, 2, "Postal code").unwrap();
+        sheet.write_string(3, 1, "Acme").unwrap();
+        sheet.write_number(3, 2, 97201.0).unwrap();
+        sheet.write_string(5, 1, "Beta").unwrap();
+        sheet.write_number(5, 2, 1.5).unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let table = read(&bytes, "w.xlsx").unwrap();
+        assert_eq!(table.header, vec!["", "Company name", "Postal code"]);
+        assert_eq!(
+            cells(&table),
+            vec![vec!["", "Acme", "97201"], vec!["", "Beta", "1.5"]]
+        );
+        assert_eq!(table.rows[1].number, 6);
+    }
+}
