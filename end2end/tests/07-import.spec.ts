@@ -53,6 +53,7 @@ test("customers import: template, upload with two bad rows, errors, import the g
     await expect(problems).toHaveCount(2);
     await expect(problems.nth(0)).toContainText("4Contact email'jo@' is not an email address.");
     await expect(problems.nth(1)).toContainText("6Postal codeempty, but required.");
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: "screenshots/import-preview.png", fullPage: true });
     const [errors] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("link", { name: "Download the rows with problems (xlsx)" }).click(),

@@ -69,6 +69,7 @@ async fn settled(server: &BenchServer, id: &str) -> Result<ImportStatus, String>
 }
 
 pub async fn run(options: Options) -> Result<(), String> {
+    sqlx::any::install_default_drivers();
     let database = match &options.postgres {
         Some(admin) => {
             let name = format!("clientele_bench_import_{}", std::process::id());
@@ -97,7 +98,6 @@ pub async fn run(options: Options) -> Result<(), String> {
 }
 
 async fn measure(options: &Options, database_url: Option<&str>) -> Result<(), String> {
-    sqlx::any::install_default_drivers();
     let started = Instant::now();
     let bytes = workbook(options.rows)?;
     let written = started.elapsed().as_secs_f64();

@@ -43,8 +43,16 @@ impl BenchServer {
                 .env_remove("SMTP_URL")
                 .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
                 .env("LEPTOS_HASH_FILES", "false")
-                .env("RUST_LOG", "warn")
-                .stdout(Stdio::null());
+                .env(
+                    "RUST_LOG",
+                    std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+                )
+                // The server's log shows only when asked for (RUST_LOG set).
+                .stdout(if std::env::var_os("RUST_LOG").is_some() {
+                    Stdio::inherit()
+                } else {
+                    Stdio::null()
+                });
             match database_url {
                 Some(url) => command.env("DATABASE_URL", url),
                 None => command.env_remove("DATABASE_URL"),

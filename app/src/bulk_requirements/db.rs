@@ -21,7 +21,7 @@ async fn sourced_pairs(
         Level::Item => ("customer_items", "item_id"),
     };
     let mut pairs = Vec::new();
-    for chunk in customers.chunks(500) {
+    for chunk in customers.chunks(256) {
         let mut sql = Sql::default();
         sql.push(&format!(
             "SELECT customer_id, {column} AS listing_id FROM {table} WHERE customer_id IN ("

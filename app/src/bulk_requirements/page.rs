@@ -29,12 +29,19 @@ pub fn BulkRequirementsPage() -> impl IntoView {
     let chosen = RwSignal::new(BTreeSet::<i64>::new());
     let add = RwSignal::new(true);
     let apply = ServerAction::<ApplyBulkRequirements>::new();
-    let matching = move || candidates.get().and_then(Result::ok).map_or(0, |c| c.total);
+    // How many customers the search matched, kept by an effect: the buttons outside the
+    // Transition must not read the resource themselves.
+    let matching = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(Ok(found)) = candidates.get() {
+            matching.set(found.total);
+        }
+    });
     let customer_count = move || {
         if only_ticked.get() {
             ticked.with(BTreeSet::len)
         } else {
-            matching()
+            matching.get()
         }
     };
     let step_item = move |which: Step, label: &'static str| {

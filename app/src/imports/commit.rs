@@ -1,6 +1,7 @@
 //! The import itself: one transaction that checks the rows again against what is stored now,
-//! then writes all the chosen rows or none. Rows go in as multi-row statements, a few hundred at
-//! a time, so a 100,000-row file is a few hundred statements, not a few hundred thousand.
+//! then writes all the chosen rows or none. Rows go in as multi-row statements of a few dozen
+//! rows ([`rows_per_statement`]), so a 100,000-row file is thousands of statements, not hundreds
+//! of thousands.
 
 use super::columns::Layout;
 use super::contact_rows::{self, ContactRow};
@@ -11,13 +12,11 @@ use super::table::Table;
 use super::{ImportChoice, ImportKind, ImportReport, Preview};
 use crate::customers::{db::company_values, name_order, search::search_text};
 use crate::domain::ValidContact;
-use crate::sql::{Bind, Sql};
+use crate::sql::{rows_per_statement, Bind, Sql};
 use crate::state::{now_ms, Db};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
-/// Rows per statement: 13 values each stays well under SQLite's 32,766 placeholders.
-const BATCH: usize = 500;
 /// Up to this many new or renamed customers are placed in name order one by one; more, and every
 /// customer is numbered afresh in one statement.
 const PLACE_ONE_BY_ONE: usize = 1000;
@@ -72,7 +71,13 @@ pub async fn import(
         .bind(import_id)
         .fetch_one(&mut *tx)
         .await?;
+    let started = std::time::Instant::now();
     let existing = existing::load(&mut tx).await?;
+    tracing::info!(
+        import_id,
+        ms = started.elapsed().as_millis() as u64,
+        "import: existing records read"
+    );
     let (report, preview) = match kind {
         ImportKind::Customers => {
             let plan = customer_rows::plan(table, layout, &file_name, &existing);
@@ -94,7 +99,13 @@ pub async fn import(
         .bind(import_id)
         .execute(&mut *tx)
         .await?;
+    let started = std::time::Instant::now();
     tx.commit().await?;
+    tracing::info!(
+        import_id,
+        ms = started.elapsed().as_millis() as u64,
+        "import: committed"
+    );
     Ok((report, preview))
 }
 
@@ -139,9 +150,11 @@ async fn write_customers(
     let mut done = 0;
     // The customer each written row became, and whether it was created.
     let mut written: Vec<(&CustomerRow, i64, bool)> = Vec::with_capacity(total);
+    let started = std::time::Instant::now();
     let new_rows: Vec<&CustomerRow> = plan.good.iter().filter(|r| r.existing.is_none()).collect();
-    for chunk in new_rows.chunks(BATCH) {
+    for chunk in new_rows.chunks(rows_per_statement(17)) {
         let sql = Sql::insert_values(
+            tx,
             "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
                  postal_code, country, phone, website, logo_file_id, search_text, active, version,
                  created_at, updated_at)",
@@ -162,7 +175,7 @@ async fn write_customers(
         // Rows come back in no promised order; each is known by its account number, or by its
         // name and postal code (unique among the file's rows without one).
         let mut ids: HashMap<(Option<String>, String, String), i64> = HashMap::new();
-        for returned in sql.query().fetch_all(&mut *tx).await? {
+        for returned in sql.into_query().fetch_all(&mut *tx).await? {
             let account: Option<String> = returned.try_get("account_key")?;
             let name: String = returned.try_get("name_key")?;
             let postal: String = returned.try_get("postal_code")?;
@@ -196,6 +209,11 @@ async fn write_customers(
         report.created += chunk.len();
         progress(done, total);
     }
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        created = report.created,
+        "import: new customers inserted"
+    );
     for row in plan.good.iter().filter(|r| r.existing.is_some()) {
         let Some(customer) = &row.existing else { continue };
         done += 1;
@@ -206,11 +224,21 @@ async fn write_customers(
         update_customer(tx, row, customer.account_number.as_deref(), customer.id, now).await?;
         written.push((row, customer.id, false));
         report.updated += 1;
-        if done % BATCH == 0 {
+        if done % 500 == 0 {
             progress(done, total);
         }
     }
+    let started = std::time::Instant::now();
+    tracing::info!(
+        rows = report.created + report.updated,
+        "import: customers written"
+    );
     place_in_name_order(tx).await?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "import: name order placed"
+    );
+    let started = std::time::Instant::now();
     let contacts: Vec<(&ValidContact, i64, bool)> = written
         .iter()
         .flat_map(|(row, id, created)| row.contacts.iter().map(move |c| (c, *id, *created)))
@@ -218,6 +246,13 @@ async fn write_customers(
     let (created, assigned) = assign_contacts(tx, &contacts, now).await?;
     report.contacts_created = created;
     report.contacts_assigned = assigned;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        created,
+        assigned,
+        "import: contacts written"
+    );
+    let started = std::time::Instant::now();
     record_activity(
         tx,
         written.iter().map(|(_, id, created)| {
@@ -232,6 +267,10 @@ async fn write_customers(
         now,
     )
     .await?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "import: activity recorded"
+    );
     progress(total, total);
     Ok(report)
 }
@@ -306,7 +345,7 @@ async fn assign_contacts(
     }
     let mut ids: HashMap<String, i64> = HashMap::new();
     let keys: Vec<String> = contacts.iter().map(|(c, _, _)| c.email.key()).collect();
-    for chunk in keys.chunks(BATCH) {
+    for chunk in keys.chunks(256) {
         let mut sql = Sql::default();
         sql.push("SELECT id, email_key FROM contacts WHERE email_key IN (");
         for (i, key) in chunk.iter().enumerate() {
@@ -316,7 +355,7 @@ async fn assign_contacts(
             sql.bind(text(key));
         }
         sql.push(")");
-        for row in sql.query().fetch_all(&mut *tx).await? {
+        for row in sql.into_query().fetch_all(&mut *tx).await? {
             ids.insert(row.try_get("email_key")?, row.try_get("id")?);
         }
     }
@@ -330,8 +369,9 @@ async fn assign_contacts(
     }
     let created = insert_contacts(tx, &new, now, &mut ids).await?;
     let mut assigned = 0;
-    for chunk in contacts.chunks(BATCH) {
+    for chunk in contacts.chunks(rows_per_statement(4)) {
         let sql = Sql::insert_values(
+            tx,
             "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
             chunk.iter().map(|(contact, customer_id, created)| {
                 vec![
@@ -343,7 +383,7 @@ async fn assign_contacts(
             }),
             "ON CONFLICT DO NOTHING",
         );
-        assigned += sql.query().execute(&mut *tx).await?.rows_affected() as usize;
+        assigned += sql.into_query().execute(&mut *tx).await?.rows_affected() as usize;
     }
     Ok((created, assigned))
 }
@@ -355,8 +395,9 @@ async fn insert_contacts(
     now: i64,
     ids: &mut HashMap<String, i64>,
 ) -> Result<usize, sqlx::Error> {
-    for chunk in contacts.chunks(BATCH) {
+    for chunk in contacts.chunks(rows_per_statement(10)) {
         let sql = Sql::insert_values(
+            tx,
             "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, search_text,
                  version, created_at, updated_at)",
             chunk.iter().map(|c| {
@@ -375,7 +416,7 @@ async fn insert_contacts(
             }),
             "RETURNING id, email_key",
         );
-        for row in sql.query().fetch_all(&mut *tx).await? {
+        for row in sql.into_query().fetch_all(&mut *tx).await? {
             ids.insert(row.try_get("email_key")?, row.try_get("id")?);
         }
     }
@@ -389,8 +430,9 @@ async fn record_activity(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let entries: Vec<(i64, &str, String)> = entries.collect();
-    for chunk in entries.chunks(BATCH) {
+    for chunk in entries.chunks(rows_per_statement(6)) {
         let sql = Sql::insert_values(
+            tx,
             "INSERT INTO customer_activity (customer_id, staff_user_id, actor_name, action, detail, created_at)",
             chunk.iter().map(|(customer_id, action, detail)| {
                 vec![
@@ -404,7 +446,7 @@ async fn record_activity(
             }),
             "",
         );
-        sql.query().execute(&mut *tx).await?;
+        sql.into_query().execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -458,8 +500,9 @@ async fn write_contacts(
         })
         .collect();
     let mut assigned_pairs = Vec::new();
-    for chunk in pairs.chunks(BATCH) {
+    for chunk in pairs.chunks(rows_per_statement(4)) {
         let sql = Sql::insert_values(
+            tx,
             "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
             chunk.iter().map(|(customer, contact)| {
                 vec![
@@ -471,7 +514,7 @@ async fn write_contacts(
             }),
             "ON CONFLICT DO NOTHING RETURNING customer_id, contact_id",
         );
-        for row in sql.query().fetch_all(&mut *tx).await? {
+        for row in sql.into_query().fetch_all(&mut *tx).await? {
             assigned_pairs.push((
                 row.try_get::<i64, _>("customer_id")?,
                 row.try_get::<i64, _>("contact_id")?,
