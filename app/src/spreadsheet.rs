@@ -16,6 +16,15 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+/// A cell read from CSV with [`csv_cell`]'s escape taken off: `'=1+2` is `=1+2` again, so an
+/// exported file imports as it was.
+pub fn csv_unescape(mut text: String) -> String {
+    if text.starts_with('\'') && text[1..].starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        text.remove(0);
+    }
+    text
+}
+
 /// One CSV line (ending in CRLF, as RFC 4180 has it).
 pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
     let cells: Vec<String> = cells.iter().map(|c| csv_cell(c.as_ref())).collect();
@@ -57,6 +66,15 @@ mod tests {
         assert_eq!(csv_cell("+1 555"), "'+1 555");
         assert_eq!(csv_cell("@SUM"), "'@SUM");
         assert_eq!(csv_cell("-3"), "'-3");
+    }
+
+    #[test]
+    fn an_escaped_cell_reads_back_as_it_was() {
+        for text in ["=1+2 Foods", "+1 503 555 0100", "-3", "@SUM", "'quoted", "plain"] {
+            let cell = csv_cell(text);
+            let unquoted = cell.trim_matches('"').replace("\"\"", "\"");
+            assert_eq!(csv_unescape(unquoted), text);
+        }
     }
 
     #[test]

@@ -67,6 +67,15 @@ pub async fn apply_bulk_requirements(
                 "A chosen document type no longer exists. Reload the page.",
             )
         })?;
+        if add && found.hidden {
+            return Err(AppError::field(
+                "type_ids",
+                format!(
+                    "'{}' is hidden in Share Settings: show it again before requiring it.",
+                    found.name
+                ),
+            ));
+        }
         types.push((found.id, found.level, found.name));
     }
     let customers = crate::customers::db::matching_ids(&db, &list_query(&q, &status), &customer_ids).await?;

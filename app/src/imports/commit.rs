@@ -78,17 +78,24 @@ pub async fn import(
         ms = started.elapsed().as_millis() as u64,
         "import: existing records read"
     );
+    let writing = Writing {
+        choice,
+        importer,
+        file_name: &file_name,
+        now,
+        progress,
+    };
     let (report, preview) = match kind {
         ImportKind::Customers => {
             let plan = customer_rows::plan(table, layout, &file_name, &existing);
             refuse_bad_rows(&plan, choice)?;
-            let report = write_customers(&mut tx, &plan, choice, importer, &file_name, now, progress).await?;
+            let report = write_customers(&mut tx, &plan, writing).await?;
             (report, plan.preview)
         }
         ImportKind::Contacts => {
             let plan = contact_rows::plan(table, layout, &file_name, &existing);
             refuse_bad_rows(&plan, choice)?;
-            let report = write_contacts(&mut tx, &plan, choice, importer, &file_name, now, progress).await?;
+            let report = write_contacts(&mut tx, &plan, writing).await?;
             (report, plan.preview)
         }
     };
@@ -132,20 +139,29 @@ fn text(value: &str) -> Bind {
     Bind::Text(value.to_string())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What writing any kind of rows needs.
+#[derive(Clone, Copy)]
+struct Writing<'a> {
+    choice: ImportChoice,
+    importer: &'a Importer,
+    file_name: &'a str,
+    now: i64,
+    progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
 async fn write_customers(
     tx: &mut AnyConnection,
     plan: &Plan<CustomerRow>,
-    choice: ImportChoice,
-    importer: &Importer,
-    file_name: &str,
-    now: i64,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    writing: Writing<'_>,
 ) -> Result<ImportReport, CommitError> {
-    let mut report = ImportReport {
-        left_out: plan.bad.len(),
-        ..ImportReport::default()
-    };
+    let Writing {
+        choice,
+        importer,
+        file_name,
+        now,
+        progress,
+    } = writing;
+    let mut report = plan.report();
     let total = plan.good.len();
     let mut done = 0;
     // The customer each written row became, and whether it was created.
@@ -333,7 +349,7 @@ async fn place_in_name_order(tx: &mut AnyConnection) -> Result<(), sqlx::Error> 
 }
 
 /// Finds each contact by email or creates it (once per email), and assigns it to its customer;
-/// the first contact of a customer the import created receives its documents. Returns how many
+/// the contacts of a customer the import created receive its documents. Returns how many
 /// contacts were created and how many assignments were new.
 async fn assign_contacts(
     tx: &mut AnyConnection,
@@ -451,20 +467,19 @@ async fn record_activity(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn write_contacts(
     tx: &mut AnyConnection,
     plan: &Plan<ContactRow>,
-    choice: ImportChoice,
-    importer: &Importer,
-    file_name: &str,
-    now: i64,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    writing: Writing<'_>,
 ) -> Result<ImportReport, CommitError> {
-    let mut report = ImportReport {
-        left_out: plan.bad.len(),
-        ..ImportReport::default()
-    };
+    let Writing {
+        choice,
+        importer,
+        file_name,
+        now,
+        progress,
+    } = writing;
+    let mut report = plan.report();
     let total = plan.good.len();
     let mut ids: HashMap<String, i64> = HashMap::new();
     let new: Vec<&ValidContact> = plan
@@ -483,7 +498,11 @@ async fn write_contacts(
                 row,
                 ids.get(&row.contact.email.key()).copied().unwrap_or_default(),
             )),
-            Some(_) if !choice.update_existing => report.skipped += 1,
+            // Skipping keeps the contact's details; the row's customers are still assigned.
+            Some(known) if !choice.update_existing => {
+                report.skipped += 1;
+                chosen.push((row, known.id));
+            }
             Some(known) => {
                 update_contact(tx, &row.contact, known.id, now).await?;
                 report.updated += 1;

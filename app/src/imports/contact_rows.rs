@@ -112,21 +112,10 @@ pub fn plan(table: &Table, layout: &Layout, file_name: &str, existing: &Existing
 mod tests {
     use super::super::columns::{header_title, layout};
     use super::super::existing::ExistingCustomer;
-    use super::super::table::Row;
     use super::*;
 
     fn planned(rows: &[&[&str]], existing: &Existing) -> Plan<ContactRow> {
-        let table = Table {
-            header: CONTACT_COLUMNS.iter().map(header_title).collect(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    number: i + 2,
-                    cells: cells.iter().map(|c| c.to_string()).collect(),
-                })
-                .collect(),
-        };
+        let table = Table::of(CONTACT_COLUMNS.iter().map(header_title).collect(), rows);
         let layout = layout(CONTACT_COLUMNS, &table.header).unwrap();
         plan(&table, &layout, "c.csv", existing)
     }

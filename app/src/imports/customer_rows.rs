@@ -202,21 +202,10 @@ fn parse_row(
 #[cfg(test)]
 mod tests {
     use super::super::columns::{header_title, layout};
-    use super::super::table::Row;
     use super::*;
 
     fn table(rows: &[&[&str]]) -> Table {
-        Table {
-            header: CUSTOMER_COLUMNS.iter().map(header_title).collect(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    number: i + 2,
-                    cells: cells.iter().map(|c| c.to_string()).collect(),
-                })
-                .collect(),
-        }
+        Table::of(CUSTOMER_COLUMNS.iter().map(header_title).collect(), rows)
     }
 
     fn planned(rows: &[&[&str]], existing: &Existing) -> Plan<CustomerRow> {

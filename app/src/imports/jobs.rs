@@ -9,11 +9,14 @@ use super::table::{self, Table};
 use super::{contact_rows, customer_rows, existing, ImportChoice, ImportKind, ImportStatus, Preview};
 use crate::state::AppState;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+/// Finished uploads remembered in memory; older ones are answered from their database row.
+const KEPT: usize = 64;
+
 #[derive(Clone, Debug, Default)]
-pub struct Jobs(Arc<Mutex<HashMap<i64, ImportStatus>>>);
+pub struct Jobs(Arc<Mutex<BTreeMap<i64, ImportStatus>>>);
 
 impl Jobs {
     pub fn get(&self, id: i64) -> Option<ImportStatus> {
@@ -23,6 +26,7 @@ impl Jobs {
     pub fn set(&self, id: i64, status: ImportStatus) {
         if let Ok(mut jobs) = self.0.lock() {
             jobs.insert(id, status);
+            forget_oldest(&mut jobs);
         }
     }
 
@@ -33,7 +37,20 @@ impl Jobs {
             return false;
         }
         jobs.insert(id, status);
+        forget_oldest(&mut jobs);
         true
+    }
+}
+
+/// Keeps at most [`KEPT`] finished uploads (the oldest go first); those under way stay.
+fn forget_oldest(jobs: &mut BTreeMap<i64, ImportStatus>) {
+    let finished: Vec<i64> = jobs
+        .iter()
+        .filter(|(_, s)| !s.in_progress())
+        .map(|(id, _)| *id)
+        .collect();
+    for id in finished.iter().take(finished.len().saturating_sub(KEPT)) {
+        jobs.remove(id);
     }
 }
 

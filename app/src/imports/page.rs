@@ -6,6 +6,7 @@ use super::api::{upload_status, RunImport, StartImport};
 use super::{ImportKind, ImportStatus, Match, Preview, Problem};
 use crate::documents::FileUpload;
 use crate::domain::FilePurpose;
+use crate::error::AppError;
 use crate::ui::{error_of, field_errors_of, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -66,12 +67,16 @@ fn ImportPage(kind: ImportKind) -> impl IntoView {
             }
         },
     );
-    // Asks again twice a second while the file is being read or imported.
+    // Asks again twice a second while the file is being read or imported, and every few
+    // seconds when the server could not be asked (a restart, a lost connection).
     Effect::new(move |_| {
-        if let Some(Some(Ok(status))) = status.get() {
-            if status.in_progress() {
-                set_timeout(move || tick.update(|t| *t += 1), Duration::from_millis(500));
-            }
+        let again = match status.get() {
+            Some(Some(Ok(status))) if status.in_progress() => Some(500),
+            Some(Some(Err(AppError::Internal(_) | AppError::Refused(_)))) => Some(3000),
+            _ => None,
+        };
+        if let Some(ms) = again {
+            set_timeout(move || tick.update(|t| *t += 1), Duration::from_millis(ms));
         }
     });
     let on_file = Callback::new(move |file: Option<crate::documents::UploadedFile>| {
@@ -294,6 +299,16 @@ fn ImportForm(
     good_rows_only: RwSignal<bool>,
 ) -> impl IntoView {
     let noun = kind.noun();
+    let (skip, update) = match kind {
+        ImportKind::Customers => (
+            "Skip them",
+            "Update them from the file (empty cells keep what is stored)",
+        ),
+        ImportKind::Contacts => (
+            "Keep their details (they are still assigned to the row's customers)",
+            "Update their details from the file (empty cells keep what is stored)",
+        ),
+    };
     view! {
         <form class="import-form" on:submit=move |ev| {
             ev.prevent_default();
@@ -304,12 +319,12 @@ fn ImportForm(
                 <label class="choice">
                     <input type="radio" name="existing" value="skip" prop:checked=move || !update_existing.get()
                         on:change=move |_| update_existing.set(false)/>
-                    "Skip them"
+                    {skip}
                 </label>
                 <label class="choice">
                     <input type="radio" name="existing" value="update" prop:checked=move || update_existing.get()
                         on:change=move |_| update_existing.set(true)/>
-                    "Update them from the file (empty cells keep what is stored)"
+                    {update}
                 </label>
             </fieldset>
             <label class="choice">

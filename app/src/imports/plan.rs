@@ -2,7 +2,7 @@
 //! (each with every problem), and the preview summing both up.
 
 use super::columns::{Column, Layout, Need};
-use super::{Match, Preview, Problem, LISTED};
+use super::{ImportReport, Match, Preview, Problem, LISTED};
 use crate::error::FieldErrors;
 
 /// A row that will not be imported, as the errors download shows it.
@@ -54,6 +54,14 @@ impl<R> Plan<R> {
             .problems
             .extend(row.problems.iter().take(room).cloned());
         self.bad.push(row);
+    }
+
+    /// The report of an import of this plan before anything is written: the bad rows left out.
+    pub fn report(&self) -> ImportReport {
+        ImportReport {
+            left_out: self.bad.len(),
+            ..ImportReport::default()
+        }
     }
 
     pub fn matched(&mut self, found: Match) {

@@ -3,7 +3,8 @@
 //! breaks) by [`split_records`]. The kind is told by the bytes, not the file's name. Every
 //! failure is a sentence for the person who chose the file; no input makes this panic.
 
-use calamine::Reader;
+use calamine::{DataType, Reader};
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
 /// A sheet as text: its header row and the rows below it that hold anything.
@@ -25,6 +26,8 @@ const MAX_UNPACKED: u64 = 1024 * 1024 * 1024;
 /// ...and each part to at most this many times its packed size. Spreadsheet XML packs about
 /// ten to one; zip bombs pack thousands to one.
 const MAX_RATIO: u64 = 250;
+/// Columns past this one are never read: no import has nearly as many.
+const MAX_COLUMNS: u32 = 256;
 
 /// Reads the first sheet of `bytes`, the file a person named `file_name`.
 pub fn read(bytes: &[u8], file_name: &str) -> Result<Table, String> {
@@ -54,6 +57,7 @@ fn read_zipped(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
     let mut unpacked: u64 = 0;
     let mut is_ods = false;
     let mut is_xlsx = false;
+    let mut shared_strings_size = 0;
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
@@ -68,6 +72,9 @@ fn read_zipped(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
         }
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         is_xlsx |= name == "xl/workbook.xml";
+        if name == "xl/sharedStrings.xml" {
+            shared_strings_size = entry.size();
+        }
         is_ods |= name == "content.xml";
     }
     if is_ods {
@@ -87,9 +94,56 @@ fn read_zipped(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
             "'{file_name}' is a zip archive but not an Excel workbook. Upload an .xlsx, .xls, .ods or .csv file."
         ));
     }
-    let workbook = calamine::Xlsx::new(Cursor::new(bytes))
+    // calamine reserves room for as many shared texts as the file claims: the claim is checked
+    // against the part's size first, so a small file cannot ask for gigabytes.
+    let mut head = String::new();
+    if let Ok(mut entry) = archive.by_name("xl/sharedStrings.xml") {
+        let _ = entry.by_ref().take(4096).read_to_string(&mut head);
+    }
+    let claimed = head
+        .split_once("uniqueCount=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    if claimed > shared_strings_size / 5 + 1 {
+        return Err(format!(
+            "'{file_name}' claims to hold far more text than it does: it may be damaged, or built to do harm. It was not read."
+        ));
+    }
+    let mut workbook = calamine::Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(file_name, "an Excel workbook", &e))?;
-    first_sheet(workbook, file_name)
+    let Some(sheet) = workbook.sheet_names().first().cloned() else {
+        return Err(format!("'{file_name}' has no sheet."));
+    };
+    // Cell by cell, keeping only filled ones: a sheet with two cells a million rows apart costs
+    // two cells, not the grid between them.
+    let mut cells = workbook
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| unreadable(file_name, "an Excel workbook", &e))?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| unreadable(file_name, "an Excel workbook", &e))?
+    {
+        let (row, column) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if column >= MAX_COLUMNS || text.is_empty() {
+            continue;
+        }
+        let texts = rows.entry(row).or_default();
+        let at = column as usize;
+        if texts.len() <= at {
+            texts.resize(at + 1, String::new());
+        }
+        texts[at] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| Row {
+            number: row as usize + 1,
+            cells,
+        })
+        .collect())
 }
 
 fn first_sheet<R, W>(mut workbook: W, file_name: &str) -> Result<Vec<Row>, String>
@@ -121,17 +175,25 @@ where
 }
 
 /// A cell as the person typed it: whole numbers without ".0", dates as YYYY-MM-DD.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
-        Data::Int(number) => number.to_string(),
-        Data::Float(number) => number.to_string(),
-        Data::Bool(true) => "TRUE".into(),
-        Data::Bool(false) => "FALSE".into(),
-        Data::DateTime(date) => date_text(date.as_f64()),
-        Data::Error(error) => format!("#{error:?}"),
+fn cell_text(cell: &impl DataType) -> String {
+    if let Some(text) = cell
+        .get_string()
+        .or(cell.get_datetime_iso())
+        .or(cell.get_duration_iso())
+    {
+        text.to_string()
+    } else if let Some(number) = cell.get_int() {
+        number.to_string()
+    } else if let Some(number) = cell.get_float() {
+        number.to_string()
+    } else if let Some(yes) = cell.get_bool() {
+        if yes { "TRUE" } else { "FALSE" }.to_string()
+    } else if let Some(date) = cell.get_datetime() {
+        date_text(date.as_f64())
+    } else if let Some(error) = cell.get_error() {
+        format!("#{error:?}")
+    } else {
+        String::new()
     }
 }
 
@@ -140,18 +202,8 @@ fn date_text(serial: f64) -> String {
     if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
         return serial.to_string();
     }
-    // Days from 1970-01-01, then the civil date (Howard Hinnant's algorithm).
-    let days = serial.floor() as i64 - 25_569;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let days_since_1970 = serial.floor() as i64 - 25_569;
+    crate::domain::CalendarDate::from_ms(days_since_1970 * 86_400_000).to_string()
 }
 
 fn read_csv(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
@@ -172,9 +224,21 @@ fn read_csv(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
             "'{file_name}' is not a spreadsheet or a CSV file. Upload .xlsx, .xls, .ods or .csv."
         ));
     }
-    split_records(text, separator(text)).map_err(|row| {
+    let rows = split_records(text, separator(text)).map_err(|row| {
         format!("'{file_name}' could not be read as CSV: a quoted cell that starts on row {row} is never closed (a \" is missing).")
-    })
+    })?;
+    // Cells Clientele's own exports escaped against formulas read as they were.
+    Ok(rows
+        .into_iter()
+        .map(|row| Row {
+            number: row.number,
+            cells: row
+                .cells
+                .into_iter()
+                .map(crate::spreadsheet::csv_unescape)
+                .collect(),
+        })
+        .collect())
 }
 
 /// Splits CSV text into rows as RFC 4180 has it: cells quoted with `"` may hold separators,
@@ -277,6 +341,24 @@ fn into_table(rows: Vec<Row>, file_name: &str) -> Result<Table, String> {
         header: header.cells,
         rows,
     })
+}
+
+impl Table {
+    /// A table of `header` and `rows` numbered from 2, as below a header row (for tests).
+    #[cfg(test)]
+    pub fn of(header: Vec<String>, rows: &[&[&str]]) -> Table {
+        Table {
+            header,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 2,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -462,6 +544,42 @@ mod tests {
             assert_eq!(table.rows[1].cells[7], "+1 503 555 0100", "{name}");
             assert_eq!(table.rows[2].cells[11], "jo@", "{name}");
         }
+    }
+
+    #[test]
+    fn cells_far_apart_cost_only_themselves() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "Company name").unwrap();
+        sheet.write_string(1, 0, "Acme").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+        sheet.write_string(1_048_575, 1, "last row").unwrap();
+        let table = read(&workbook.save_to_buffer().unwrap(), "far.xlsx").unwrap();
+        assert_eq!(
+            cells(&table),
+            vec![vec!["Acme".to_string()], vec![String::new(), "last row".into()]]
+        );
+        assert_eq!(table.rows[1].number, 1_048_576);
+    }
+
+    #[test]
+    fn a_workbook_claiming_more_text_than_it_holds_is_refused() {
+        let mut bytes = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(Cursor::new(&mut bytes));
+            let options = zip::write::SimpleFileOptions::default();
+            zip.start_file("xl/workbook.xml", options).unwrap();
+            std::io::Write::write_all(&mut zip, b"<workbook/>").unwrap();
+            zip.start_file("xl/sharedStrings.xml", options).unwrap();
+            std::io::Write::write_all(
+                &mut zip,
+                b"<sst uniqueCount=\"10000000000\"><si><t>a</t></si></sst>",
+            )
+            .unwrap();
+            zip.finish().unwrap();
+        }
+        let error = read(&bytes, "claims.xlsx").unwrap_err();
+        assert!(error.contains("claims to hold far more text"), "{error}");
     }
 
     #[test]
