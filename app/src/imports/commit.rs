@@ -4,22 +4,17 @@
 //! of thousands.
 
 use super::columns::Layout;
-use super::contact_rows::{self, ContactRow};
-use super::customer_rows::{self, CustomerRow};
-use super::existing::{self, name_postal_key};
 use super::plan::Plan;
 use super::table::Table;
+use super::write_contacts::write_contacts;
+use super::write_customers::write_customers;
+use super::{contact_rows, customer_rows, existing};
 use super::{ImportChoice, ImportKind, ImportReport, Preview};
-use crate::customers::{db::company_values, name_order, search::search_text};
 use crate::domain::ValidContact;
 use crate::sql::{rows_per_statement, Bind, Sql};
 use crate::state::{now_ms, Db};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
-
-/// Up to this many new or renamed customers are placed in name order one by one; more, and every
-/// customer is numbered afresh in one statement.
-const PLACE_ONE_BY_ONE: usize = 1000;
 
 /// Who is importing.
 pub struct Importer {
@@ -135,277 +130,22 @@ fn refuse_bad_rows<R>(plan: &Plan<R>, choice: ImportChoice) -> Result<(), Commit
     )))
 }
 
-fn text(value: &str) -> Bind {
+pub(super) fn text(value: &str) -> Bind {
     Bind::Text(value.to_string())
 }
 
 /// What writing any kind of rows needs.
 #[derive(Clone, Copy)]
-struct Writing<'a> {
-    choice: ImportChoice,
-    importer: &'a Importer,
-    file_name: &'a str,
-    now: i64,
-    progress: &'a (dyn Fn(usize, usize) + Sync),
-}
-
-async fn write_customers(
-    tx: &mut AnyConnection,
-    plan: &Plan<CustomerRow>,
-    writing: Writing<'_>,
-) -> Result<ImportReport, CommitError> {
-    let Writing {
-        choice,
-        importer,
-        file_name,
-        now,
-        progress,
-    } = writing;
-    let mut report = plan.report();
-    let total = plan.good.len();
-    let mut done = 0;
-    // The customer each written row became, and whether it was created.
-    let mut written: Vec<(&CustomerRow, i64, bool)> = Vec::with_capacity(total);
-    let started = std::time::Instant::now();
-    let new_rows: Vec<&CustomerRow> = plan.good.iter().filter(|r| r.existing.is_none()).collect();
-    for chunk in new_rows.chunks(rows_per_statement(17)) {
-        let sql = Sql::insert_values(
-            tx,
-            "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
-                 postal_code, country, phone, website, logo_file_id, search_text, active, version,
-                 created_at, updated_at)",
-            chunk.iter().map(|row| {
-                let company = &row.company;
-                let mut values: Vec<Bind> =
-                    company_values(company).into_iter().map(Bind::MaybeText).collect();
-                values.push(text(&search_text(
-                    company.name.as_str(),
-                    company.account_number.as_ref().map(|n| n.as_str()),
-                    &company.address.city,
-                )));
-                values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
-                values
-            }),
-            "RETURNING id, account_key, name_key, postal_code",
-        );
-        // Rows come back in no promised order; each is known by its account number, or by its
-        // name and postal code (unique among the file's rows without one).
-        let mut ids: HashMap<(Option<String>, String, String), i64> = HashMap::new();
-        for returned in sql.into_query().fetch_all(&mut *tx).await? {
-            let account: Option<String> = returned.try_get("account_key")?;
-            let name: String = returned.try_get("name_key")?;
-            let postal: String = returned.try_get("postal_code")?;
-            let key = match account {
-                Some(account) => (Some(account), String::new(), String::new()),
-                None => {
-                    let (name, postal) = name_postal_key(&name, &postal);
-                    (None, name, postal)
-                }
-            };
-            ids.insert(key, returned.try_get("id")?);
-        }
-        for row in chunk {
-            let company = &row.company;
-            let key = match &company.account_number {
-                Some(number) => (Some(number.key()), String::new(), String::new()),
-                None => {
-                    let (name, postal) = name_postal_key(company.name.as_str(), &company.address.postal_code);
-                    (None, name, postal)
-                }
-            };
-            let id = *ids.get(&key).ok_or_else(|| {
-                CommitError::Refused(format!(
-                    "Row {}: the new customer could not be found again.",
-                    row.number
-                ))
-            })?;
-            written.push((row, id, true));
-        }
-        done += chunk.len();
-        report.created += chunk.len();
-        progress(done, total);
-    }
-    tracing::info!(
-        ms = started.elapsed().as_millis() as u64,
-        created = report.created,
-        "import: new customers inserted"
-    );
-    for row in plan.good.iter().filter(|r| r.existing.is_some()) {
-        let Some(customer) = &row.existing else { continue };
-        done += 1;
-        if !choice.update_existing {
-            report.skipped += 1;
-            continue;
-        }
-        update_customer(tx, row, customer.account_number.as_deref(), customer.id, now).await?;
-        written.push((row, customer.id, false));
-        report.updated += 1;
-        if done % 500 == 0 {
-            progress(done, total);
-        }
-    }
-    let started = std::time::Instant::now();
-    tracing::info!(
-        rows = report.created + report.updated,
-        "import: customers written"
-    );
-    place_in_name_order(tx).await?;
-    tracing::info!(
-        ms = started.elapsed().as_millis() as u64,
-        "import: name order placed"
-    );
-    let started = std::time::Instant::now();
-    let contacts: Vec<(&ValidContact, i64, bool)> = written
-        .iter()
-        .flat_map(|(row, id, created)| row.contacts.iter().map(move |c| (c, *id, *created)))
-        .collect();
-    let (created, assigned) = assign_contacts(tx, &contacts, now).await?;
-    report.contacts_created = created;
-    report.contacts_assigned = assigned;
-    tracing::info!(
-        ms = started.elapsed().as_millis() as u64,
-        created,
-        assigned,
-        "import: contacts written"
-    );
-    let started = std::time::Instant::now();
-    record_activity(
-        tx,
-        written.iter().map(|(_, id, created)| {
-            let detail = if *created {
-                format!("Created by the import of '{file_name}'.")
-            } else {
-                format!("Updated by the import of '{file_name}'.")
-            };
-            (*id, if *created { "imported" } else { "import_updated" }, detail)
-        }),
-        importer,
-        now,
-    )
-    .await?;
-    tracing::info!(
-        ms = started.elapsed().as_millis() as u64,
-        "import: activity recorded"
-    );
-    progress(total, total);
-    Ok(report)
-}
-
-/// Saves a row over an existing customer. Its empty optional cells keep what is stored.
-async fn update_customer(
-    tx: &mut AnyConnection,
-    row: &CustomerRow,
-    stored_account: Option<&str>,
-    id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let company = &row.company;
-    let account = company
-        .account_number
-        .as_ref()
-        .map(|n| n.as_str())
-        .or(stored_account);
-    let [name, name_key, account_number, account_key, street, city, region, postal_code, country, phone, website, _logo] =
-        company_values(company);
-    sqlx::query(
-        "UPDATE customers SET name = $1, name_key = $2, account_number = COALESCE($3, account_number),
-             account_key = COALESCE($4, account_key), street = $5, city = $6, region = COALESCE($7, region),
-             postal_code = $8, country = $9, phone = COALESCE($10, phone), website = COALESCE($11, website),
-             search_text = $12, updated_at = $13, version = version + 1,
-             name_order = CASE WHEN name_key = $2 THEN name_order ELSE NULL END
-         WHERE id = $14",
-    )
-    .bind(name)
-    .bind(name_key)
-    .bind(account_number)
-    .bind(account_key)
-    .bind(street)
-    .bind(city)
-    .bind(region)
-    .bind(postal_code)
-    .bind(country)
-    .bind(phone)
-    .bind(website)
-    .bind(search_text(company.name.as_str(), account, &company.address.city))
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// Gives new and renamed customers their place in name order.
-async fn place_in_name_order(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let unplaced: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE name_order IS NULL")
-        .fetch_all(&mut *tx)
-        .await?;
-    if unplaced.len() > PLACE_ONE_BY_ONE {
-        return name_order::renumber(tx).await;
-    }
-    for id in unplaced {
-        name_order::place(tx, id).await?;
-    }
-    Ok(())
-}
-
-/// Finds each contact by email or creates it (once per email), and assigns it to its customer;
-/// the contacts of a customer the import created receive its documents. Returns how many
-/// contacts were created and how many assignments were new.
-async fn assign_contacts(
-    tx: &mut AnyConnection,
-    contacts: &[(&ValidContact, i64, bool)],
-    now: i64,
-) -> Result<(usize, usize), sqlx::Error> {
-    if contacts.is_empty() {
-        return Ok((0, 0));
-    }
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    let keys: Vec<String> = contacts.iter().map(|(c, _, _)| c.email.key()).collect();
-    for chunk in keys.chunks(256) {
-        let mut sql = Sql::default();
-        sql.push("SELECT id, email_key FROM contacts WHERE email_key IN (");
-        for (i, key) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(text(key));
-        }
-        sql.push(")");
-        for row in sql.into_query().fetch_all(&mut *tx).await? {
-            ids.insert(row.try_get("email_key")?, row.try_get("id")?);
-        }
-    }
-    let mut new: Vec<&ValidContact> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (contact, _, _) in contacts {
-        let key = contact.email.key();
-        if !ids.contains_key(&key) && seen.insert(key) {
-            new.push(contact);
-        }
-    }
-    let created = insert_contacts(tx, &new, now, &mut ids).await?;
-    let mut assigned = 0;
-    for chunk in contacts.chunks(rows_per_statement(4)) {
-        let sql = Sql::insert_values(
-            tx,
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
-            chunk.iter().map(|(contact, customer_id, created)| {
-                vec![
-                    Bind::Int(*customer_id),
-                    Bind::Int(ids.get(&contact.email.key()).copied().unwrap_or_default()),
-                    Bind::Int(i64::from(*created)),
-                    Bind::Int(now),
-                ]
-            }),
-            "ON CONFLICT DO NOTHING",
-        );
-        assigned += sql.into_query().execute(&mut *tx).await?.rows_affected() as usize;
-    }
-    Ok((created, assigned))
+pub(super) struct Writing<'a> {
+    pub choice: ImportChoice,
+    pub importer: &'a Importer,
+    pub file_name: &'a str,
+    pub now: i64,
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
 /// Inserts contacts, recording their ids by email key; returns how many.
-async fn insert_contacts(
+pub(super) async fn insert_contacts(
     tx: &mut AnyConnection,
     contacts: &[&ValidContact],
     now: i64,
@@ -439,7 +179,7 @@ async fn insert_contacts(
     Ok(contacts.len())
 }
 
-async fn record_activity(
+pub(super) async fn record_activity(
     tx: &mut AnyConnection,
     entries: impl Iterator<Item = (i64, &'static str, String)>,
     importer: &Importer,
@@ -464,126 +204,5 @@ async fn record_activity(
         );
         sql.into_query().execute(&mut *tx).await?;
     }
-    Ok(())
-}
-
-async fn write_contacts(
-    tx: &mut AnyConnection,
-    plan: &Plan<ContactRow>,
-    writing: Writing<'_>,
-) -> Result<ImportReport, CommitError> {
-    let Writing {
-        choice,
-        importer,
-        file_name,
-        now,
-        progress,
-    } = writing;
-    let mut report = plan.report();
-    let total = plan.good.len();
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    let new: Vec<&ValidContact> = plan
-        .good
-        .iter()
-        .filter(|r| r.existing.is_none())
-        .map(|r| &r.contact)
-        .collect();
-    report.created = insert_contacts(tx, &new, now, &mut ids).await?;
-    report.contacts_created = report.created;
-    progress(report.created, total);
-    let mut chosen: Vec<(&ContactRow, i64)> = Vec::new();
-    for row in &plan.good {
-        match &row.existing {
-            None => chosen.push((
-                row,
-                ids.get(&row.contact.email.key()).copied().unwrap_or_default(),
-            )),
-            // Skipping keeps the contact's details; the row's customers are still assigned.
-            Some(known) if !choice.update_existing => {
-                report.skipped += 1;
-                chosen.push((row, known.id));
-            }
-            Some(known) => {
-                update_contact(tx, &row.contact, known.id, now).await?;
-                report.updated += 1;
-                chosen.push((row, known.id));
-            }
-        }
-    }
-    let pairs: Vec<(i64, i64)> = chosen
-        .iter()
-        .flat_map(|(row, contact_id)| {
-            row.customer_ids
-                .iter()
-                .map(move |customer| (*customer, *contact_id))
-        })
-        .collect();
-    let mut assigned_pairs = Vec::new();
-    for chunk in pairs.chunks(rows_per_statement(4)) {
-        let sql = Sql::insert_values(
-            tx,
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
-            chunk.iter().map(|(customer, contact)| {
-                vec![
-                    Bind::Int(*customer),
-                    Bind::Int(*contact),
-                    Bind::Int(0),
-                    Bind::Int(now),
-                ]
-            }),
-            "ON CONFLICT DO NOTHING RETURNING customer_id, contact_id",
-        );
-        for row in sql.into_query().fetch_all(&mut *tx).await? {
-            assigned_pairs.push((
-                row.try_get::<i64, _>("customer_id")?,
-                row.try_get::<i64, _>("contact_id")?,
-            ));
-        }
-    }
-    report.contacts_assigned = assigned_pairs.len();
-    let names: HashMap<i64, String> = chosen
-        .iter()
-        .map(|(row, id)| (*id, row.contact.full_name()))
-        .collect();
-    record_activity(
-        tx,
-        assigned_pairs.iter().map(|(customer, contact)| {
-            let name = names.get(contact).cloned().unwrap_or_default();
-            (
-                *customer,
-                "contact_assigned",
-                format!("{name} assigned by the import of '{file_name}'."),
-            )
-        }),
-        importer,
-        now,
-    )
-    .await?;
-    progress(total, total);
-    Ok(report)
-}
-
-/// Saves a row over an existing contact; its empty optional cells keep what is stored.
-async fn update_contact(
-    tx: &mut AnyConnection,
-    contact: &ValidContact,
-    id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, phone = COALESCE($4, phone),
-             job_title = COALESCE($5, job_title), search_text = $6, updated_at = $7, version = version + 1
-         WHERE id = $8",
-    )
-    .bind(contact.first_name.clone())
-    .bind(contact.last_name.clone())
-    .bind(contact.email.as_str().to_string())
-    .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
-    .bind(contact.job_title.clone())
-    .bind(crate::contacts::db::search_text(contact))
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
     Ok(())
 }

@@ -10,6 +10,8 @@ pub mod commit;
 #[cfg(feature = "ssr")]
 pub mod contact_rows;
 #[cfg(feature = "ssr")]
+mod csv;
+#[cfg(feature = "ssr")]
 pub mod customer_rows;
 #[cfg(feature = "ssr")]
 pub mod downloads;
@@ -22,6 +24,10 @@ mod page;
 pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod table;
+#[cfg(feature = "ssr")]
+mod write_contacts;
+#[cfg(feature = "ssr")]
+mod write_customers;
 
 pub use page::{ImportContactsPage, ImportCustomersPage};
 
