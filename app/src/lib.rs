@@ -9,11 +9,16 @@ pub mod customers;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod groups;
 pub mod imports;
+pub mod integration;
 pub mod listings;
 pub mod mail;
+pub mod notes;
 pub mod orders;
 pub mod portal;
+pub mod profile;
+pub mod registration;
 pub mod requests;
 pub mod requirements;
 pub mod retrieval;
@@ -87,10 +92,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/shared/link/:token") view=LinkPage/>
                 <Route path=path!("/portal") view=PortalHomePage/>
                 <Route path=path!("/portal/invitation/:token") view=InvitationPage/>
+                <Route path=path!("/portal/register") view=registration::RegisterPage/>
+                <Route path=path!("/portal/register/verify/:token") view=registration::VerifyPage/>
                 <Route path=path!("/portal/link/:token") view=ReminderLinkPage/>
                 <ParentRoute path=path!("/portal/c/:customer") view=CustomerPortal>
                     <Route path=path!("") view=PortalCatalogPage/>
                     <Route path=path!("orders") view=PortalOrdersPage/>
+                    <Route path=path!("integration") view=integration::PortalIntegrationPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=StaffShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
@@ -116,7 +124,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=OrdersPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                     <Route path=path!("settings/users") view=UsersPage/>
+                    <Route path=path!("settings/customer-groups") view=groups::GroupsPage/>
                     <Route path=path!("settings/email-log") view=EmailLogPage/>
+                    <Route path=path!("activity") view=activity::ActivityLogPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -62,7 +62,7 @@ test("first run, sign in, customers from creation to Trash and back, sign out", 
   });
 
   await test.step("Save and Continue moves on to the wizard's Contacts step; Finish opens the customer's page", async () => {
-    await page.getByLabel("Phone").fill("+1 503 555 0100");
+    await page.getByLabel("Phone", { exact: true }).fill("+1 503 555 0100");
     await page.getByRole("button", { name: "Save and Continue" }).click();
     await expect(page).toHaveURL(/\/customers\/\d+\/setup\/2$/);
     await expect(page.getByRole("heading", { name: "New Customer: Coffee Uptown" })).toBeVisible();
@@ -108,13 +108,13 @@ test("first run, sign in, customers from creation to Trash and back, sign out", 
     await hydrated(other);
     await page.reload();
     await hydrated(page);
-    await other.getByLabel("Phone").fill("+1 503 555 0199");
+    await other.getByLabel("Phone", { exact: true }).fill("+1 503 555 0199");
     await other.getByRole("button", { name: "Save", exact: true }).click();
     await expect(other.getByRole("status")).toHaveText("Saved.");
-    await page.getByLabel("Phone").fill("+1 503 555 0123");
+    await page.getByLabel("Phone", { exact: true }).fill("+1 503 555 0123");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("alert")).toContainText("Someone else saved this customer");
-    await expect(page.getByLabel("Phone")).toHaveValue("+1 503 555 0199");
+    await expect(page.getByLabel("Phone", { exact: true })).toHaveValue("+1 503 555 0199");
     await other.close();
   });
 

@@ -1,5 +1,5 @@
-import { APIRequestContext, expect, test } from "@playwright/test";
-import { hydrated, signInAsAdmin } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { hydrated, orderableCustomer, post, signInAsAdmin } from "./helpers";
 import { SmtpSink, smtpPort } from "./smtp-sink";
 
 const sink = new SmtpSink();
@@ -8,50 +8,6 @@ test.afterAll(async () => sink.close());
 
 const contactEmail = "pat@portal-coffee.example";
 const contactPassword = "a long portal password";
-
-async function post(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
-  const response = await request.post(`/api/${endpoint}`, { form });
-  expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
-
-/** A customer with one item ($12.00) in its catalog and a Ship-To Location. */
-async function orderableCustomer(request: APIRequestContext, name: string, account: string) {
-  const customer = String(
-    await post(request, "customers/create", {
-      "company[name]": name,
-      "company[account_number]": account,
-      "company[street]": "1 Main St",
-      "company[city]": "Portland",
-      "company[region]": "",
-      "company[postal_code]": "97201",
-      "company[country]": "United States",
-      "company[phone]": "",
-      "company[website]": "",
-    }),
-  );
-  const item = String(
-    await post(request, "listings/items/create", {
-      "item[sku]": `${account}-BEANS`,
-      "item[name]": `Beans for ${name}`,
-      "item[description]": "",
-      "item[unit_price]": "12.00",
-      location_ids: "",
-      active: "on",
-    }),
-  );
-  await post(request, "requirements/add", { customer_id: customer, level: "item", "ids[0]": item });
-  await post(request, "ship_to/add", {
-    customer_id: customer,
-    "ship_to[name]": `${name} dock`,
-    "ship_to[street]": "2 Dock St",
-    "ship_to[city]": "Portland",
-    "ship_to[region]": "",
-    "ship_to[postal_code]": "97201",
-    "ship_to[country]": "United States",
-  });
-  return customer;
-}
 
 test("staff open the portal and invite a contact of two customers, who orders for one and changes customer", async ({
   page,

@@ -1,11 +1,5 @@
-import { expect, test, APIRequestContext } from "@playwright/test";
-import { hydrated, signInAsAdmin } from "./helpers";
-
-async function post(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
-  const response = await request.post(`/api/${endpoint}`, { form });
-  expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
+import { expect, test } from "@playwright/test";
+import { hydrated, post, signInAsAdmin } from "./helpers";
 
 test("Bulk Configure Customer Requirements: the customers of a search, then a type, then Apply", async ({ page }) => {
   await signInAsAdmin(page);

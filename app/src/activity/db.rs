@@ -1,6 +1,7 @@
 //! Activity queries.
 
-use super::ActivityEntry;
+use super::{ActivityEntry, LogRow};
+use crate::sql::{Bind, Sql};
 use crate::state::Db;
 use sqlx::{AnyConnection, Row};
 
@@ -9,6 +10,25 @@ pub struct Actor<'a> {
     pub staff_user_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub name: &'a str,
+}
+
+impl<'a> Actor<'a> {
+    pub fn staff(user: &'a crate::auth::CurrentUser) -> Self {
+        Actor {
+            staff_user_id: Some(user.id),
+            contact_id: None,
+            name: &user.name,
+        }
+    }
+}
+
+/// A change worth a line in the log: `action` is a stable key (`groups_changed`), `detail` the
+/// sentence people read, `before` and `after` the values it changed, where it changed one.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub detail: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// Records an entry in the caller's transaction. `action` is a stable key (`order_placed`),
@@ -21,16 +41,36 @@ pub async fn record(
     detail: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let change = Change {
+        action,
+        detail: detail.to_string(),
+        before: None,
+        after: None,
+    };
+    record_change(tx, customer_id, actor, &change, now).await
+}
+
+/// Records a change with its values before and after, in the caller's transaction.
+pub async fn record_change(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    actor: &Actor<'_>,
+    change: &Change<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO customer_activity (customer_id, staff_user_id, contact_id, actor_name, action, detail, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO customer_activity (customer_id, staff_user_id, contact_id, actor_name, action, detail,
+             before_value, after_value, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(customer_id)
     .bind(actor.staff_user_id)
     .bind(actor.contact_id)
     .bind(actor.name.to_string())
-    .bind(action.to_string())
-    .bind(detail.to_string())
+    .bind(change.action.to_string())
+    .bind(change.detail.clone())
+    .bind(change.before.clone())
+    .bind(change.after.clone())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -39,23 +79,79 @@ pub async fn record(
 
 /// The customer's latest entries, newest first.
 pub async fn of_customer(db: &Db, customer_id: i64, limit: i64) -> Result<Vec<ActivityEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, actor_name, staff_user_id, action, detail, created_at FROM customer_activity
-         WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+    let query = LogQuery {
+        customer_id: Some(customer_id),
+        ..LogQuery::default()
+    };
+    Ok(log(db, &query, limit)
+        .await?
+        .into_iter()
+        .map(|row| row.entry)
+        .collect())
+}
+
+/// Which entries the Activity Log shows: every condition given must hold. Times in
+/// milliseconds, `from` inclusive and `until` exclusive; `before` an entry id (the next page).
+#[derive(Debug, Default)]
+pub struct LogQuery {
+    pub customer_id: Option<i64>,
+    pub customer_words: Vec<String>,
+    pub action: Option<String>,
+    pub staff_user_id: Option<i64>,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub before: Option<i64>,
+}
+
+/// Entries newest first, with their customer.
+pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT a.id, a.customer_id, k.name AS customer_name, a.actor_name, a.staff_user_id, a.action, a.detail,
+             a.before_value, a.after_value, a.created_at
+         FROM customer_activity a JOIN customers k ON k.id = a.customer_id WHERE 1 = 1",
+    );
+    if let Some(customer_id) = query.customer_id {
+        sql.push(" AND a.customer_id = ");
+        sql.bind(Bind::Int(customer_id));
+    }
+    crate::customers::search::push_like(&mut sql, "k.name_key", &query.customer_words);
+    if let Some(action) = &query.action {
+        sql.push(" AND a.action = ");
+        sql.bind(Bind::Text(action.clone()));
+    }
+    if let Some(user) = query.staff_user_id {
+        sql.push(" AND a.staff_user_id = ");
+        sql.bind(Bind::Int(user));
+    }
+    for (op, value) in [(">=", query.from), ("<", query.until)] {
+        if let Some(value) = value {
+            sql.push(&format!(" AND a.created_at {op} "));
+            sql.bind(Bind::Int(value));
+        }
+    }
+    if let Some(before) = query.before {
+        sql.push(" AND a.id < ");
+        sql.bind(Bind::Int(before));
+    }
+    sql.push(" ORDER BY a.id DESC LIMIT ");
+    sql.bind(Bind::Int(limit));
+    let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter()
         .map(|row| {
-            Ok(ActivityEntry {
-                id: row.try_get("id")?,
-                actor_name: row.try_get("actor_name")?,
-                by_staff: row.try_get::<Option<i64>, _>("staff_user_id")?.is_some(),
-                action: row.try_get("action")?,
-                detail: row.try_get("detail")?,
-                created_at: row.try_get("created_at")?,
+            Ok(LogRow {
+                customer_id: row.try_get("customer_id")?,
+                customer_name: row.try_get("customer_name")?,
+                entry: ActivityEntry {
+                    id: row.try_get("id")?,
+                    actor_name: row.try_get("actor_name")?,
+                    by_staff: row.try_get::<Option<i64>, _>("staff_user_id")?.is_some(),
+                    action: row.try_get("action")?,
+                    detail: row.try_get("detail")?,
+                    before: row.try_get("before_value")?,
+                    after: row.try_get("after_value")?,
+                    created_at: row.try_get("created_at")?,
+                },
             })
         })
         .collect()

@@ -3,6 +3,10 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod kinds;
+mod log_page;
+
+pub use log_page::ActivityLogPage;
 
 use crate::ui::{date_time, ErrorNotice};
 use api::customer_activity;
@@ -17,7 +21,40 @@ pub struct ActivityEntry {
     pub by_staff: bool,
     pub action: String,
     pub detail: String,
+    /// The value the change replaced, and the value it set, where it changed one.
+    pub before: Option<String>,
+    pub after: Option<String>,
     pub created_at: i64,
+}
+
+/// An entry of the Activity Log, with its customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub entry: ActivityEntry,
+}
+
+/// The Activity Log's filters as typed (and kept in the page's URL).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityFilter {
+    /// Words of the customer's name.
+    pub customer: String,
+    /// An action key of [`kinds::KINDS`], or empty for every kind.
+    pub action: String,
+    /// A staff user's id, or empty for anyone.
+    pub who: String,
+    pub from: String,
+    pub to: String,
+    /// Entries older than this one (the next page).
+    pub before: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogPage {
+    pub rows: Vec<LogRow>,
+    /// Where the next page starts, when there is one.
+    pub next_before: Option<i64>,
 }
 
 /// The customer page's Activity tab, newest first.
@@ -39,7 +76,10 @@ pub fn ActivityPanel(customer_id: i64) -> impl IntoView {
                                         <tr>
                                             <td>{date_time(e.created_at)}</td>
                                             <td>{e.actor_name.clone()}{if e.by_staff { " (staff)" } else { "" }}</td>
-                                            <td>{e.detail.clone()}</td>
+                                            <td>
+                                                {e.detail.clone()}
+                                                <ChangedValues before=e.before.clone() after=e.after.clone()/>
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -51,4 +91,20 @@ pub fn ActivityPanel(customer_id: i64) -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// "Before → after" under an entry that changed a value.
+#[component]
+pub fn ChangedValues(before: Option<String>, after: Option<String>) -> impl IntoView {
+    (before.is_some() || after.is_some()).then(|| {
+        let shown =
+            |value: Option<String>| value.filter(|v| !v.is_empty()).unwrap_or_else(|| "(none)".into());
+        view! {
+            <p class="change muted">
+                <span class="sr-only">"Before: "</span><del>{shown(before)}</del>
+                <span aria-hidden="true">" → "</span>
+                <span class="sr-only">"After: "</span><ins>{shown(after)}</ins>
+            </p>
+        }
+    })
 }

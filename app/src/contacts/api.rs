@@ -8,7 +8,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::db,
+    crate::activity::db::{record_change, Actor, Change},
     crate::auth::session::require_staff,
+    crate::auth::CurrentUser,
     crate::customers::api::live_customer,
     crate::domain::{ContactRole, ValidContact},
     crate::state::{app_state, now_ms, Db},
@@ -68,22 +70,35 @@ pub async fn create_lone_contact(contact: ContactInput) -> Result<i64, AppError>
     tracing::instrument(skip_all, fields(customer_id, contact_id))
 )]
 pub async fn set_contact_role(customer_id: i64, contact_id: i64, role: String) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let role = ContactRole::parse(&role).map_err(|m| AppError::field("role", m))?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    if db::set_role(&db, customer_id, contact_id, role).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This contact of the customer".into()))
+    let name = contact_name(&db, contact_id).await?;
+    let mut tx = db.pool.begin().await?;
+    crate::customers::db::lock(&mut tx, customer_id).await?;
+    let before = db::of_customer_in(&mut tx, customer_id, contact_id).await?;
+    if !db::set_role(&mut tx, customer_id, contact_id, role).await? {
+        return Err(AppError::NotFound("This contact of the customer".into()));
     }
+    if let Some(before) = before.filter(|b| b.role != role) {
+        let change = Change {
+            action: "contact_role_changed",
+            detail: format!("Changed the role of {name}"),
+            before: Some(before.role.to_string()),
+            after: Some(role.to_string()),
+        };
+        record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now_ms()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates a contact and adds it to the customer, in one transaction.
 #[server(endpoint = "contacts/create")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i64, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let contact = parse_contact(&db, &contact, None).await?;
@@ -93,6 +108,13 @@ pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i
         .await
         .map_err(|e| email_taken(e, &contact))?;
     db::assign(&mut tx, customer_id, id, now).await?;
+    let name = format!(
+        "{} {} <{}>",
+        contact.first_name,
+        contact.last_name,
+        contact.email.as_str()
+    );
+    record_assignment(&mut tx, customer_id, &user, &name, true).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -104,14 +126,14 @@ pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i
     tracing::instrument(skip_all, fields(customer_id, contact_id))
 )]
 pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    if db::find(&db, contact_id).await?.is_none() {
-        return Err(AppError::NotFound("This contact".into()));
-    }
+    let name = contact_name(&db, contact_id).await?;
     let mut tx = db.pool.begin().await?;
-    db::assign(&mut tx, customer_id, contact_id, now_ms()).await?;
+    if db::assign(&mut tx, customer_id, contact_id, now_ms()).await? {
+        record_assignment(&mut tx, customer_id, &user, &name, true).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -123,14 +145,17 @@ pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), App
     tracing::instrument(skip_all, fields(customer_id, contact_id))
 )]
 pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    if db::unassign(&db, customer_id, contact_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This contact of the customer".into()))
+    let name = contact_name(&db, contact_id).await?;
+    let mut tx = db.pool.begin().await?;
+    if !db::unassign(&mut tx, customer_id, contact_id).await? {
+        return Err(AppError::NotFound("This contact of the customer".into()));
     }
+    record_assignment(&mut tx, customer_id, &user, &name, false).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[server(endpoint = "contacts/documents_contact")]
@@ -139,14 +164,28 @@ pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), App
     tracing::instrument(skip_all, fields(customer_id, contact_id, on))
 )]
 pub async fn set_documents_contact(customer_id: i64, contact_id: i64, on: bool) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    if db::set_documents_contact(&db, customer_id, contact_id, on).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("This contact of the customer".into()))
+    let name = contact_name(&db, contact_id).await?;
+    let mut tx = db.pool.begin().await?;
+    crate::customers::db::lock(&mut tx, customer_id).await?;
+    let before = db::of_customer_in(&mut tx, customer_id, contact_id).await?;
+    if !db::set_documents_contact(&mut tx, customer_id, contact_id, on).await? {
+        return Err(AppError::NotFound("This contact of the customer".into()));
     }
+    if before.is_some_and(|b| b.documents_contact != on) {
+        let yes_no = |on: bool| if on { "Yes" } else { "No" }.to_string();
+        let change = Change {
+            action: "documents_contact_changed",
+            detail: format!("Changed whether {name} is a Documents Contact"),
+            before: Some(yes_no(!on)),
+            after: Some(yes_no(on)),
+        };
+        record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now_ms()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Saves a contact's details over `version`, the version the form was filled from.
@@ -205,4 +244,42 @@ fn email_taken(error: sqlx::Error, contact: &ValidContact) -> AppError {
         ),
         _ => AppError::internal(error),
     }
+}
+
+/// "First Last <email>", as the Activity log names a contact.
+#[cfg(feature = "ssr")]
+async fn contact_name(db: &Db, contact_id: i64) -> Result<String, AppError> {
+    let contact = db::find(db, contact_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This contact".into()))?;
+    Ok(format!(
+        "{} {} <{}>",
+        contact.first_name, contact.last_name, contact.email
+    ))
+}
+
+#[cfg(feature = "ssr")]
+async fn record_assignment(
+    tx: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    user: &CurrentUser,
+    name: &str,
+    added: bool,
+) -> Result<(), AppError> {
+    let change = Change {
+        action: if added {
+            "contact_assigned"
+        } else {
+            "contact_removed"
+        },
+        detail: if added {
+            format!("Assigned the contact {name}")
+        } else {
+            format!("Took the contact {name} off the customer")
+        },
+        before: (!added).then(|| name.to_string()),
+        after: added.then(|| name.to_string()),
+    };
+    record_change(tx, customer_id, &Actor::staff(user), &change, now_ms()).await?;
+    Ok(())
 }

@@ -120,15 +120,15 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds the contact to the customer; nothing happens when it already belongs to it.
+/// Adds the contact to the customer; nothing happens (`false`) when it already belongs to it.
 pub async fn assign(
     tx: &mut AnyConnection,
     customer_id: i64,
     contact_id: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     // Two quick clicks (or two people) adding the same contact add it once.
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at) VALUES ($1, $2, 0, $3)
          ON CONFLICT DO NOTHING",
     )
@@ -137,22 +137,30 @@ pub async fn assign(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    Ok(done_one(done))
+}
+
+fn done_one(done: sqlx::any::AnyQueryResult) -> bool {
+    done.rows_affected() == 1
 }
 
 /// Takes the contact off the customer; `false` when it was not on it.
-pub async fn unassign(db: &Db, customer_id: i64, contact_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn unassign(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    contact_id: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM customer_contacts WHERE customer_id = $1 AND contact_id = $2")
         .bind(customer_id)
         .bind(contact_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// `false` when the contact does not belong to the customer.
 pub async fn set_documents_contact(
-    db: &Db,
+    tx: &mut AnyConnection,
     customer_id: i64,
     contact_id: i64,
     on: bool,
@@ -163,7 +171,7 @@ pub async fn set_documents_contact(
     .bind(i64::from(on))
     .bind(customer_id)
     .bind(contact_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -175,7 +183,7 @@ fn role_from_row(row: &AnyRow) -> Result<ContactRole, sqlx::Error> {
 
 /// `false` when the contact does not belong to the customer.
 pub async fn set_role(
-    db: &Db,
+    tx: &mut AnyConnection,
     customer_id: i64,
     contact_id: i64,
     role: ContactRole,
@@ -185,7 +193,7 @@ pub async fn set_role(
             .bind(role.key())
             .bind(customer_id)
             .bind(contact_id)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -285,15 +293,36 @@ pub async fn assignments(db: &Db, contact_id: i64) -> Result<Vec<Assignment>, sq
 
 /// The customer's contacts, by name.
 pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<CustomerContact>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    customer_contacts(&mut conn, customer_id, None).await
+}
+
+/// One contact of the customer, as the customer's Contacts tab shows it.
+pub async fn of_customer_in(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    contact_id: i64,
+) -> Result<Option<CustomerContact>, sqlx::Error> {
+    Ok(customer_contacts(conn, customer_id, Some(contact_id))
+        .await?
+        .pop())
+}
+
+async fn customer_contacts(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    only: Option<i64>,
+) -> Result<Vec<CustomerContact>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS}, cc.documents_contact, cc.role,
              (SELECT COUNT(*) FROM customer_contacts o WHERE o.contact_id = c.id AND o.customer_id <> cc.customer_id) AS others
          FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id
-         WHERE cc.customer_id = $1
+         WHERE cc.customer_id = $1 AND ($2 < 0 OR cc.contact_id = $2)
          ORDER BY c.last_name, c.first_name, c.id"
     )))
     .bind(customer_id)
-    .fetch_all(&db.pool)
+    .bind(only.unwrap_or(-1))
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

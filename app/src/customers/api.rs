@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{db, MAX_BULK},
+    crate::activity::db::Actor,
     crate::auth::session::{require_admin, require_staff},
     crate::domain::ValidCompany,
     crate::state::{app_state, now_ms, Db},
@@ -31,10 +32,10 @@ pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
 #[server(endpoint = "customers/create")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_customer(company: CompanyInput) -> Result<i64, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let company = parse_company(&db, &company, None).await?;
-    db::insert(&db, &company, now_ms())
+    db::insert(&db, &company, &Actor::staff(&user), now_ms())
         .await
         .map_err(|e| unique_account_number(e, &company))
 }
@@ -48,7 +49,7 @@ pub async fn update_customer(
     company: CompanyInput,
     active: Option<String>,
 ) -> Result<SaveOutcome, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let current = db::find(&db, id).await?.filter(|c| c.deleted_at.is_none());
     let current = current.ok_or_else(|| AppError::NotFound("This customer".into()))?;
@@ -56,7 +57,13 @@ pub async fn update_customer(
         return Ok(SaveOutcome::Conflict(current));
     }
     let company = parse_company(&db, &company, Some(id)).await?;
-    let saved = db::update(&db, id, version, &company, active.is_some(), now_ms())
+    let save = db::Save {
+        company: &company,
+        active: active.is_some(),
+        actor: &Actor::staff(&user),
+        changes: super::changes::company_changes(&current, &company, active.is_some()),
+    };
+    let saved = db::update(&db, id, version, &save, now_ms())
         .await
         .map_err(|e| unique_account_number(e, &company))?;
     let latest = db::find(&db, id)
@@ -80,7 +87,7 @@ pub async fn delete_customers(ids: Vec<i64>) -> Result<u64, AppError> {
             ids.len()
         )));
     }
-    Ok(db::trash(&app_state()?.db, &ids, user.id, now_ms()).await?)
+    Ok(db::trash(&app_state()?.db, &ids, &Actor::staff(&user), now_ms()).await?)
 }
 
 #[server(endpoint = "customers/trash")]
@@ -92,8 +99,8 @@ pub async fn list_trash() -> Result<Vec<TrashedCustomer>, AppError> {
 #[server(endpoint = "customers/restore")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn restore_customer(id: i64) -> Result<(), AppError> {
-    require_admin().await?;
-    if db::restore(&app_state()?.db, id).await? {
+    let user = require_admin().await?;
+    if db::restore(&app_state()?.db, id, &Actor::staff(&user), now_ms()).await? {
         Ok(())
     } else {
         Err(AppError::NotFound("This customer in the Trash".into()))
@@ -114,18 +121,31 @@ async fn parse_company(db: &Db, input: &CompanyInput, except: Option<i64>) -> Re
         }
     }
     if let Some(number) = &company.account_number {
-        if let Some((holder, trashed)) = db::account_number_holder(db, &number.key(), except).await? {
+        account_number_free(db, number, except).await?;
+    }
+    Ok(company)
+}
+
+/// Refuses, at the field, an account number another customer (`except` aside) already has.
+#[cfg(feature = "ssr")]
+pub async fn account_number_free(
+    db: &Db,
+    number: &crate::domain::AccountNumber,
+    except: Option<i64>,
+) -> Result<(), AppError> {
+    match db::account_number_holder(db, &number.key(), except).await? {
+        Some((holder, trashed)) => {
             let place = if trashed { " (in the Trash)" } else { "" };
-            return Err(AppError::field(
+            Err(AppError::field(
                 "account_number",
                 format!(
                     "Account number {} is already used by {holder}{place}.",
                     number.as_str()
                 ),
-            ));
+            ))
         }
+        None => Ok(()),
     }
-    Ok(company)
 }
 
 /// A save that lost a race (for an account number, or with the removal of its logo) is told so at

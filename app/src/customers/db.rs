@@ -4,7 +4,9 @@ use super::{name_order, search};
 use super::{
     Customer, CustomerPageData, CustomerSummary, ListQuery, StatusFilter, TrashedCustomer, PAGE_SIZE,
 };
+use crate::activity::db::{record, record_change, Actor, Change};
 use crate::domain::ValidCompany;
+use crate::integration::IntegrationStatus;
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
 use sqlx::any::AnyRow;
@@ -47,6 +49,10 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
         wizard_step: row.try_get("wizard_step")?,
         order_count: row.try_get("order_count")?,
         order_total_cents: row.try_get("order_total_cents")?,
+        integration_status: IntegrationStatus::from_key(&row.try_get::<String, _>("integration_status")?)
+            .unwrap_or_default(),
+        groups: Vec::new(),
+        pending_approval: row.try_get::<i64, _>("pending_approval")? != 0,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -68,7 +74,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
     let mut sql = Sql::default();
     sql.push(
         "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.wizard_step, \
-         c.order_count, c.order_total_cents, c.created_at ",
+         c.order_count, c.order_total_cents, c.integration_status, c.pending_approval, c.created_at ",
     );
     // The columns the list is ordered by, and the cursor customer's values of them.
     let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {
@@ -100,12 +106,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
         }
     };
     sql.push(" AND c.deleted_at IS NULL");
-    match query.status {
-        StatusFilter::All => {}
-        StatusFilter::Active => sql.push(" AND c.active = 1"),
-        StatusFilter::Inactive => sql.push(" AND c.active = 0"),
-    }
-    search::push_like(&mut sql, "c.search_text", &words);
+    push_filters(&mut sql, query);
     if !after.is_empty() {
         sql.push(&format!(" AND ({}) {cmp} (", order.join(", ")));
         for (i, value) in after.into_iter().enumerate() {
@@ -125,6 +126,12 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
     let mut rows: Vec<CustomerSummary> = rows.iter().map(summary_from_row).collect::<Result<_, _>>()?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    for (customer_id, name) in crate::groups::db::names_of(db, &ids).await? {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == customer_id) {
+            row.groups.push(name);
+        }
+    }
     if backwards {
         rows.reverse();
     }
@@ -159,11 +166,16 @@ async fn cursor_of(db: &Db, id: i64) -> Result<Option<Cursor>, sqlx::Error> {
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Customer>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    find_in(&mut conn, id).await
+}
+
+pub async fn find_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Customer>, sqlx::Error> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
     )))
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(customer_from_row).transpose()
 }
@@ -229,7 +241,12 @@ const COMPANY_SET: &str = "name = $1, name_key = $2, account_number = $3, accoun
      search_text = $13";
 
 /// Adds a customer as a Draft whose wizard continues at step 2 (Contacts).
-pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    db: &Db,
+    company: &ValidCompany,
+    actor: &Actor<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     let query = sqlx::query(
         "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
              postal_code, country, phone, website, logo_file_id, search_text, active, version, created_at, updated_at,
@@ -244,19 +261,29 @@ pub async fn insert(db: &Db, company: &ValidCompany, now: i64) -> Result<i64, sq
         .await?
         .try_get("id")?;
     name_order::place(&mut tx, id).await?;
+    let change = Change {
+        action: "customer_created",
+        detail: "Added the customer".into(),
+        before: None,
+        after: Some(company.name.as_str().to_string()),
+    };
+    record_change(&mut tx, id, actor, &change, now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
+/// What a save is: the form's values, whether the customer stays active, and who saves what
+/// change (for the Activity log; `None` when the save changes nothing).
+pub struct Save<'a> {
+    pub company: &'a ValidCompany,
+    pub active: bool,
+    pub actor: &'a Actor<'a>,
+    pub changes: Option<(String, String)>,
+}
+
 /// Saves over `version`; `false` when the stored customer is at another version (or gone).
-pub async fn update(
-    db: &Db,
-    id: i64,
-    version: i64,
-    company: &ValidCompany,
-    active: bool,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn update(db: &Db, id: i64, version: i64, save: &Save<'_>, now: i64) -> Result<bool, sqlx::Error> {
+    let company = save.company;
     // A renamed customer loses its place in name order (the old name is read on the right of SET)
     // and is given a new one below.
     let sql = format!(
@@ -266,7 +293,7 @@ pub async fn update(
     );
     let mut tx = db.pool.begin().await?;
     let done = bind_company(sqlx::query(AssertSqlSafe(sql)), company)
-        .bind(i64::from(active))
+        .bind(i64::from(save.active))
         .bind(now)
         .bind(id)
         .bind(version)
@@ -282,12 +309,33 @@ pub async fn update(
     if placed.is_none() {
         name_order::place(&mut tx, id).await?;
     }
+    if let Some((before, after)) = &save.changes {
+        let change = Change {
+            action: "customer_edited",
+            detail: "Edited the customer's details".into(),
+            before: Some(before.clone()),
+            after: Some(after.clone()),
+        };
+        record_change(&mut tx, id, save.actor, &change, now).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
 
+/// Starts a change of the customer in `tx` by writing to its row. The transaction then holds
+/// SQLite's write lock, or PostgreSQL's lock on the row, before it reads what it will change: two
+/// changes of one customer take turns, and the Activity log's "before" is what was really there.
+/// (A SQLite transaction that reads first cannot write once another writer has committed.)
+pub async fn lock(tx: &mut sqlx::AnyConnection, customer_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET updated_at = updated_at WHERE id = $1")
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Moves customers to the Trash; returns how many were moved.
-pub async fn trash(db: &Db, ids: &[i64], user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn trash(db: &Db, ids: &[i64], actor: &Actor<'_>, now: i64) -> Result<u64, sqlx::Error> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -295,7 +343,7 @@ pub async fn trash(db: &Db, ids: &[i64], user_id: i64, now: i64) -> Result<u64, 
     sql.push("UPDATE customers SET deleted_at = ");
     sql.bind(Bind::Int(now));
     sql.push(", deleted_by = ");
-    sql.bind(Bind::Int(user_id));
+    sql.bind(Bind::Int(actor.staff_user_id.unwrap_or_default()));
     sql.push(", version = version + 1 WHERE deleted_at IS NULL AND id IN (");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
@@ -303,20 +351,54 @@ pub async fn trash(db: &Db, ids: &[i64], user_id: i64, now: i64) -> Result<u64, 
         }
         sql.bind(Bind::Int(*id));
     }
-    sql.push(")");
-    Ok(sql.query().execute(&db.pool).await?.rows_affected())
+    sql.push(") RETURNING id");
+    let mut tx = db.pool.begin().await?;
+    let moved: Vec<i64> = sql
+        .query()
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    for id in &moved {
+        record(
+            &mut tx,
+            *id,
+            actor,
+            "customer_deleted",
+            "Moved the customer to the Trash",
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(moved.len() as u64)
 }
 
 /// Takes a customer out of the Trash; `false` when it was not in it.
-pub async fn restore(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn restore(db: &Db, id: i64, actor: &Actor<'_>, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE customers SET deleted_at = NULL, deleted_by = NULL, version = version + 1
          WHERE id = $1 AND deleted_at IS NOT NULL",
     )
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    record(
+        &mut tx,
+        id,
+        actor,
+        "customer_restored",
+        "Restored the customer from the Trash",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The Trash, most recently deleted first.
@@ -401,13 +483,27 @@ pub async fn export_rows(db: &Db, query: &ListQuery) -> Result<Vec<Vec<String>>,
         .collect()
 }
 
-/// The list's search and status filter on customers `c` (after a `WHERE`): every page of it, as
-/// exports and bulk changes take it. Matches by substring, as the list's search does.
+/// The list's search and filters on customers `c` (after a `WHERE`): the list's pages, exports
+/// and bulk changes all take them from here. Matches by substring, as the list's search does.
 pub fn push_filters(sql: &mut Sql, query: &ListQuery) {
     match query.status {
         StatusFilter::All => {}
         StatusFilter::Active => sql.push(" AND c.active = 1"),
         StatusFilter::Inactive => sql.push(" AND c.active = 0"),
+        StatusFilter::Pending => sql.push(" AND c.pending_approval = 1"),
+    }
+    if let Some(group) = query.group {
+        sql.push(" AND EXISTS (SELECT 1 FROM customer_group_members gm WHERE gm.customer_id = c.id AND gm.group_id = ");
+        sql.bind(Bind::Int(group));
+        sql.push(")");
+    }
+    if let Some(integration) = query.integration {
+        sql.push(" AND c.integration_status = ");
+        sql.bind(Bind::Text(integration.key().to_string()));
+    }
+    if let Some(parent) = query.parent {
+        sql.push(" AND c.parent_id = ");
+        sql.bind(Bind::Int(parent));
     }
     search::push_like(sql, "c.search_text", &search::words(&query.q));
 }

@@ -42,6 +42,7 @@ pub fn CustomerPage() -> impl IntoView {
         <section class="page">
             <p class="crumbs"><A href="/customers">"Customers"</A></p>
             {move || id.get().map(|id| view! { <TabBar id tab/> })}
+            {move || id.get().map(|id| view! { <crate::registration::ApprovalNotice customer_id=id/> })}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     let overview = tab.get() == "overview";
@@ -71,6 +72,7 @@ pub fn CustomerPage() -> impl IntoView {
                 }.into_any(),
                 "orders" => view! { <crate::orders::OrdersPanel customer_id=id/> }.into_any(),
                 "activity" => view! { <crate::activity::ActivityPanel customer_id=id/> }.into_any(),
+                "notes" => view! { <crate::notes::NotesPanel customer_id=id/> }.into_any(),
                 "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
                 "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
                 "requirements" => view! {
@@ -80,7 +82,12 @@ pub fn CustomerPage() -> impl IntoView {
                 "ship-to" => view! { <crate::ship_to::ShipToPanel customer_id=id/> }.into_any(),
                 "requests" => view! { <crate::requests::RequestsPanel customer_id=id/> }.into_any(),
                 "messages" => view! { <crate::mail::MessagesPanel customer_id=id/> }.into_any(),
-                "overview" => view! { <crate::portal::PortalCard customer_id=id/> }.into_any(),
+                "overview" => view! {
+                    <crate::profile::ProfileCard customer_id=id/>
+                    <crate::groups::CustomerGroupsCard customer_id=id/>
+                    <crate::integration::IntegrationCard customer_id=id/>
+                    <crate::portal::PortalCard customer_id=id/>
+                }.into_any(),
                 _ => ().into_any(),
             })}
         </section>
@@ -88,7 +95,7 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 /// The tabs of a customer's page, chosen by `?tab=`.
-const TABS: [(&str, &str); 10] = [
+const TABS: [(&str, &str); 11] = [
     ("overview", "Overview"),
     ("contacts", "Contacts"),
     ("locations", "Locations"),
@@ -98,6 +105,7 @@ const TABS: [(&str, &str); 10] = [
     ("ship-to", "Ship-To Locations"),
     ("orders", "Orders"),
     ("messages", "Messages"),
+    ("notes", "Notes"),
     ("activity", "Activity"),
 ];
 

@@ -13,10 +13,13 @@ pub fn CustomersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
     let delete = ServerAction::<DeleteCustomers>::new();
+    // Raised by bulk changes other than deletion, to load the page again.
+    let changed = RwSignal::new(0u32);
     let page = Resource::new(
-        move || (query.get(), delete.version().get()),
-        |(q, _)| list_customers(q),
+        move || (query.get(), delete.version().get(), changed.get()),
+        |(q, _, _)| list_customers(q),
     );
+    let groups = Resource::new(|| (), |_| crate::groups::api::list_groups());
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     Effect::new(move |_| {
         query.track();
@@ -33,8 +36,11 @@ pub fn CustomersPage() -> impl IntoView {
                     <A href="/customers/new" attr:class="button primary">"+ New Customer"</A>
                 </div>
             </header>
-            {move || view! { <SearchForm query=query.get()/> }}
+            {move || view! { <SearchForm query=query.get() groups/> }}
             <BulkBar selected delete/>
+            <div class="bulk-bar">
+                <crate::groups::BulkGroupBar selected on_done=move |_| changed.update(|n| *n += 1)/>
+            </div>
             <Transition fallback=|| view! { <p class="muted">"Loading customers…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -65,7 +71,12 @@ fn ActionsMenu(query: ListQuery) -> impl IntoView {
 }
 
 #[component]
-fn SearchForm(query: ListQuery) -> impl IntoView {
+fn SearchForm(
+    query: ListQuery,
+    groups: Resource<Result<Vec<crate::groups::CustomerGroup>, crate::error::AppError>>,
+) -> impl IntoView {
+    let chosen_group = query.group;
+    let integration = query.integration;
     let status_option = move |value: StatusFilter, label: &'static str| {
         view! { <option value=value.param() selected=query.status == value>{label}</option> }
     };
@@ -82,6 +93,32 @@ fn SearchForm(query: ListQuery) -> impl IntoView {
                     {status_option(StatusFilter::All, "All")}
                     {status_option(StatusFilter::Active, "Active")}
                     {status_option(StatusFilter::Inactive, "Inactive")}
+                    {status_option(StatusFilter::Pending, "Pending approval")}
+                </select>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let groups = groups.await.unwrap_or_default();
+                    (!groups.is_empty()).then(|| view! {
+                        <div class="field">
+                            <label for="group">"Group"</label>
+                            <select id="group" name="group">
+                                <option value="" selected=chosen_group.is_none()>"Any"</option>
+                                {groups.into_iter().map(|g| view! {
+                                    <option value=g.id selected=chosen_group == Some(g.id)>{g.name}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    })
+                })}
+            </Transition>
+            <div class="field">
+                <label for="integration">"Integration"</label>
+                <select id="integration" name="integration">
+                    <option value="" selected=integration.is_none()>"Any"</option>
+                    {crate::integration::IntegrationStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.key() selected=integration == Some(s)>{s.label()}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -93,6 +130,12 @@ fn SearchForm(query: ListQuery) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            {query.parent.map(|parent| view! {
+                <div class="field checkbox">
+                    <input id="parent" type="checkbox" name="parent" value=parent checked=true/>
+                    <label for="parent">"Only the sub-accounts of the chosen parent"</label>
+                </div>
+            })}
             <button type="submit">"Search"</button>
         </Form>
     }
@@ -148,7 +191,8 @@ fn CustomerTable(
     selected: RwSignal<BTreeSet<i64>>,
 ) -> impl IntoView {
     if data.rows.is_empty() {
-        let message = if query.q.is_empty() && query.status == StatusFilter::All {
+        let unfiltered = query.group.is_none() && query.integration.is_none() && query.parent.is_none();
+        let message = if query.q.is_empty() && query.status == StatusFilter::All && unfiltered {
             "No customers yet. Add the first with “+ New Customer”."
         } else {
             "No customers match this search."
@@ -197,7 +241,9 @@ fn CustomerTable(
                     <td>{row.account_number.unwrap_or_default()}</td>
                     <td>{row.city}</td>
                     <td>{row.country}</td>
-                    <td>{if row.active { "Active" } else { "Inactive" }}</td>
+                    <td>{if row.pending_approval { "Pending approval" } else if row.active { "Active" } else { "Inactive" }}</td>
+                    <td>{row.groups.join(", ")}</td>
+                    <td>{row.integration_status.label()}</td>
                     <td class="number">{row.order_count}</td>
                     <td class="number">{format!("${}", crate::domain::Money::from_cents(row.order_total_cents))}</td>
                     <td>{date(row.created_at)}</td>
@@ -223,6 +269,8 @@ fn CustomerTable(
                     <th scope="col">"City"</th>
                     <th scope="col">"Country"</th>
                     <th scope="col">"Status"</th>
+                    <th scope="col">"Groups"</th>
+                    <th scope="col">"Integration"</th>
                     <th scope="col" class="number">"Orders"</th>
                     <th scope="col" class="number">"Order value"</th>
                     <th scope="col">"Added"</th>

@@ -2,6 +2,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+mod changes;
+#[cfg(feature = "ssr")]
 pub mod db;
 mod detail;
 mod form;
@@ -78,6 +80,11 @@ pub struct CustomerSummary {
     pub wizard_step: Option<i64>,
     pub order_count: i64,
     pub order_total_cents: i64,
+    pub integration_status: crate::integration::IntegrationStatus,
+    /// The names of its customer groups.
+    pub groups: Vec<String>,
+    /// Registered at the portal and not yet approved.
+    pub pending_approval: bool,
     pub created_at: i64,
 }
 

@@ -1,5 +1,6 @@
 //! The state of the customers list, as it is held in the page's URL.
 
+use crate::integration::IntegrationStatus;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -9,6 +10,8 @@ pub enum StatusFilter {
     All,
     Active,
     Inactive,
+    /// Registered at the portal, waiting for staff to approve them.
+    Pending,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +64,7 @@ impl StatusFilter {
             StatusFilter::All => "all",
             StatusFilter::Active => "active",
             StatusFilter::Inactive => "inactive",
+            StatusFilter::Pending => "pending",
         }
     }
 }
@@ -78,6 +82,12 @@ pub struct ListQuery {
     pub before: Option<i64>,
     /// The last page.
     pub last: bool,
+    /// Only customers in this group.
+    pub group: Option<i64>,
+    /// Only customers at this integration status.
+    pub integration: Option<IntegrationStatus>,
+    /// Only the sub-accounts of this customer.
+    pub parent: Option<i64>,
 }
 
 impl ListQuery {
@@ -85,6 +95,7 @@ impl ListQuery {
         let status = match get("status").as_deref() {
             Some("active") => StatusFilter::Active,
             Some("inactive") => StatusFilter::Inactive,
+            Some("pending") => StatusFilter::Pending,
             _ => StatusFilter::All,
         };
         let sort = get("sort")
@@ -104,6 +115,9 @@ impl ListQuery {
             after,
             before: if after.is_some() { None } else { before },
             last,
+            group: id("group"),
+            integration: get("integration").and_then(|k| IntegrationStatus::from_key(&k)),
+            parent: id("parent"),
         }
     }
 
@@ -118,6 +132,15 @@ impl ListQuery {
         }
         if self.sort != SortKey::NameAsc {
             params.insert("sort", self.sort.param().to_string());
+        }
+        if let Some(group) = self.group {
+            params.insert("group", group.to_string());
+        }
+        if let Some(integration) = self.integration {
+            params.insert("integration", integration.key().to_string());
+        }
+        if let Some(parent) = self.parent {
+            params.insert("parent", parent.to_string());
         }
         params
     }
@@ -221,8 +244,29 @@ mod tests {
     }
 
     #[test]
+    fn group_and_integration_filters_round_trip() {
+        let query = parse(&[("group", "7"), ("integration", "requested"), ("after", "3")]);
+        assert_eq!(query.group, Some(7));
+        assert_eq!(query.integration, Some(IntegrationStatus::Requested));
+        assert_eq!(
+            query.first_page().href(),
+            "/customers?group=7&integration=requested"
+        );
+        assert_eq!(
+            query.export_href("csv"),
+            "/customers/export.csv?group=7&integration=requested"
+        );
+    }
+
+    #[test]
     fn malformed_parameters_fall_back_to_defaults() {
-        let query = parse(&[("status", "zzz"), ("sort", "drop table"), ("after", "x")]);
+        let query = parse(&[
+            ("status", "zzz"),
+            ("sort", "drop table"),
+            ("after", "x"),
+            ("group", "g"),
+            ("integration", "on"),
+        ]);
         assert_eq!(query, ListQuery::default());
         assert_eq!(query.href(), "/customers");
     }

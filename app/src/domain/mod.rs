@@ -7,8 +7,10 @@ mod contact_details;
 mod date;
 mod document;
 mod file;
+mod group;
 mod listing;
 mod money;
+mod registration;
 mod ship_to;
 mod text;
 
@@ -21,7 +23,9 @@ pub use document::{
     EXPIRING_WITHIN_DAYS,
 };
 pub use file::{content_fits, file_id, too_large, FilePurpose};
+pub use group::{GroupInput, PriceAdjustment, ValidGroup};
 pub use listing::{ItemInput, LocationInput, ValidItem, ValidLocation};
 pub use money::Money;
+pub use registration::{RegistrationInput, ValidRegistration};
 pub use ship_to::{ShipToInput, ValidShipTo};
-pub use text::{ContactRole, PersonName, Role};
+pub use text::{required_line, required_text, ContactRole, PersonName, Role};

@@ -27,6 +27,28 @@ pub(crate) fn optional(raw: &str, what: &str, max: usize) -> Result<Option<Strin
     Ok(Some(value.to_string()))
 }
 
+/// One line of text that must be given: trimmed, at most `max` characters, no control
+/// characters.
+pub fn required_line(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    required(raw, what, max)
+}
+
+/// Text of several lines that must be given (a note, a reason): trimmed, at most `max`
+/// characters, line breaks and tabs allowed but no other control characters.
+pub fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(format!("{what} is required."));
+    }
+    if value.chars().count() > max {
+        return Err(format!("{what} must be at most {max} characters."));
+    }
+    if value.chars().any(|c| c.is_control() && !"\n\r\t".contains(c)) {
+        return Err(format!("{what} must not contain control characters."));
+    }
+    Ok(value.to_string())
+}
+
 /// A person's full name, as staff users give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);

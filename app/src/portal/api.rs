@@ -74,11 +74,14 @@ pub async fn portal_catalog(customer_id: i64) -> Result<CatalogPage, AppError> {
     let items = db::catalog(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;
     let ship_tos = crate::ship_to::db::of_customer(&mut conn, customer_id).await?;
+    let (price_adjustment, tax_exempt) = crate::groups::db::pricing(&mut conn, customer_id).await?;
     Ok(CatalogPage {
         customer_id,
         may_order: acting.may_order(),
         items,
         ship_tos,
+        price_adjustment,
+        tax_exempt,
     })
 }
 

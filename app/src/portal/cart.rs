@@ -169,7 +169,12 @@ pub fn Cart(
                         <tr class:hidden=hidden>
                             <td>{item.sku.clone()}</td>
                             <td>{item.name.clone()}{item.description.clone().map(|d| view! { <br/><span class="muted">{d}</span> })}</td>
-                            <td class="number">{price(item.unit_price_cents)}</td>
+                            <td class="number" data-testid="price">
+                                {price(item.unit_price_cents)}
+                                {(item.list_price_cents != item.unit_price_cents).then(|| view! {
+                                    <br/><span class="muted">"List "<del>{price(item.list_price_cents)}</del></span>
+                                })}
+                            </td>
                             {may_order.then(|| view! {
                                 <td>
                                     <input type="number" min="0" max="100000" step="1" inputmode="numeric" class="quantity"

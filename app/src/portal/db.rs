@@ -37,25 +37,35 @@ pub async fn customers_of_contact(
         .collect()
 }
 
-/// The items the customer receives that are on sale, by name.
+/// The items the customer receives that are on sale, by name, at the customer's price: the list
+/// price changed by its groups' adjustment. When the customer sees only some locations' inventory
+/// (Configure Inventory Availability), only items stocked at one of them.
 pub async fn catalog(db: &Db, customer_id: i64) -> Result<Vec<CatalogItem>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    let (adjustment, _) = crate::groups::db::pricing(&mut conn, customer_id).await?;
     let rows = sqlx::query(
         "SELECT i.id, i.sku, i.name, i.description, i.unit_price_cents
-         FROM customer_items ci JOIN items i ON i.id = ci.item_id
+         FROM customer_items ci JOIN items i ON i.id = ci.item_id JOIN customers k ON k.id = ci.customer_id
          WHERE ci.customer_id = $1 AND i.active = 1
+           AND (k.inventory_limited = 0 OR EXISTS (
+               SELECT 1 FROM item_locations il JOIN customer_inventory_locations v
+                   ON v.location_id = il.location_id AND v.customer_id = ci.customer_id
+               WHERE il.item_id = i.id))
          ORDER BY i.name_key, i.id",
     )
     .bind(customer_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
+            let list_price: i64 = row.try_get("unit_price_cents")?;
             Ok(CatalogItem {
                 item_id: row.try_get("id")?,
                 sku: row.try_get("sku")?,
                 name: row.try_get("name")?,
                 description: row.try_get("description")?,
-                unit_price_cents: row.try_get("unit_price_cents")?,
+                unit_price_cents: adjustment.apply(list_price),
+                list_price_cents: list_price,
             })
         })
         .collect()

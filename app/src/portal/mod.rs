@@ -18,6 +18,7 @@ mod pages;
 pub mod reminders;
 mod staff_card;
 
+pub(crate) use pages::PortalFrame;
 pub use pages::{
     CustomerPortal, InvitationPage, PortalCatalogPage, PortalHomePage, PortalOrdersPage, ReminderLinkPage,
 };
@@ -69,7 +70,9 @@ pub struct CatalogItem {
     pub sku: String,
     pub name: String,
     pub description: Option<String>,
+    /// The customer's price: the list price changed by its groups.
     pub unit_price_cents: i64,
+    pub list_price_cents: i64,
 }
 
 /// A customer's catalog page: its items, its Ship-To Locations, and whether the caller may order.
@@ -79,6 +82,9 @@ pub struct CatalogPage {
     pub may_order: bool,
     pub items: Vec<CatalogItem>,
     pub ship_tos: Vec<crate::ship_to::ShipTo>,
+    /// What the customer's groups make of its prices.
+    pub price_adjustment: crate::domain::PriceAdjustment,
+    pub tax_exempt: bool,
 }
 
 /// What a link in a portal email leads to.

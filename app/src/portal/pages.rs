@@ -20,7 +20,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// The frame of portal pages outside a customer: not the staff navigation.
 #[component]
-fn PortalFrame(children: Children) -> impl IntoView {
+pub(crate) fn PortalFrame(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/portal">"Clientele Portal"</a>
@@ -50,6 +50,7 @@ pub fn PortalHomePage() -> impl IntoView {
                             <h1>"Sign in to order"</h1>
                             <p>"Sign in with your email and password. First time here? Open the invitation in your email."</p>
                             <SignInForm action=sign_in then="/portal"/>
+                            <crate::registration::RegisterLink/>
                         }.into_any(),
                         Ok(PortalVisitor::Contact { customers, chosen, .. }) if !choosing() && (chosen.is_some() || customers.len() == 1) => {
                             let id = chosen.unwrap_or(customers[0].id);
@@ -196,6 +197,7 @@ fn PortalBar(context: PortalContext) -> impl IntoView {
             <nav aria-label="Portal">
                 <A href=format!("/portal/c/{id}") exact=true>"Catalog"</A>
                 <A href=format!("/portal/c/{id}/orders")>"Orders"</A>
+                <A href=format!("/portal/c/{id}/integration")>"Integration"</A>
                 {(!context.staff_acting).then(|| view! { <a href="/shared">"Documents"</a> })}
                 {(context.other_customers).then(|| view! { <a href="/portal?choose">"Change Customer"</a> })}
             </nav>
@@ -230,6 +232,13 @@ pub fn PortalCatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(catalog) => view! {
+                        {(catalog.price_adjustment != crate::domain::PriceAdjustment::NONE || catalog.tax_exempt).then(|| view! {
+                            <p class="notice" role="note">
+                                {(catalog.price_adjustment != crate::domain::PriceAdjustment::NONE)
+                                    .then(|| format!("Your prices: {} on list prices. ", catalog.price_adjustment))}
+                                {catalog.tax_exempt.then_some("This account is tax exempt.")}
+                            </p>
+                        })}
                         <Cart customer_id=catalog.customer_id items=catalog.items ship_tos=catalog.ship_tos
                             may_order=catalog.may_order/>
                     }.into_any(),

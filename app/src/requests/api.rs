@@ -179,6 +179,25 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
         };
         crate::mail::db::enqueue(&mut tx, &email, now).await?;
     }
+    let documents: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{} for {}", l.type_name, l.listing_name))
+        .collect();
+    let to: Vec<&str> = recipients.iter().map(|r| r.email.as_str()).collect();
+    let change = crate::activity::db::Change {
+        action: "documents_sent",
+        detail: format!("Sent {} document(s) to {}", documents.len(), to.join(", ")),
+        before: None,
+        after: Some(documents.join("\n")),
+    };
+    crate::activity::db::record_change(
+        &mut tx,
+        customer_id,
+        &crate::activity::db::Actor::staff(&user),
+        &change,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(SendReport {
         documents: ids.len(),

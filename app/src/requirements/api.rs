@@ -6,6 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{db, MAX_ADD},
+    crate::activity::db::{record_change, Actor, Change},
     crate::auth::session::require_staff,
     crate::customers::api::live_customer,
     crate::domain::Level,
@@ -31,7 +32,7 @@ pub async fn sourced_listings(customer_id: i64, level: String) -> Result<Vec<Sou
 #[server(endpoint = "requirements/add")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id, level)))]
 pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Result<u64, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let level = parse_level(&level)?;
     live_customer(&db, customer_id).await?;
@@ -55,14 +56,23 @@ pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Resu
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let mut added = 0;
+    let mut added = Vec::new();
     for id in ids {
         if db::add(&mut tx, customer_id, level, id, now).await? {
-            added += 1;
+            added.push(db::listing_name(&mut tx, level, id).await?);
         }
     }
+    if !added.is_empty() {
+        let change = Change {
+            action: "listings_added",
+            detail: format!("Added {} {}(s)", added.len(), level.key()),
+            before: None,
+            after: Some(added.join(", ")),
+        };
+        record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now).await?;
+    }
     tx.commit().await?;
-    Ok(added)
+    Ok(added.len() as u64)
 }
 
 /// Takes a location or item off the customer, with its requirements and open requests.
@@ -72,17 +82,29 @@ pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Resu
     tracing::instrument(skip_all, fields(customer_id, level, listing_id))
 )]
 pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let level = parse_level(&level)?;
     live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;
+    crate::customers::db::lock(&mut tx, customer_id).await?;
+    let name = db::listing_name(&mut tx, level, listing_id).await?;
     if !db::remove(&mut tx, customer_id, level, listing_id).await? {
         return Err(AppError::NotFound(format!(
             "This {} of the customer",
             level.key()
         )));
     }
+    let change = Change {
+        action: "listing_removed",
+        detail: format!(
+            "Took the {} {name} off the customer, with its requirements",
+            level.key()
+        ),
+        before: Some(name),
+        after: None,
+    };
+    record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now_ms()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -100,7 +122,7 @@ pub async fn set_requirement(
     type_id: i64,
     required: bool,
 ) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let level = parse_level(&level)?;
     live_customer(&db, customer_id).await?;
@@ -116,22 +138,34 @@ pub async fn set_requirement(
         )));
     }
     let mut tx = db.pool.begin().await?;
+    crate::customers::db::lock(&mut tx, customer_id).await?;
     if !db::is_sourced(&mut tx, customer_id, level, listing_id).await? {
         return Err(AppError::NotFound(format!(
             "This {} of the customer",
             level.key()
         )));
     }
-    if required {
-        if kind.hidden {
-            return Err(AppError::Refused(format!(
-                "{} is hidden. An Admin can show it again in Share Settings.",
-                kind.name
-            )));
-        }
-        db::require(&mut tx, customer_id, level, listing_id, type_id, now_ms()).await?;
+    if required && kind.hidden {
+        return Err(AppError::Refused(format!(
+            "{} is hidden. An Admin can show it again in Share Settings.",
+            kind.name
+        )));
+    }
+    let changed = if required {
+        db::require(&mut tx, customer_id, level, listing_id, type_id, now_ms()).await?
     } else {
-        db::unrequire(&mut tx, customer_id, level, listing_id, type_id).await?;
+        db::unrequire(&mut tx, customer_id, level, listing_id, type_id).await?
+    };
+    if changed {
+        let name = db::listing_name(&mut tx, level, listing_id).await?;
+        let state = |on: bool| if on { "Required" } else { "Not required" }.to_string();
+        let change = Change {
+            action: "requirement_changed",
+            detail: format!("{} for {name}", kind.name),
+            before: Some(state(!required)),
+            after: Some(state(required)),
+        };
+        record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now_ms()).await?;
     }
     tx.commit().await?;
     Ok(())

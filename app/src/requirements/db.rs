@@ -104,6 +104,22 @@ pub async fn existing_listings(db: &Db, level: Level, ids: &[i64]) -> Result<Has
     rows.iter().map(|row| row.try_get("id")).collect()
 }
 
+/// The name of a location or item, for the Activity log.
+pub async fn listing_name(
+    tx: &mut AnyConnection,
+    level: Level,
+    listing_id: i64,
+) -> Result<String, sqlx::Error> {
+    let (_, _, listings) = tables(level);
+    let name: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT name FROM {listings} WHERE id = $1"
+    )))
+    .bind(listing_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(name.unwrap_or_else(|| format!("#{listing_id}")))
+}
+
 /// Adds a listing the customer sources, with the default requirements of its level (shown types
 /// ticked in Share Settings). `false` when the customer already sourced it.
 pub async fn add(

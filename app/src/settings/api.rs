@@ -60,3 +60,21 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The users marked "Digital Administrator": they are emailed every integration request.
+#[server(endpoint = "settings/users/digital_admins")]
+pub async fn digital_admins() -> Result<Vec<i64>, AppError> {
+    require_admin().await?;
+    Ok(super::db::digital_admins(&app_state()?.db).await?)
+}
+
+#[server(endpoint = "settings/users/digital_admin")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(user_id, on)))]
+pub async fn set_digital_admin(user_id: i64, on: bool) -> Result<(), AppError> {
+    require_admin().await?;
+    if super::db::set_digital_admin(&app_state()?.db, user_id, on).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("This user".into()))
+    }
+}

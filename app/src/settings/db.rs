@@ -7,15 +7,22 @@ pub const PORTAL_ENABLED: &str = "portal_enabled";
 
 /// A yes/no setting; a missing row is "no".
 pub async fn flag(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(value.as_deref() == Some("1"))
+    Ok(value(db, key).await?.as_deref() == Some("1"))
 }
 
 pub async fn set_flag(db: &Db, key: &str, on: bool) -> Result<(), sqlx::Error> {
-    let value = if on { "1" } else { "0" };
+    set_value(db, key, if on { "1" } else { "0" }).await
+}
+
+/// A setting's text; `None` when it was never set.
+pub async fn value(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn set_value(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
@@ -24,4 +31,19 @@ pub async fn set_flag(db: &Db, key: &str, on: bool) -> Result<(), sqlx::Error> {
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+pub async fn digital_admins(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM staff_users WHERE digital_admin = 1 ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+}
+
+pub async fn set_digital_admin(db: &Db, user_id: i64, on: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE staff_users SET digital_admin = $1 WHERE id = $2")
+        .bind(i64::from(on))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

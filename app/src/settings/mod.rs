@@ -6,7 +6,7 @@ pub mod db;
 
 use crate::domain::{Email, Password, PersonName, Role};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
-use api::{list_staff_users, AddStaffUser, ChangeRole};
+use api::{digital_admins, list_staff_users, AddStaffUser, ChangeRole, SetDigitalAdmin};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -17,9 +17,14 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>"Settings"</h1>
             <ul class="link-list">
                 <li><A href="/settings/users">"Users"</A>" — staff accounts and their roles."</li>
+                <li><A href="/settings/customer-groups">"Customer Groups"</A>" — price adjustments and tax exemption for groups of customers (Admins edit)."</li>
+                <li><A href="/activity">"Activity Log"</A>" — every change to every customer, with filters (Admins)."</li>
                 <li><A href="/settings/email-log">"Email Log"</A>" — every email sent, with its delivery status (Admins)."</li>
             </ul>
             <crate::portal::PortalSettings/>
+            <crate::registration::RegistrationSettings/>
+            <PriceListDomainForm/>
+            <crate::profile::SourcesSettings/>
         </section>
     }
 }
@@ -28,9 +33,16 @@ pub fn SettingsPage() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let add = ServerAction::<AddStaffUser>::new();
     let change = ServerAction::<ChangeRole>::new();
+    let digital = ServerAction::<SetDigitalAdmin>::new();
     let users = Resource::new(
-        move || (add.version().get(), change.version().get()),
-        |_| list_staff_users(),
+        move || {
+            (
+                add.version().get(),
+                change.version().get(),
+                digital.version().get(),
+            )
+        },
+        |_| async move { Ok::<_, crate::error::AppError>((list_staff_users().await?, digital_admins().await?)) },
     );
     let added = Signal::from(add.value());
     view! {
@@ -38,16 +50,19 @@ pub fn UsersPage() -> impl IntoView {
             <p class="crumbs"><A href="/settings">"Settings"</A>" › Users"</p>
             <h1>"Users"</h1>
             {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {move || digital.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(users) => view! {
+                        Ok((users, digital_admins)) => view! {
                             <table class="list">
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th></tr></thead>
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col" title="Gets every integration request by email">"Digital Administrator"</th></tr></thead>
                                 <tbody>
                                     {users.into_iter().map(|user| {
                                         let id = user.id;
                                         let label = format!("Role of {}", user.name);
+                                        let digital_label = format!("Digital Administrator: {}", user.name);
+                                        let is_digital = digital_admins.contains(&id);
                                         let option = move |role: Role| view! {
                                             <option value=role.key() selected=user.role == role>{role.to_string()}</option>
                                         };
@@ -62,6 +77,11 @@ pub fn UsersPage() -> impl IntoView {
                                                         {option(Role::Admin)}
                                                         {option(Role::Staff)}
                                                     </select>
+                                                </td>
+                                                <td>
+                                                    <input type="checkbox" aria-label=digital_label checked=is_digital on:change=move |ev| {
+                                                        digital.dispatch(SetDigitalAdmin { user_id: id, on: event_target_checked(&ev) });
+                                                    }/>
                                                 </td>
                                             </tr>
                                         }
@@ -93,6 +113,38 @@ pub fn UsersPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="primary" disabled=move || add.pending().get()>"Add user"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The domain of the customers' price-list email addresses ("Copy Price List Email").
+#[component]
+fn PriceListDomainForm() -> impl IntoView {
+    let save = ServerAction::<crate::integration::api::SetPriceListDomain>::new();
+    let current = Resource::new(
+        move || save.version().get(),
+        |_| crate::integration::api::price_list_domain(),
+    );
+    let saved = Signal::from(save.value());
+    view! {
+        <section class="card" aria-labelledby="price-list-heading">
+            <h2 id="price-list-heading">"Price list email"</h2>
+            <p class="muted">"Each customer gets its own address at this domain for price lists (Copy Price List Email on the customer's page)."</p>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let domain = current.await.ok().flatten().unwrap_or_default();
+                    view! {
+                        <ActionForm action=save attr:aria-label="Price list email domain">
+                            <FormNotice error=Signal::derive(move || error_of(saved).get().filter(|e| e.field_errors().is_none()))/>
+                            <Field label="Domain" field="domain" errors=field_errors_of(saved) value=domain
+                                hint="For example prices.example.com. Its mail must reach your price-list system."
+                                check=|_, v| crate::integration::parse_domain(v).map(drop)/>
+                            <button type="submit" disabled=move || save.pending().get()>"Save domain"</button>
+                            {move || matches!(saved.get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">"Saved."</p> })}
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

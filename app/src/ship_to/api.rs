@@ -25,12 +25,22 @@ pub async fn ship_to_locations(customer_id: i64) -> Result<Vec<ShipTo>, AppError
 #[server(endpoint = "ship_to/add")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn add_ship_to(customer_id: i64, ship_to: ShipToInput) -> Result<i64, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
     let mut tx = db.pool.begin().await?;
     let id = db::insert(&mut tx, customer_id, &ship_to, now_ms()).await?;
+    let added = db::find(&mut tx, id).await?.map(|s| describe(&s));
+    record_ship_to(
+        &mut tx,
+        customer_id,
+        &user,
+        "Added a Ship-To Location",
+        None,
+        added,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -43,17 +53,30 @@ pub async fn update_ship_to(
     version: i64,
     ship_to: ShipToInput,
 ) -> Result<SaveOutcome<ShipTo>, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let missing = || AppError::NotFound("This Ship-To Location".into());
     let current = of_live_customer(&db, id).await?;
-    let mut conn = db.pool.acquire().await?;
     if current.version != version {
         return Ok(SaveOutcome::Conflict(current));
     }
     let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
-    let saved = db::update(&mut conn, id, version, &ship_to, now_ms()).await?;
-    let latest = db::find(&mut conn, id).await?.ok_or_else(missing)?;
+    let mut tx = db.pool.begin().await?;
+    let saved = db::update(&mut tx, id, version, &ship_to, now_ms()).await?;
+    let latest = db::find(&mut tx, id).await?.ok_or_else(missing)?;
+    if saved && describe(&current) != describe(&latest) {
+        let (before, after) = (Some(describe(&current)), Some(describe(&latest)));
+        record_ship_to(
+            &mut tx,
+            current.customer_id,
+            &user,
+            "Edited a Ship-To Location",
+            before,
+            after,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(if saved {
         SaveOutcome::Saved(latest)
     } else {
@@ -64,11 +87,13 @@ pub async fn update_ship_to(
 #[server(endpoint = "ship_to/default")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let ship_to = of_live_customer(&db, id).await?;
     let mut tx = db.pool.begin().await?;
     db::make_default(&mut tx, ship_to.customer_id, id).await?;
+    let detail = format!("Made {} the default Ship-To Location", ship_to.name);
+    record_ship_to(&mut tx, ship_to.customer_id, &user, &detail, None, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -77,11 +102,21 @@ pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "ship_to/remove")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn remove_ship_to(id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let ship_to = of_live_customer(&db, id).await?;
     let mut tx = db.pool.begin().await?;
     db::delete(&mut tx, &ship_to).await?;
+    let removed = Some(describe(&ship_to));
+    record_ship_to(
+        &mut tx,
+        ship_to.customer_id,
+        &user,
+        "Removed a Ship-To Location",
+        removed,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -97,4 +132,36 @@ async fn of_live_customer(db: &Db, id: i64) -> Result<ShipTo, AppError> {
     drop(conn);
     live_customer(db, ship_to.customer_id).await?;
     Ok(ship_to)
+}
+
+/// "Name: address", as the Activity log shows a Ship-To Location.
+#[cfg(feature = "ssr")]
+fn describe(ship_to: &ShipTo) -> String {
+    format!("{}: {}", ship_to.name, ship_to.address_line())
+}
+
+#[cfg(feature = "ssr")]
+async fn record_ship_to(
+    tx: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    user: &crate::auth::CurrentUser,
+    detail: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<(), AppError> {
+    let change = crate::activity::db::Change {
+        action: "ship_to_changed",
+        detail: detail.to_string(),
+        before,
+        after,
+    };
+    crate::activity::db::record_change(
+        tx,
+        customer_id,
+        &crate::activity::db::Actor::staff(user),
+        &change,
+        now_ms(),
+    )
+    .await?;
+    Ok(())
 }

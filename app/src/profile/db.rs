@@ -1,0 +1,144 @@
+//! Queries of the customer's profile and of the "How did you hear about us" answers.
+
+use super::{CustomerLink, CustomerProfile, Source};
+use crate::state::Db;
+use sqlx::{AnyConnection, Row};
+
+fn links(rows: &[sqlx::any::AnyRow]) -> Result<Vec<CustomerLink>, sqlx::Error> {
+    rows.iter()
+        .map(|row| {
+            Ok(CustomerLink {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn of_customer(conn: &mut AnyConnection, customer_id: i64) -> Result<CustomerProfile, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.source_id, c.secondary_phone, c.newsletter, p.id AS parent_id, p.name AS parent_name
+         FROM customers c LEFT JOIN customers p ON p.id = c.parent_id AND p.deleted_at IS NULL
+         WHERE c.id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let parent = match row.try_get::<Option<i64>, _>("parent_id")? {
+        Some(id) => Some(CustomerLink {
+            id,
+            name: row.try_get("parent_name")?,
+        }),
+        None => None,
+    };
+    let subs = sqlx::query(
+        "SELECT id, name FROM customers WHERE parent_id = $1 AND deleted_at IS NULL ORDER BY name_key, id LIMIT 200",
+    )
+    .bind(customer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(CustomerProfile {
+        parent,
+        sub_accounts: links(&subs)?,
+        source_id: row.try_get("source_id")?,
+        secondary_phone: row.try_get("secondary_phone")?,
+        newsletter: row.try_get::<i64, _>("newsletter")? != 0,
+        sources: sources(conn).await?,
+    })
+}
+
+pub async fn sources(conn: &mut AnyConnection) -> Result<Vec<Source>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.name, (SELECT COUNT(*) FROM customers c WHERE c.source_id = s.id AND c.deleted_at IS NULL) AS n
+         FROM referral_sources s ORDER BY s.name_key, s.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Source {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                customer_count: row.try_get("n")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_source(db: &Db, name: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO referral_sources (name, name_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name.to_string())
+    .bind(name.to_lowercase())
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Deletes an answer; customers that gave it keep no answer. `false` when it was gone.
+pub async fn delete_source(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM referral_sources WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Live customers whose name holds every word of `q`, other than `except`, for choosing a parent.
+pub async fn search_customers(db: &Db, q: &str, except: i64) -> Result<Vec<CustomerLink>, sqlx::Error> {
+    let mut sql = crate::sql::Sql::default();
+    sql.push("SELECT c.id, c.name FROM customers c WHERE c.deleted_at IS NULL AND c.id <> ");
+    sql.bind(crate::sql::Bind::Int(except));
+    crate::customers::search::push_like(&mut sql, "c.search_text", &crate::customers::search::words(q));
+    sql.push(" ORDER BY c.name_key, c.id LIMIT 20");
+    links(&sql.query().fetch_all(&db.pool).await?)
+}
+
+/// The customer's ancestors, nearest first (stops at a loop, which the saves never make).
+pub async fn ancestors(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let mut found = Vec::new();
+    let mut current = customer_id;
+    while let Some(parent) =
+        sqlx::query_scalar::<_, Option<i64>>("SELECT parent_id FROM customers WHERE id = $1")
+            .bind(current)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten()
+    {
+        if parent == customer_id || found.contains(&parent) {
+            break;
+        }
+        found.push(parent);
+        current = parent;
+    }
+    Ok(found)
+}
+
+pub struct ProfileValues {
+    pub parent_id: Option<i64>,
+    pub source_id: Option<i64>,
+    pub secondary_phone: Option<String>,
+    pub newsletter: bool,
+}
+
+pub async fn save(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    values: &ProfileValues,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customers SET parent_id = $1, source_id = $2, secondary_phone = $3, newsletter = $4, updated_at = $5
+         WHERE id = $6",
+    )
+    .bind(values.parent_id)
+    .bind(values.source_id)
+    .bind(values.secondary_phone.clone())
+    .bind(i64::from(values.newsletter))
+    .bind(now)
+    .bind(customer_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
