@@ -2,9 +2,11 @@
 //! domain types, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod activity;
+pub mod asks;
 pub mod auth;
 pub mod bulk_requirements;
 pub mod contacts;
+pub mod customer_files;
 pub mod customers;
 pub mod documents;
 pub mod domain;
@@ -90,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/shared") view=SharedDocumentsPage/>
                 <Route path=path!("/shared/link/:token") view=LinkPage/>
+                <Route path=path!("/shared/ask") view=asks::AskPage/>
                 <Route path=path!("/portal") view=PortalHomePage/>
                 <Route path=path!("/portal/invitation/:token") view=InvitationPage/>
                 <Route path=path!("/portal/register") view=registration::RegisterPage/>

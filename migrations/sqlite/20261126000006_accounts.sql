@@ -111,3 +111,22 @@ CREATE TABLE registrations (
 CREATE INDEX registrations_email ON registrations (email_key, created_at);
 ALTER TABLE customers ADD COLUMN pending_approval INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX registrations_created ON registrations (created_at);
+
+-- Files staff attach to the customer itself (contracts, credit applications), stored like
+-- documents; removing one leaves the stored file to the housekeeping of unreferenced uploads.
+CREATE TABLE customer_files (
+    id            INTEGER PRIMARY KEY,
+    customer_id   INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    file_id       TEXT    NOT NULL REFERENCES stored_files (id),
+    title         TEXT    NOT NULL,
+    uploaded_by   INTEGER REFERENCES staff_users (id) ON DELETE SET NULL,
+    uploader_name TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX customer_files_customer ON customer_files (customer_id, id);
+CREATE INDEX customer_files_file ON customer_files (file_id);
+
+-- A Document Request a customer's contact asked for (in the portal or on the Document Retrieval
+-- Site); NULL for those the customer's requirements made.
+ALTER TABLE document_requests ADD COLUMN requested_by_contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL;
+ALTER TABLE document_requests ADD COLUMN requested_by_name TEXT;

@@ -149,14 +149,24 @@ async fn groups_set_prices_in_the_portal_and_its_orders(engine: Engine) {
 
     // A group that is not assignable cannot be given; nothing changes.
     let (status, body) = assign_groups(&app, uptown, &[wholesale, partners, legacy]).await;
-    assert_refused_at(status, &body, "groups");
+    assert!(
+        error_of(status, &body)
+            .to_string()
+            .contains("Legacy is not assignable"),
+        "{body}"
+    );
     let (status, body) = app
         .call_json(
             "groups/bulk",
             json!({"customer_ids": [plain], "group_id": legacy, "add": true}),
         )
         .await;
-    assert_refused_at(status, &body, "group");
+    assert!(
+        error_of(status, &body)
+            .to_string()
+            .contains("Legacy is not assignable"),
+        "{body}"
+    );
     let (status, body) = app
         .call("groups/of_customer", &[("customer_id", &uptown.to_string())])
         .await;
@@ -279,4 +289,37 @@ async fn groups_set_prices_in_the_portal_and_its_orders(engine: Engine) {
     assert_eq!(status.as_u16(), 401);
 }
 
-on_both_databases!(groups_set_prices_in_the_portal_and_its_orders);
+/// The dearest price (a billion, +1000 %) in the largest quantity is refused with a message, not
+/// an overflow.
+async fn an_order_total_too_large_is_refused(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let (customer, ship_to, _) = orderable_customer(&app, "Coffee Uptown", "CU-1").await;
+    let gold = create_item(&app, "GOLD", "Gold Beans", "1000000000.00", "").await;
+    let (status, body) = app
+        .call(
+            "requirements/add",
+            &[
+                ("customer_id", &customer.to_string()),
+                ("level", "item"),
+                ("ids[0]", &gold.to_string()),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = save_group(&app, "Premium", "+1000", false, true).await;
+    assert!(status.is_success(), "{body}");
+    let premium = group_id(&app, "Premium").await;
+    let (status, body) = assign_groups(&app, customer, &[premium]).await;
+    assert!(status.is_success(), "{body}");
+    let ana = contact_on(&app, customer, "Ana", "ana@coffee.example").await;
+    let contact = signed_in_contact(&app, ana, "ana@coffee.example").await;
+    let (status, body) = place_order(&contact, &app, customer, ship_to, &[(gold, 100_000)], "huge").await;
+    assert_refused_at(status, &body, "lines");
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
+}
+
+on_both_databases!(
+    groups_set_prices_in_the_portal_and_its_orders,
+    an_order_total_too_large_is_refused
+);

@@ -73,6 +73,7 @@ pub fn CustomerPage() -> impl IntoView {
                 "orders" => view! { <crate::orders::OrdersPanel customer_id=id/> }.into_any(),
                 "activity" => view! { <crate::activity::ActivityPanel customer_id=id/> }.into_any(),
                 "notes" => view! { <crate::notes::NotesPanel customer_id=id/> }.into_any(),
+                "documents" => view! { <crate::customer_files::CustomerFilesPanel customer_id=id/> }.into_any(),
                 "locations" => view! { <SourcedPanel customer_id=id level=Level::Location/> }.into_any(),
                 "items" => view! { <SourcedPanel customer_id=id level=Level::Item/> }.into_any(),
                 "requirements" => view! {
@@ -95,7 +96,7 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 /// The tabs of a customer's page, chosen by `?tab=`.
-const TABS: [(&str, &str); 11] = [
+const TABS: [(&str, &str); 12] = [
     ("overview", "Overview"),
     ("contacts", "Contacts"),
     ("locations", "Locations"),
@@ -105,6 +106,7 @@ const TABS: [(&str, &str); 11] = [
     ("ship-to", "Ship-To Locations"),
     ("orders", "Orders"),
     ("messages", "Messages"),
+    ("documents", "Documents"),
     ("notes", "Notes"),
     ("activity", "Activity"),
 ];

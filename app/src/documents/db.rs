@@ -228,13 +228,14 @@ pub async fn forget_unused_blob(tx: &mut AnyConnection, sha256: &str) -> Result<
     Ok(true)
 }
 
-/// Forgets a stored file unless a document or a customer refers to it (one may have, since it
+/// Forgets a stored file unless a document, a customer's logo or a customer file refers to it (one may have, since it
 /// was found abandoned).
 pub async fn delete_file_record(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     let deleted = sqlx::query(
         "DELETE FROM stored_files WHERE id = $1
              AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = $1)
-             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.logo_file_id = $1)",
+             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.logo_file_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM customer_files cf WHERE cf.file_id = $1)",
     )
     .bind(id)
     .execute(&db.pool)
@@ -249,6 +250,7 @@ pub async fn abandoned_files(db: &Db, before: i64) -> Result<Vec<(String, String
         "SELECT f.id, f.sha256 FROM stored_files f WHERE f.created_at < $1
              AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
              AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.logo_file_id = f.id)
+             AND NOT EXISTS (SELECT 1 FROM customer_files cf WHERE cf.file_id = f.id)
          LIMIT 1000",
     )
     .bind(before)

@@ -107,19 +107,13 @@ pub async fn assign_groups(customer_id: i64, group_ids: Vec<i64>) -> Result<(), 
             continue;
         }
         let group = db::find(&mut tx, group_id).await?.ok_or_else(|| {
-            AppError::field(
-                "groups",
-                "One of the chosen groups was deleted meanwhile. Reload the page.",
-            )
+            AppError::Refused("One of the chosen groups was deleted meanwhile. Reload the page.".into())
         })?;
         if !group.assignable {
-            return Err(AppError::field(
-                "groups",
-                format!(
-                    "{} is not assignable: an Admin can change that in Settings → Customer Groups.",
-                    group.name
-                ),
-            ));
+            return Err(AppError::Refused(format!(
+                "{} is not assignable: an Admin can change that in Settings → Customer Groups.",
+                group.name
+            )));
         }
         db::add_member(&mut tx, customer_id, group_id, now).await?;
     }
@@ -159,15 +153,12 @@ pub async fn bulk_assign_group(customer_ids: Vec<i64>, group_id: i64, add: bool)
     let mut conn = db.pool.acquire().await?;
     let group = db::find(&mut conn, group_id)
         .await?
-        .ok_or_else(|| AppError::field("group", "This group was deleted meanwhile. Reload the page."))?;
+        .ok_or_else(|| AppError::Refused("This group was deleted meanwhile. Reload the page.".into()))?;
     if add && !group.assignable {
-        return Err(AppError::field(
-            "group",
-            format!(
-                "{} is not assignable: an Admin can change that in Settings → Customer Groups.",
-                group.name
-            ),
-        ));
+        return Err(AppError::Refused(format!(
+            "{} is not assignable: an Admin can change that in Settings → Customer Groups.",
+            group.name
+        )));
     }
     drop(conn);
     let now = now_ms();

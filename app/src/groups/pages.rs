@@ -136,10 +136,8 @@ pub fn GroupsPage() -> impl IntoView {
 #[component]
 pub fn CustomerGroupsCard(customer_id: i64) -> impl IntoView {
     let assign = ServerAction::<AssignGroups>::new();
-    let groups = Resource::new(
-        move || assign.version().get(),
-        move |_| groups_of_customer(customer_id),
-    );
+    let assigned = crate::ui::successes(Signal::from(assign.value()));
+    let groups = Resource::new(move || assigned.get(), move |_| groups_of_customer(customer_id));
     let chosen = RwSignal::new(BTreeSet::<i64>::new());
     view! {
         <section class="card" aria-labelledby="groups-heading">

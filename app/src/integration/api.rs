@@ -325,8 +325,8 @@ pub async fn price_list_email(customer_id: i64) -> Result<String, AppError> {
         .ok_or_else(|| {
             AppError::Refused("No price-list email domain is set yet: an Admin sets it in Settings.".into())
         })?;
-    let token = db::price_list_token(&db, customer_id, &super::new_price_list_token()).await?;
     let mut tx = db.pool.begin().await?;
+    let token = db::price_list_token(&mut tx, customer_id, &super::new_price_list_token()).await?;
     record(
         &mut tx,
         customer_id,

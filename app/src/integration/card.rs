@@ -6,7 +6,7 @@ use super::api::{
     SetInventory,
 };
 use super::{CustomerIntegration, IntegrationStatus, Transaction};
-use crate::ui::{any_error, date_time, error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{any_error, date_time, error_of, field_errors_of, successes, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -16,15 +16,14 @@ pub fn IntegrationCard(customer_id: i64) -> impl IntoView {
     let send_back = ServerAction::<SendBackIntegration>::new();
     let account = ServerAction::<SetAccountNumber>::new();
     let inventory = ServerAction::<SetInventory>::new();
+    let changes = [
+        successes(Signal::from(activate.value())),
+        successes(Signal::from(send_back.value())),
+        successes(Signal::from(account.value())),
+        successes(Signal::from(inventory.value())),
+    ];
     let data = Resource::new(
-        move || {
-            (
-                activate.version().get(),
-                send_back.version().get(),
-                account.version().get(),
-                inventory.version().get(),
-            )
-        },
+        move || changes.map(|c| c.get()),
         move |_| integration_of_customer(customer_id),
     );
     let failure = any_error([

@@ -194,7 +194,10 @@ pub async fn set_inventory(
         .execute(&mut *tx)
         .await?;
     if limited {
-        for location_id in location_ids {
+        let mut location_ids = location_ids.to_vec();
+        location_ids.sort_unstable();
+        location_ids.dedup();
+        for location_id in &location_ids {
             sqlx::query(
                 "INSERT INTO customer_inventory_locations (customer_id, location_id)
                  SELECT $1, id FROM locations WHERE id = $2",
@@ -209,15 +212,19 @@ pub async fn set_inventory(
 }
 
 /// The customer's price-list token, made on first use. Two calls at once agree on one token.
-pub async fn price_list_token(db: &Db, customer_id: i64, fresh: &str) -> Result<String, sqlx::Error> {
+pub async fn price_list_token(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+    fresh: &str,
+) -> Result<String, sqlx::Error> {
     sqlx::query("UPDATE customers SET price_list_token = $1 WHERE id = $2 AND price_list_token IS NULL")
         .bind(fresh.to_string())
         .bind(customer_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     sqlx::query_scalar("SELECT price_list_token FROM customers WHERE id = $1")
         .bind(customer_id)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await
 }
 

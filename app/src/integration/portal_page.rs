@@ -13,8 +13,9 @@ pub fn PortalIntegrationPage() -> impl IntoView {
     let params = use_params_map();
     let customer = Memo::new(move |_| params.with(|p| p.get("customer").and_then(|c| c.parse::<i64>().ok())));
     let request = ServerAction::<RequestIntegration>::new();
+    let requested = crate::ui::successes(Signal::from(request.value()));
     let options = Resource::new(
-        move || (customer.get(), request.version().get()),
+        move || (customer.get(), requested.get()),
         |(id, _)| async move {
             match id {
                 Some(id) => portal_integration(id).await,

@@ -26,8 +26,13 @@ pub fn NotesPanel(customer_id: i64) -> impl IntoView {
     let add = ServerAction::<AddNote>::new();
     let edit = ServerAction::<EditNote>::new();
     let delete = ServerAction::<DeleteNote>::new();
+    let changes = [
+        crate::ui::successes(Signal::from(add.value())),
+        crate::ui::successes(Signal::from(edit.value())),
+        crate::ui::successes(Signal::from(delete.value())),
+    ];
     let notes = Resource::new(
-        move || (add.version().get(), edit.version().get(), delete.version().get()),
+        move || changes.map(|c| c.get()),
         move |_| customer_notes(customer_id),
     );
     let added = Signal::from(add.value());

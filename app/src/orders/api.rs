@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::db::{self, NewOrder, OrderQuery, PlacedBy},
-    super::{order_number, CartLine, MAX_LINES, MAX_QUANTITY},
+    super::{order_number, CartLine, MAX_LINES, MAX_ORDER_TOTAL_CENTS, MAX_QUANTITY},
     crate::activity::db::{self as activity, Actor},
     crate::auth::session::require_staff,
     crate::contacts::db::Recipient,
@@ -57,6 +57,18 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
             )
         })?;
         lines.push((item.clone(), *quantity));
+    }
+    // Group prices may be up to eleven times the list price: the total must still be a sum
+    // the database and the emails can hold.
+    let total: i128 = lines
+        .iter()
+        .map(|(item, qty)| i128::from(item.unit_price_cents) * i128::from(*qty))
+        .sum();
+    if total > i128::from(MAX_ORDER_TOTAL_CENTS) {
+        return Err(AppError::field(
+            "lines",
+            "This order's total is too large to place at once. Split it into several orders.",
+        ));
     }
 
     let placed_by = PlacedBy {

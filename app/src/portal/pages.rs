@@ -41,6 +41,7 @@ pub fn PortalHomePage() -> impl IntoView {
     );
     let query = use_query_map();
     let choosing = move || query.with(|q| q.get("choose").is_some());
+    let registration = crate::registration::rules_resource();
     view! {
         <PortalFrame>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -50,7 +51,7 @@ pub fn PortalHomePage() -> impl IntoView {
                             <h1>"Sign in to order"</h1>
                             <p>"Sign in with your email and password. First time here? Open the invitation in your email."</p>
                             <SignInForm action=sign_in then="/portal"/>
-                            <crate::registration::RegisterLink/>
+                            <crate::registration::RegisterLink rules=registration/>
                         }.into_any(),
                         Ok(PortalVisitor::Contact { customers, chosen, .. }) if !choosing() && (chosen.is_some() || customers.len() == 1) => {
                             let id = chosen.unwrap_or(customers[0].id);
@@ -198,7 +199,10 @@ fn PortalBar(context: PortalContext) -> impl IntoView {
                 <A href=format!("/portal/c/{id}") exact=true>"Catalog"</A>
                 <A href=format!("/portal/c/{id}/orders")>"Orders"</A>
                 <A href=format!("/portal/c/{id}/integration")>"Integration"</A>
-                {(!context.staff_acting).then(|| view! { <a href="/shared">"Documents"</a> })}
+                {(!context.staff_acting).then(|| view! {
+                    <a href="/shared">"Documents"</a>
+                    <a href=format!("/shared/ask?customer={id}")>"Ask for a document"</a>
+                })}
                 {(context.other_customers).then(|| view! { <a href="/portal?choose">"Change Customer"</a> })}
             </nav>
             {(!context.staff_acting).then(|| view! {

@@ -54,6 +54,13 @@ pub async fn save_profile(
         .flatten();
     let mut tx = db.pool.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
+    // Parent changes take turns, so two at once cannot make a loop that neither saw (SQLite
+    // already writes one transaction at a time).
+    if parent_id.is_some() && db.backend == crate::state::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7201)")
+            .execute(&mut *tx)
+            .await?;
+    }
     let before = db::of_customer(&mut tx, customer_id).await?;
     let parent_name = match parent_id {
         None => None,

@@ -5,45 +5,16 @@ use super::api::{
 };
 use super::{CustomerLink, CustomerProfile};
 use crate::error::AppError;
-use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{error_of, field_errors_of, successes, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn ProfileCard(customer_id: i64) -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
-    let profile = Resource::new(
-        move || save.version().get(),
-        move |_| profile_of_customer(customer_id),
-    );
-    view! {
-        <section class="card" aria-labelledby="profile-heading">
-            <h2 id="profile-heading">"Account details"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match profile.await {
-                        Ok(profile) => view! { <ProfileForm customer_id profile save/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-}
-
-#[component]
-fn ProfileForm(customer_id: i64, profile: CustomerProfile, save: ServerAction<SaveProfile>) -> impl IntoView {
-    let parent = RwSignal::new(profile.parent.clone());
-    let source = RwSignal::new(profile.source_id);
-    let phone = RwSignal::new(profile.secondary_phone.clone().unwrap_or_default());
-    let newsletter = RwSignal::new(profile.newsletter);
-    let answer = Signal::from(save.value());
-    let message = move |field: &'static str| {
-        move || match answer.get() {
-            Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_string),
-            _ => None,
-        }
-    };
+    let saved = successes(Signal::from(save.value()));
+    // The parent search, made here and not in the form: resources made inside a Suspense after
+    // it waited run without the request's context on the server.
     let query = RwSignal::new(String::new());
     let candidates = Resource::new(
         move || query.get(),
@@ -55,6 +26,41 @@ fn ProfileForm(customer_id: i64, profile: CustomerProfile, save: ServerAction<Sa
             }
         },
     );
+    let profile = Resource::new(move || saved.get(), move |_| profile_of_customer(customer_id));
+    view! {
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Account details"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(profile) => view! { <ProfileForm customer_id profile save query candidates/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ProfileForm(
+    customer_id: i64,
+    profile: CustomerProfile,
+    save: ServerAction<SaveProfile>,
+    query: RwSignal<String>,
+    candidates: Resource<Result<Vec<CustomerLink>, AppError>>,
+) -> impl IntoView {
+    let parent = RwSignal::new(profile.parent.clone());
+    let source = RwSignal::new(profile.source_id);
+    let phone = RwSignal::new(profile.secondary_phone.clone().unwrap_or_default());
+    let newsletter = RwSignal::new(profile.newsletter);
+    let answer = Signal::from(save.value());
+    let message = move |field: &'static str| {
+        move || match answer.get() {
+            Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_string),
+            _ => None,
+        }
+    };
     let sources = profile.sources.clone();
     view! {
         <form aria-label="Account details" on:submit=move |ev| {

@@ -127,10 +127,12 @@ pub async fn insert_contact(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let email_key = pending.email.to_lowercase();
+    // As contacts::db::search_text makes it, so searches find self-registered contacts too.
     let search_text = format!(
         "{} {} {} {}",
         pending.first_name, pending.last_name, pending.last_name, pending.email
-    );
+    )
+    .to_lowercase();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (first_name, last_name, email, email_key, search_text, password_hash, version,
              created_at, updated_at)

@@ -10,7 +10,9 @@ pub mod db;
 mod emails;
 mod pages;
 
-pub use pages::{ApprovalNotice, RegisterLink, RegisterPage, RegistrationSettings, VerifyPage};
+pub use pages::{
+    rules_resource, ApprovalNotice, RegisterLink, RegisterPage, RegistrationSettings, VerifyPage,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -11,10 +11,16 @@ use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+/// The registration rules, for [`RegisterLink`]: made by the page outside its `Suspense`.
+pub fn rules_resource() -> Resource<Result<super::RegistrationRules, crate::error::AppError>> {
+    Resource::new(|| (), |_| current_registration_rules())
+}
+
 /// "New here? Create an account", on the portal's sign-in page while registration is open.
 #[component]
-pub fn RegisterLink() -> impl IntoView {
-    let rules = Resource::new(|| (), |_| current_registration_rules());
+pub fn RegisterLink(
+    rules: Resource<Result<super::RegistrationRules, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

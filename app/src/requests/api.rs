@@ -119,6 +119,8 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
     let now = now_ms();
     let today = CalendarDate::from_ms(now);
     let mut tx = db.pool.begin().await?;
+    // Written first: the transaction then holds the write lock before it reads.
+    crate::customers::db::lock(&mut tx, customer_id).await?;
     let recipients = crate::contacts::db::documents_contacts(&mut tx, customer_id).await?;
     if recipients.is_empty() {
         return Err(AppError::Refused(

@@ -15,7 +15,7 @@ const RECOMMENDED: &str = "d.type_id = r.type_id AND d.replaced_at IS NULL
 fn select(today_bind: &str) -> String {
     format!(
         "SELECT r.id, r.status, r.type_id, t.name AS type_name, t.level, r.location_id, r.item_id,
-             COALESCE(l.name, i.name) AS listing_name, r.sent_at,
+             COALESCE(l.name, i.name) AS listing_name, r.sent_at, r.requested_by_name,
              a.id AS doc_id, a.title AS doc_title, a.expires_on AS doc_expires, a.file_id AS doc_file,
              rec.id AS rec_id, rec.title AS rec_title, rec.expires_on AS rec_expires, rec.file_id AS rec_file,
              (SELECT COUNT(*) FROM document_downloads x WHERE x.request_id = r.id) AS downloads,
@@ -74,6 +74,7 @@ fn request_from_row(row: &AnyRow, today: CalendarDate) -> Result<RequestRow, sql
         document: document_ref(row, "doc", today)?,
         recommendation: document_ref(row, "rec", today)?,
         sent_at: row.try_get("sent_at")?,
+        requested_by: row.try_get("requested_by_name")?,
         downloads: row.try_get("downloads")?,
         last_download: last_by.zip(last_at),
     })

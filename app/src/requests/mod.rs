@@ -43,6 +43,9 @@ pub struct RequestRow {
     /// while the request is open and has none.
     pub recommendation: Option<DocumentRef>,
     pub sent_at: Option<i64>,
+    /// The customer's contact who asked for it (in the portal or on the Document Retrieval
+    /// Site); `None` when the customer's requirements made it.
+    pub requested_by: Option<String>,
     pub downloads: i64,
     /// Who downloaded it last, and when.
     pub last_download: Option<(String, i64)>,

@@ -206,7 +206,10 @@ fn RequestLine(
                     }/>
             </td>
             <td>{row.type_name.clone()}</td>
-            <td>{row.listing_name.clone()}<span class="muted">{format!(" · {}", row.level)}</span></td>
+            <td>
+                {row.listing_name.clone()}<span class="muted">{format!(" · {}", row.level)}</span>
+                {row.requested_by.clone().map(|name| view! { <br/><span class="badge">{format!("Asked by {name}")}</span> })}
+            </td>
             <td>
                 <span class=format!("request-status {}", status.to_lowercase())>{status}</span>
                 {row.sent_at.map(|at| view! { <span class="muted">{format!(" {}", date(at))}</span> })}

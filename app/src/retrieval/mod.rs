@@ -12,6 +12,7 @@ mod pages;
 pub mod session;
 
 pub(crate) use pages::SignInForm;
+pub(crate) use pages::SiteFrame;
 pub use pages::{LinkPage, SharedDocumentsPage};
 
 use crate::domain::{CalendarDate, DocumentStatus, Level};

@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// The frame of the site's pages: not the staff navigation.
 #[component]
-fn SiteFrame(children: Children) -> impl IntoView {
+pub(crate) fn SiteFrame(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand">"Document Retrieval Site"</span>
@@ -158,6 +158,7 @@ pub fn SharedDocumentsPage() -> impl IntoView {
                                 </ActionForm>
                             </div>
                             <h1>"Your documents"</h1>
+                            <p>"Need another document? "<a href="/shared/ask">"Ask for a document"</a></p>
                             {match documents.await {
                                 Ok(customers) => view! { <SharedList customers/> }.into_any(),
                                 Err(error) => view! { <ErrorNotice error/> }.into_any(),

@@ -121,8 +121,9 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn PriceListDomainForm() -> impl IntoView {
     let save = ServerAction::<crate::integration::api::SetPriceListDomain>::new();
+    let stored = crate::ui::successes(Signal::from(save.value()));
     let current = Resource::new(
-        move || save.version().get(),
+        move || stored.get(),
         |_| crate::integration::api::price_list_domain(),
     );
     let saved = Signal::from(save.value());

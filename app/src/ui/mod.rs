@@ -197,6 +197,21 @@ pub fn error_of<T: Clone + Send + Sync + 'static>(
     Signal::derive(move || value.get().and_then(Result::err))
 }
 
+/// Counts an action's successful answers. A resource keyed on this, rather than on the action's
+/// version (which also moves when the server refuses), reloads after a save but leaves a refused
+/// form as it was typed.
+pub fn successes<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, AppError>>>,
+) -> Signal<u32> {
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}
+
 /// The first error among several actions' answers, for a panel with one notice for all of them.
 pub fn any_error<const N: usize>(errors: [Signal<Option<AppError>>; N]) -> Signal<Option<AppError>> {
     Signal::derive(move || errors.iter().find_map(|error| error.get()))
