@@ -63,6 +63,21 @@ async fn every_change_is_logged_with_before_and_after(engine: Engine) {
     assert!(status.is_success(), "{body}");
     let (status, body) = app
         .call(
+            "contacts/update",
+            &[
+                ("id", &ana.to_string()),
+                ("version", "1"),
+                ("contact[first_name]", "Ana"),
+                ("contact[last_name]", "Buyer"),
+                ("contact[email]", "ana@coffee.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", "Head of purchasing"),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call(
             "contacts/unassign",
             &[("customer_id", &id), ("contact_id", &ana.to_string())],
         )
@@ -105,6 +120,7 @@ async fn every_change_is_logged_with_before_and_after(engine: Engine) {
             "contact_assigned",
             "contact_role_changed",
             "documents_contact_changed",
+            "contact_edited",
             "contact_removed",
             "listings_added",
             "requirement_changed",
@@ -123,16 +139,20 @@ async fn every_change_is_logged_with_before_and_after(engine: Engine) {
     assert_eq!(value(2), (None, Some("Ana Buyer <ana@coffee.example>")));
     assert_eq!(value(3), (Some("Buyer"), Some("Viewer")));
     assert_eq!(value(4), (Some("No"), Some("Yes")));
-    assert_eq!(value(6), (None, Some("North Plant")));
-    assert_eq!(value(7), (Some("Not required"), Some("Required")));
-    assert_eq!(log[7].detail, "HACCP Plan for North Plant");
-    assert_eq!(value(9).0, None);
-    assert!(
-        value(9).1.unwrap().starts_with("Dock: 1 Pier Rd, Oakland"),
-        "{:?}",
-        value(9)
+    assert_eq!(
+        value(5),
+        (Some("Job title: "), Some("Job title: Head of purchasing"))
     );
-    assert!(value(10).0.unwrap().starts_with("Dock: "));
+    assert_eq!(value(7), (None, Some("North Plant")));
+    assert_eq!(value(8), (Some("Not required"), Some("Required")));
+    assert_eq!(log[8].detail, "HACCP Plan for North Plant");
+    assert_eq!(value(10).0, None);
+    assert!(
+        value(10).1.unwrap().starts_with("Dock: 1 Pier Rd, Oakland"),
+        "{:?}",
+        value(10)
+    );
+    assert!(value(11).0.unwrap().starts_with("Dock: "));
     // A save that changes nothing logs nothing.
     let version: i64 = sqlx::query_scalar("SELECT version FROM customers WHERE id = $1")
         .bind(customer)

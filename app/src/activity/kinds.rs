@@ -13,6 +13,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("profile_changed", "Account details"),
     ("groups_changed", "Customer groups"),
     ("contact_assigned", "Contact assigned"),
+    ("contact_edited", "Contact details edited"),
     ("contact_removed", "Contact taken off"),
     ("contact_role_changed", "Contact role"),
     ("documents_contact_changed", "Documents Contact"),

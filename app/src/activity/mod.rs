@@ -27,6 +27,21 @@ pub struct ActivityEntry {
     pub created_at: i64,
 }
 
+/// The fields a save changes, as "Field: value" lines before and after; `None` when it changes
+/// nothing. Each field is its label, its value before and its value after.
+pub fn field_changes<'a>(
+    fields: impl IntoIterator<Item = (&'a str, String, String)>,
+) -> Option<(String, String)> {
+    let (mut was, mut is) = (Vec::new(), Vec::new());
+    for (field, old, new) in fields {
+        if old != new {
+            was.push(format!("{field}: {old}"));
+            is.push(format!("{field}: {new}"));
+        }
+    }
+    (!was.is_empty()).then(|| (was.join("\n"), is.join("\n")))
+}
+
 /// An entry of the Activity Log, with its customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {

@@ -196,7 +196,7 @@ pub async fn update_contact(
     version: i64,
     contact: ContactInput,
 ) -> Result<SaveOutcome<Contact>, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     let missing = || AppError::NotFound("This contact".into());
     let current = db::find(&db, id).await?.ok_or_else(missing)?;
@@ -204,9 +204,28 @@ pub async fn update_contact(
         return Ok(SaveOutcome::Conflict(current));
     }
     let contact = parse_contact(&db, &contact, Some(id)).await?;
-    let saved = db::update(&db, id, version, &contact, now_ms())
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    // The versioned update is the first statement: it takes the write lock, and a lost race
+    // changes nothing.
+    let saved = db::update(&mut tx, id, version, &contact, now)
         .await
         .map_err(|e| email_taken(e, &contact))?;
+    if saved {
+        if let Some((before, after)) = contact_changes(&current, &contact) {
+            let change = Change {
+                action: "contact_edited",
+                detail: format!("Edited the contact {} {}", contact.first_name, contact.last_name),
+                before: Some(before),
+                after: Some(after),
+            };
+            // Each customer of the contact logs it: they all see the new details.
+            for customer_id in db::customer_ids(&mut tx, id).await? {
+                record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now).await?;
+            }
+        }
+    }
+    tx.commit().await?;
     let latest = db::find(&db, id).await?.ok_or_else(missing)?;
     Ok(if saved {
         SaveOutcome::Saved(latest)
@@ -282,4 +301,26 @@ async fn record_assignment(
     };
     record_change(tx, customer_id, &Actor::staff(user), &change, now_ms()).await?;
     Ok(())
+}
+
+/// The fields a save of the contact form changes, as "Field: value" lines before and after.
+#[cfg(feature = "ssr")]
+fn contact_changes(before: &Contact, after: &ValidContact) -> Option<(String, String)> {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let fields = [
+        ("First name", before.first_name.clone(), after.first_name.clone()),
+        ("Last name", before.last_name.clone(), after.last_name.clone()),
+        ("Email", before.email.clone(), after.email.as_str().to_string()),
+        (
+            "Phone",
+            text(&before.phone),
+            after
+                .phone
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        ("Job title", text(&before.job_title), text(&after.job_title)),
+    ];
+    crate::activity::field_changes(fields)
 }

@@ -94,7 +94,7 @@ pub async fn insert(tx: &mut AnyConnection, contact: &ValidContact, now: i64) ->
 
 /// Saves over `version`; `false` when the stored contact is at another version (or gone).
 pub async fn update(
-    db: &Db,
+    tx: &mut AnyConnection,
     id: i64,
     version: i64,
     contact: &ValidContact,
@@ -115,9 +115,17 @@ pub async fn update(
     .bind(now)
     .bind(id)
     .bind(version)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The customers the contact belongs to.
+pub async fn customer_ids(tx: &mut AnyConnection, contact_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT customer_id FROM customer_contacts WHERE contact_id = $1 ORDER BY customer_id")
+        .bind(contact_id)
+        .fetch_all(&mut *tx)
+        .await
 }
 
 /// Adds the contact to the customer; nothing happens (`false`) when it already belongs to it.

@@ -48,25 +48,15 @@ pub fn company_changes(before: &Customer, after: &ValidCompany, active: bool) ->
         ),
         ("Status", status(before.active), status(active)),
     ];
-    let (mut old, mut new) = (Vec::new(), Vec::new());
-    for (field, was, is) in fields {
-        if was != is {
-            old.push(format!("{field}: {was}"));
-            new.push(format!("{field}: {is}"));
-        }
-    }
     // Logos are files: say what happened to it, not its id.
     let (was, is) = match (&before.logo_file_id, &after.logo_file_id) {
-        (a, b) if a == b => (None, None),
-        (None, Some(_)) => (Some("no logo"), Some("a logo")),
-        (Some(_), None) => (Some("a logo"), Some("no logo")),
-        _ => (Some("the previous logo"), Some("a new logo")),
+        (a, b) if a == b => ("", ""),
+        (None, Some(_)) => ("no logo", "a logo"),
+        (Some(_), None) => ("a logo", "no logo"),
+        _ => ("the previous logo", "a new logo"),
     };
-    if let (Some(was), Some(is)) = (was, is) {
-        old.push(format!("Logo: {was}"));
-        new.push(format!("Logo: {is}"));
-    }
-    (!old.is_empty()).then(|| (old.join("\n"), new.join("\n")))
+    let logo = ("Logo", was.to_string(), is.to_string());
+    crate::activity::field_changes(fields.into_iter().chain([logo]))
 }
 
 #[cfg(test)]

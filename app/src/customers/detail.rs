@@ -118,9 +118,11 @@ fn TabBar(id: i64, tab: Memo<String>) -> impl IntoView {
             {TABS.iter().map(|(key, label)| {
                 let key = *key;
                 view! {
-                    <A href=format!("/customers/{id}?tab={key}") attr:aria-current=move || (tab.get() == key).then_some("page")>
+                    // A plain link: the router's `A` marks every tab current, since they differ only
+                    // in the query.
+                    <a href=format!("/customers/{id}?tab={key}") aria-current=move || (tab.get() == key).then_some("page")>
                         {*label}
-                    </A>
+                    </a>
                 }
             }).collect_view()}
         </nav>

@@ -135,19 +135,13 @@ pub async fn save_profile(
             Some(yes_no(newsletter)),
         ),
     ];
-    let (mut was, mut is) = (Vec::new(), Vec::new());
-    for (field, old, new) in fields {
-        if old != new {
-            was.push(format!("{field}: {}", old.unwrap_or_default()));
-            is.push(format!("{field}: {}", new.unwrap_or_default()));
-        }
-    }
-    if !was.is_empty() {
+    let fields = fields.map(|(field, old, new)| (field, old.unwrap_or_default(), new.unwrap_or_default()));
+    if let Some((was, is)) = crate::activity::field_changes(fields) {
         let change = Change {
             action: "profile_changed",
             detail: "Changed the account details".into(),
-            before: Some(was.join("\n")),
-            after: Some(is.join("\n")),
+            before: Some(was),
+            after: Some(is),
         };
         record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now).await?;
     }
