@@ -130,3 +130,7 @@ CREATE INDEX customer_files_file ON customer_files (file_id);
 -- Site); NULL for those the customer's requirements made.
 ALTER TABLE document_requests ADD COLUMN requested_by_contact_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL;
 ALTER TABLE document_requests ADD COLUMN requested_by_name TEXT;
+
+-- A registration's confirmation email: the worker makes its link when it delivers the message,
+-- as for contacts' links, so no usable token is ever stored.
+ALTER TABLE outbox ADD COLUMN registration_id BIGINT REFERENCES registrations (id) ON DELETE SET NULL;

@@ -164,6 +164,10 @@ async fn link_all(
     for mut message in claimed {
         let wants_link =
             message.text_body.contains(LINK_PLACEHOLDER) || message.html_body.contains(LINK_PLACEHOLDER);
+        if let Some(registration_id) = message.registration_id.filter(|_| wants_link) {
+            prepared.push(registration_link(&mut tx, state, message, registration_id).await?);
+            continue;
+        }
         let Some(contact_id) = message.contact_id.filter(|_| wants_link) else {
             prepared.push(Ok(message));
             continue;
@@ -197,6 +201,30 @@ async fn link_all(
     }
     tx.commit().await?;
     Ok(prepared)
+}
+
+/// A registration's confirmation link: a fresh token replaces the sign-up's (only its hash is
+/// kept), working for a day from now.
+async fn registration_link(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    mut message: Claimed,
+    registration_id: i64,
+) -> Result<Result<Claimed, Failure>, sqlx::Error> {
+    let token = new_token();
+    let expires_at = now_ms() + app::registration::LINK_HOURS * 3_600_000;
+    if !app::registration::db::renew_token(tx, registration_id, &hash_token(&token), expires_at).await? {
+        return Ok(Err(Failure::Permanent(
+            "the sign-up was confirmed already, or is gone".into(),
+        )));
+    }
+    let link = format!(
+        "{}/portal/register/verify/{token}",
+        state.public_url.trim_end_matches('/')
+    );
+    message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
+    message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
+    Ok(Ok(message))
 }
 
 enum Failure {

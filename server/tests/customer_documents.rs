@@ -195,6 +195,12 @@ async fn contacts_ask_for_documents_that_staff_send(engine: Engine) {
         "{body}"
     );
 
+    // A requirement of the same type added and removed again leaves the contact's request open.
+    for required in [true, false] {
+        let (status, body) = set_requirement(&app, customer, plant, "HACCP Plan", required).await;
+        assert!(status.is_success(), "{body}");
+    }
+
     // Staff see it with who asked, and fulfil and send it like any other.
     let rows = requests(&app, customer).await;
     assert_eq!(rows.len(), 1);

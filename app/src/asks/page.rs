@@ -13,7 +13,9 @@ pub fn AskPage() -> impl IntoView {
     let query = use_query_map();
     let preselected = move || query.with(|q| q.get("customer").and_then(|c| c.parse::<i64>().ok()));
     let ask = ServerAction::<AskForDocument>::new();
-    let options = Resource::new(move || ask.version().get(), |_| document_ask_options());
+    // Reloaded after a request is stored, not when one is refused: the form keeps its choices.
+    let asked = crate::ui::successes(Signal::from(ask.value()));
+    let options = Resource::new(move || asked.get(), |_| document_ask_options());
     view! {
         <crate::retrieval::SiteFrame>
             <p><a href="/shared">"‹ Shared documents"</a></p>

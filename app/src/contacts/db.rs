@@ -120,12 +120,15 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// The customers the contact belongs to.
+/// The customers the contact belongs to, but those in the Trash.
 pub async fn customer_ids(tx: &mut AnyConnection, contact_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT customer_id FROM customer_contacts WHERE contact_id = $1 ORDER BY customer_id")
-        .bind(contact_id)
-        .fetch_all(&mut *tx)
-        .await
+    sqlx::query_scalar(
+        "SELECT cc.customer_id FROM customer_contacts cc JOIN customers k ON k.id = cc.customer_id
+         WHERE cc.contact_id = $1 AND k.deleted_at IS NULL ORDER BY cc.customer_id",
+    )
+    .bind(contact_id)
+    .fetch_all(&mut *tx)
+    .await
 }
 
 /// Adds the contact to the customer; nothing happens (`false`) when it already belongs to it.

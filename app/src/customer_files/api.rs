@@ -46,7 +46,15 @@ pub async fn add_customer_file(customer_id: i64, title: String, file_id: String)
     };
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let id = db::insert(&mut tx, customer_id, &file.id, &title, &user, now).await?;
+    let id = db::insert(&mut tx, customer_id, &file.id, &title, &user, now)
+        .await
+        .map_err(|error| match &error {
+            // The upload was swept as abandoned while the form stood open.
+            sqlx::Error::Database(e) if e.is_foreign_key_violation() => {
+                AppError::field("file", "The uploaded file was not found. Upload it again.")
+            }
+            _ => AppError::internal(error),
+        })?;
     let change = Change {
         action: "customer_file_added",
         detail: format!("Attached the document {title}"),

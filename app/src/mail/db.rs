@@ -54,6 +54,8 @@ pub struct Claimed {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    /// Set for a registration's confirmation: its link is made at delivery.
+    pub registration_id: Option<i64>,
     /// Including this one.
     pub attempts: i64,
     /// The claim: recording the outcome checks the message is still held under it.
@@ -69,7 +71,8 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $3) AND {free}
-         RETURNING id, kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body, attempts, claimed_until"
+         RETURNING id, kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
+             registration_id, attempts, claimed_until"
     )))
     .bind(lease_until)
     .bind(now)
@@ -88,6 +91,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
                 subject: row.try_get("subject")?,
                 text_body: row.try_get("text_body")?,
                 html_body: row.try_get("html_body")?,
+                registration_id: row.try_get("registration_id")?,
                 attempts: row.try_get("attempts")?,
                 lease_until: row.try_get("claimed_until")?,
             })
@@ -140,13 +144,27 @@ pub async fn mark_failed(
 
 /// Queues the message again as new, to the same person at their address of today (a contact's
 /// email may have changed since); returns the new message's id.
+/// Marks a queued message as a registration's confirmation, whose link the worker makes.
+pub async fn set_registration(
+    tx: &mut AnyConnection,
+    id: i64,
+    registration_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET registration_id = $1 WHERE id = $2")
+        .bind(registration_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn resend(db: &Db, id: i64, user_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO outbox (kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
-             status, attempts, next_attempt_at, created_by, created_at)
+             registration_id, status, attempts, next_attempt_at, created_by, created_at)
          SELECT o.kind, o.customer_id, o.contact_id, COALESCE(c.email, o.to_address),
              COALESCE(c.first_name || ' ' || c.last_name, o.to_name), o.subject, o.text_body, o.html_body,
-             'queued', 0, $1, $2, $1
+             o.registration_id, 'queued', 0, $1, $2, $1
          FROM outbox o LEFT JOIN contacts c ON c.id = o.contact_id WHERE o.id = $3
          RETURNING id",
     )

@@ -89,10 +89,14 @@ pub async fn insert(tx: &mut AnyConnection, order: &NewOrder<'_>, now: i64) -> R
         .await?;
     }
     sqlx::query(
-        "UPDATE customers SET order_count = order_count + 1, order_total_cents = order_total_cents + $1 WHERE id = $2",
+        // The running total stops at its largest value rather than overflow.
+        "UPDATE customers SET order_count = order_count + 1,
+             order_total_cents = CASE WHEN order_total_cents > $3 - $1 THEN $3 ELSE order_total_cents + $1 END
+         WHERE id = $2",
     )
     .bind(total)
     .bind(order.customer_id)
+    .bind(i64::MAX / 2)
     .execute(&mut *tx)
     .await?;
     Ok(id)

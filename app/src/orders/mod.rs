@@ -84,7 +84,7 @@ pub fn order_number(id: i64) -> String {
 /// At most this many lines in one order, and this many of one item.
 pub const MAX_LINES: usize = 500;
 pub const MAX_QUANTITY: i64 = 100_000;
-/// The largest order total accepted: ten trillion in the supplier's currency.
-pub const MAX_ORDER_TOTAL_CENTS: i64 = 1_000_000_000_000_000;
+/// The largest order total accepted: a hundred billion in the supplier's currency.
+pub const MAX_ORDER_TOTAL_CENTS: i64 = 10_000_000_000_000;
 /// Orders per page.
 pub const ORDERS_PAGE_SIZE: i64 = crate::listings::PAGE_SIZE;

@@ -86,7 +86,7 @@ fn ProfileForm(
                     }}
                 </p>
                 <label for="parent-search">"Find a parent account"</label>
-                <input id="parent-search" type="search" placeholder="Customer name"
+                <input id="parent-search" type="search" placeholder="Customer name" prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))/>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

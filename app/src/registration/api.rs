@@ -15,6 +15,7 @@ use {
     crate::auth::session::{hash_token, new_token, require_admin, require_staff},
     crate::customers::api::live_customer,
     crate::mail::db::{enqueue, NewEmail},
+    crate::mail::LINK_PLACEHOLDER,
     crate::settings::db::{flag, set_flag},
     crate::state::{app_state, now_ms, Db},
 };
@@ -87,25 +88,22 @@ pub async fn register(registration: RegistrationInput) -> Result<String, AppErro
     }
     drop(conn);
     let password_hash = crate::auth::password::hash(&valid.password).await?;
-    let token = new_token();
+    // A token no one is sent: the worker gives the sign-up the token of the link it emails.
+    let unsent = new_token();
     let mut tx = db.pool.begin().await?;
     // Written first (the transaction takes the write lock), then counted again: of sign-ups sent
     // at once from one address, only the allowed number pass.
     let new = db::NewRegistration {
         registration: &valid,
         password_hash: &password_hash,
-        token_hash: &hash_token(&token),
+        token_hash: &hash_token(&unsent),
         expires_at: now + LINK_HOURS * 3_600_000,
     };
-    db::insert(&mut tx, &new, now).await?;
+    let registration_id = db::insert(&mut tx, &new, now).await?;
     if db::recent(&mut tx, &email_key, now - RATE_WINDOW_MS).await? > MAX_PER_ADDRESS {
         return Err(too_many());
     }
-    let link = format!(
-        "{}/portal/register/verify/{token}",
-        state.public_url.trim_end_matches('/')
-    );
-    let content = emails::confirm_address(&valid.contact.first_name, &link, LINK_HOURS);
+    let content = emails::confirm_address(&valid.contact.first_name, LINK_PLACEHOLDER, LINK_HOURS);
     let email = NewEmail {
         kind: VERIFY_EMAIL,
         customer_id: None,
@@ -117,7 +115,8 @@ pub async fn register(registration: RegistrationInput) -> Result<String, AppErro
         html_body: content.html,
         created_by: None,
     };
-    enqueue(&mut tx, &email, now).await?;
+    let outbox_id = enqueue(&mut tx, &email, now).await?;
+    crate::mail::db::set_registration(&mut tx, outbox_id, registration_id).await?;
     tx.commit().await?;
     Ok(valid.contact.email.as_str().to_string())
 }

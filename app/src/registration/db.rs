@@ -82,6 +82,25 @@ pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Opti
     .transpose()
 }
 
+/// Gives an unconfirmed sign-up the token of the link being sent; `false` when it was confirmed
+/// already (or is gone).
+pub async fn renew_token(
+    tx: &mut AnyConnection,
+    id: i64,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE registrations SET token_hash = $1, expires_at = $2 WHERE id = $3 AND verified_at IS NULL",
+    )
+    .bind(token_hash.to_string())
+    .bind(expires_at)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Marks the sign-up confirmed; `false` when it was confirmed already (a second click).
 pub async fn claim(tx: &mut AnyConnection, id: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE registrations SET verified_at = $1 WHERE id = $2 AND verified_at IS NULL")

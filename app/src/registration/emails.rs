@@ -6,6 +6,7 @@ fn page(body: &str) -> String {
     format!("<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5; color: #1f2933\">{body}</body></html>")
 }
 
+/// `link` is where the confirmation link goes: the outbox's placeholder, filled at delivery.
 pub fn confirm_address(first_name: &str, link: &str, hours: i64) -> Content {
     let subject = "Confirm your email to finish signing up".to_string();
     let text = format!(

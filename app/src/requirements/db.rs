@@ -247,9 +247,12 @@ async fn cancel_open(
     listing_id: i64,
     type_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    // A requirement no longer wanted leaves alone what a contact asked for themselves; a location
+    // or item taken off the customer (no `type_id`) takes every request for it along.
     sqlx::query(AssertSqlSafe(format!(
         "UPDATE document_requests SET status = 'cancelled'
-         WHERE customer_id = $1 AND {column} = $2 AND status = 'open' AND ($3 = 0 OR type_id = $3)"
+         WHERE customer_id = $1 AND {column} = $2 AND status = 'open'
+           AND ($3 = 0 OR (type_id = $3 AND requested_by_name IS NULL))"
     )))
     .bind(customer_id)
     .bind(listing_id)
