@@ -220,6 +220,10 @@ async fn contacts_ask_for_documents_that_staff_send(engine: Engine) {
         .call("activity/of_customer", &[("customer_id", &customer.to_string())])
         .await;
     let log: Vec<app::activity::ActivityEntry> = ok(status, &body);
+    assert!(log
+        .iter()
+        .any(|e| e.action == "recommendations_accepted" && e.actor_name == "Ada Admin"));
+    assert!(log.iter().any(|e| e.action == "documents_sent"));
     let asked = log
         .iter()
         .find(|e| e.action == "document_asked")

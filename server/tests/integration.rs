@@ -202,7 +202,28 @@ async fn a_buyer_requests_integration_and_staff_decide(engine: Engine) {
     let state = integration(&app, uptown).await;
     assert_eq!(state.requests.len(), 2);
     assert_eq!(state.requests[0].status, "activated");
-    assert_eq!(sink.wait_for(4, Duration::from_secs(20)).await.len(), 4);
+    // Two requests to two staff users, and both decisions to the Buyer who asked.
+    let received = sink.wait_for(6, Duration::from_secs(20)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.received().len(), 6);
+    let to_ana: Vec<String> = received
+        .iter()
+        .filter(|m| m.to == ["ana@coffee.example"])
+        .map(|m| m.readable())
+        .collect();
+    assert_eq!(to_ana.len(), 2);
+    assert!(
+        to_ana.iter().any(|t| t
+            .contains("Subject: Your integration request for Coffee Uptown was sent back")
+            && t.contains("We need your EDI partner ID first.")),
+        "{to_ana:?}"
+    );
+    assert!(
+        to_ana
+            .iter()
+            .any(|t| t.contains("Subject: Integration is active for Coffee Uptown")),
+        "{to_ana:?}"
+    );
 
     // Every step is in the Activity log, with the status before and after.
     let (status, body) = app

@@ -22,6 +22,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("requirement_changed", "Requirement"),
     ("requirements_added", "Requirements added in bulk"),
     ("requirements_removed", "Requirements removed in bulk"),
+    ("recommendations_accepted", "Recommended documents accepted"),
+    ("document_attached", "Document attached to a request"),
     ("documents_sent", "Documents sent"),
     ("document_asked", "Document asked for by a contact"),
     ("customer_file_added", "Customer document attached"),

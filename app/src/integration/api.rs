@@ -20,6 +20,8 @@ use {
 
 /// Outbox kind of the email staff get for a request.
 pub const INTEGRATION_REQUESTED: &str = "integration_requested";
+/// Outbox kind of the email the contact who asked gets when staff decide.
+pub const INTEGRATION_DECIDED: &str = "integration_decided";
 
 #[server(endpoint = "portal/integration/options")]
 pub async fn portal_integration(customer_id: i64) -> Result<IntegrationOptions, AppError> {
@@ -170,10 +172,11 @@ pub async fn integration_of_customer(customer_id: i64) -> Result<CustomerIntegra
 pub async fn activate_integration(customer_id: i64) -> Result<(), AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
-    live_customer(&db, customer_id).await?;
+    let customer = live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::status(&mut tx, customer_id).await?;
+    let asker = db::open_request_contact(&mut tx, customer_id).await?;
     let from = [IntegrationStatus::NotRequested, IntegrationStatus::Requested];
     if !db::move_status(&mut tx, customer_id, &from, IntegrationStatus::Active).await? {
         return Err(AppError::Refused(
@@ -182,6 +185,7 @@ pub async fn activate_integration(customer_id: i64) -> Result<(), AppError> {
     }
     let now = now_ms();
     db::decide_open_request(&mut tx, customer_id, "activated", None, user.id, now).await?;
+    tell_asker(&mut tx, &customer, asker, None, user.id, now).await?;
     let change = Change {
         action: "integration_activated",
         detail: "Activated integration".into(),
@@ -201,10 +205,11 @@ pub async fn send_back_integration(customer_id: i64, reason: String) -> Result<(
     let reason =
         crate::domain::required_text(&reason, "Reason", 1000).map_err(|m| AppError::field("reason", m))?;
     let db = app_state()?.db;
-    live_customer(&db, customer_id).await?;
+    let customer = live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::status(&mut tx, customer_id).await?;
+    let asker = db::open_request_contact(&mut tx, customer_id).await?;
     let from = [IntegrationStatus::Requested, IntegrationStatus::Active];
     if !db::move_status(&mut tx, customer_id, &from, IntegrationStatus::NotRequested).await? {
         return Err(AppError::Refused(
@@ -213,6 +218,7 @@ pub async fn send_back_integration(customer_id: i64, reason: String) -> Result<(
     }
     let now = now_ms();
     db::decide_open_request(&mut tx, customer_id, "returned", Some(&reason), user.id, now).await?;
+    tell_asker(&mut tx, &customer, asker, Some(&reason), user.id, now).await?;
     let change = Change {
         action: "integration_returned",
         detail: format!("Sent integration back to Not Requested: {reason}"),
@@ -352,5 +358,34 @@ pub async fn set_price_list_domain(domain: String) -> Result<(), AppError> {
     require_admin().await?;
     let domain = super::parse_domain(&domain).map_err(|m| AppError::field("domain", m))?;
     crate::settings::db::set_value(&app_state()?.db, PRICE_LIST_DOMAIN, &domain).await?;
+    Ok(())
+}
+
+/// Emails the contact who asked for integration what staff decided.
+#[cfg(feature = "ssr")]
+async fn tell_asker(
+    tx: &mut sqlx::AnyConnection,
+    customer: &crate::customers::Customer,
+    asker: Option<crate::contacts::db::Recipient>,
+    reason: Option<&str>,
+    user_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(asker) = asker else {
+        return Ok(());
+    };
+    let content = super::emails::integration_decided(&customer.name, &asker.first_name, reason);
+    let email = NewEmail {
+        kind: INTEGRATION_DECIDED,
+        customer_id: Some(customer.id),
+        contact_id: Some(asker.id),
+        to_address: asker.email,
+        to_name: asker.name,
+        subject: content.subject,
+        text_body: content.text,
+        html_body: content.html,
+        created_by: Some(user_id),
+    };
+    enqueue(tx, &email, now).await?;
     Ok(())
 }

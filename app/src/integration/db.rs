@@ -64,6 +64,23 @@ pub async fn insert_request(
     .await
 }
 
+/// The contact who made the customer's open request, to tell them the decision.
+pub async fn open_request_contact(
+    tx: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Option<crate::contacts::db::Recipient>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.id, c.first_name, c.last_name, c.email FROM integration_requests r
+         JOIN contacts c ON c.id = r.contact_id WHERE r.customer_id = $1 AND r.status = 'open'",
+    )
+    .bind(customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    row.as_ref()
+        .map(crate::contacts::db::recipient_from_row)
+        .transpose()
+}
+
 /// Closes the customer's open request, if any, as `activated` or `returned`.
 pub async fn decide_open_request(
     tx: &mut AnyConnection,

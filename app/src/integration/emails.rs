@@ -34,6 +34,33 @@ pub fn integration_requested(email: &RequestEmail<'_>, staff_first_name: &str) -
     Content { subject, text, html }
 }
 
+/// To the contact who asked: integration is active, or was sent back and why.
+pub fn integration_decided(customer: &str, first_name: &str, reason: Option<&str>) -> Content {
+    let (subject, news) = match reason {
+        None => (
+            format!("Integration is active for {customer}"),
+            format!("integration for {customer} is now active."),
+        ),
+        Some(reason) => (
+            format!("Your integration request for {customer} was sent back"),
+            format!("your integration request for {customer} was sent back: {reason}"),
+        ),
+    };
+    let text = format!(
+        "Hello {first_name},\n\n{}{}\n",
+        news[..1].to_uppercase(),
+        &news[1..]
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5; color: #1f2933\">\
+         <p>Hello {},</p><p>{}{}</p></body></html>",
+        escape_html(first_name),
+        escape_html(&news[..1].to_uppercase()),
+        escape_html(&news[1..]),
+    );
+    Content { subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ pub async fn customer_requests(customer_id: i64) -> Result<Vec<RequestRow>, AppE
 #[server(endpoint = "requests/accept")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u64, AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     if ids.len() > MAX_SEND {
@@ -38,6 +38,18 @@ pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u
     let mut tx = db.pool.begin().await?;
     let accepted =
         db::accept_recommendations(&mut tx, customer_id, &ids, CalendarDate::from_ms(now), now).await?;
+    if accepted > 0 {
+        let detail = format!("Accepted {accepted} recommended document(s) for its Document Requests");
+        crate::activity::db::record(
+            &mut tx,
+            customer_id,
+            &crate::activity::db::Actor::staff(&user),
+            "recommendations_accepted",
+            &detail,
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     if accepted == 0 && !ids.is_empty() {
         return Err(AppError::Refused(
@@ -55,12 +67,14 @@ pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u
     tracing::instrument(skip_all, fields(customer_id, request_id, document_id))
 )]
 pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64) -> Result<(), AppError> {
-    require_staff().await?;
+    let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let now = now_ms();
     let today = CalendarDate::from_ms(now);
     let mut tx = db.pool.begin().await?;
+    // Written first: the transaction then holds the write lock before it reads.
+    crate::customers::db::lock(&mut tx, customer_id).await?;
     let request = db::of_customer(&mut tx, customer_id, today, Some(&[request_id]))
         .await?
         .pop()
@@ -91,6 +105,19 @@ pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64
     if !db::attach(&mut tx, request_id, document_id, now).await? {
         return Err(AppError::Refused("This request was sent already.".into()));
     }
+    let detail = format!(
+        "Attached a document to the {} request for {}",
+        request.type_name, request.listing_name
+    );
+    crate::activity::db::record(
+        &mut tx,
+        customer_id,
+        &crate::activity::db::Actor::staff(&user),
+        "document_attached",
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
