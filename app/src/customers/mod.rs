@@ -6,6 +6,8 @@ mod changes;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod detail;
+#[cfg(feature = "ssr")]
+mod filters;
 mod form;
 mod list;
 #[cfg(feature = "ssr")]

@@ -171,30 +171,16 @@ pub async fn integration_of_customer(customer_id: i64) -> Result<CustomerIntegra
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn activate_integration(customer_id: i64) -> Result<(), AppError> {
     let user = require_staff().await?;
-    let db = app_state()?.db;
-    let customer = live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
-    crate::customers::db::lock(&mut tx, customer_id).await?;
-    let before = db::status(&mut tx, customer_id).await?;
-    let asker = db::open_request_contact(&mut tx, customer_id).await?;
-    let from = [IntegrationStatus::NotRequested, IntegrationStatus::Requested];
-    if !db::move_status(&mut tx, customer_id, &from, IntegrationStatus::Active).await? {
-        return Err(AppError::Refused(
-            "Integration is already active for this customer.".into(),
-        ));
-    }
-    let now = now_ms();
-    db::decide_open_request(&mut tx, customer_id, "activated", None, user.id, now).await?;
-    tell_asker(&mut tx, &customer, asker, None, user.id, now).await?;
-    let change = Change {
+    let decision = Decision {
+        from: &[IntegrationStatus::NotRequested, IntegrationStatus::Requested],
+        to: IntegrationStatus::Active,
+        outcome: "activated",
+        reason: None,
+        refused: "Integration is already active for this customer.",
         action: "integration_activated",
         detail: "Activated integration".into(),
-        before: Some(before.label().into()),
-        after: Some(IntegrationStatus::Active.label().into()),
     };
-    record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now).await?;
-    tx.commit().await?;
-    Ok(())
+    decide(customer_id, &user, &decision).await
 }
 
 /// Staff send a request (or an active integration) back to Not Requested, saying why.
@@ -204,28 +190,67 @@ pub async fn send_back_integration(customer_id: i64, reason: String) -> Result<(
     let user = require_staff().await?;
     let reason =
         crate::domain::required_text(&reason, "Reason", 1000).map_err(|m| AppError::field("reason", m))?;
+    let decision = Decision {
+        from: &[IntegrationStatus::Requested, IntegrationStatus::Active],
+        to: IntegrationStatus::NotRequested,
+        outcome: "returned",
+        reason: Some(&reason),
+        refused: "Integration is not requested for this customer.",
+        action: "integration_returned",
+        detail: format!("Sent integration back to Not Requested: {reason}"),
+    };
+    decide(customer_id, &user, &decision).await
+}
+
+/// What staff decide about a customer's integration.
+#[cfg(feature = "ssr")]
+struct Decision<'a> {
+    from: &'a [IntegrationStatus],
+    to: IntegrationStatus,
+    /// How the open request is closed: `activated` or `returned`.
+    outcome: &'a str,
+    reason: Option<&'a str>,
+    /// The message when the status is elsewhere.
+    refused: &'a str,
+    action: &'a str,
+    detail: String,
+}
+
+/// Moves the status, closes the open request, tells the contact who asked and records it, in one
+/// transaction.
+#[cfg(feature = "ssr")]
+async fn decide(
+    customer_id: i64,
+    user: &crate::auth::CurrentUser,
+    decision: &Decision<'_>,
+) -> Result<(), AppError> {
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::status(&mut tx, customer_id).await?;
     let asker = db::open_request_contact(&mut tx, customer_id).await?;
-    let from = [IntegrationStatus::Requested, IntegrationStatus::Active];
-    if !db::move_status(&mut tx, customer_id, &from, IntegrationStatus::NotRequested).await? {
-        return Err(AppError::Refused(
-            "Integration is not requested for this customer.".into(),
-        ));
+    if !db::move_status(&mut tx, customer_id, decision.from, decision.to).await? {
+        return Err(AppError::Refused(decision.refused.into()));
     }
     let now = now_ms();
-    db::decide_open_request(&mut tx, customer_id, "returned", Some(&reason), user.id, now).await?;
-    tell_asker(&mut tx, &customer, asker, Some(&reason), user.id, now).await?;
+    db::decide_open_request(
+        &mut tx,
+        customer_id,
+        decision.outcome,
+        decision.reason,
+        user.id,
+        now,
+    )
+    .await?;
+    tell_asker(&mut tx, &customer, asker, decision.reason, user.id, now).await?;
     let change = Change {
-        action: "integration_returned",
-        detail: format!("Sent integration back to Not Requested: {reason}"),
+        action: decision.action,
+        detail: decision.detail.clone(),
         before: Some(before.label().into()),
-        after: Some(IntegrationStatus::NotRequested.label().into()),
+        after: Some(decision.to.label().into()),
     };
-    record_change(&mut tx, customer_id, &Actor::staff(&user), &change, now).await?;
+    record_change(&mut tx, customer_id, &Actor::staff(user), &change, now).await?;
     tx.commit().await?;
     Ok(())
 }

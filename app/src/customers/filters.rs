@@ -1,0 +1,100 @@
+//! The list's search and filters as every page of them takes them: the exports, bulk changes,
+//! and the list's own pages.
+
+use super::{search, ListQuery, StatusFilter};
+use crate::sql::{Bind, Sql};
+use crate::state::Db;
+use sqlx::Row;
+
+/// Every customer of the list's search and filters, in its order, as rows of the import
+/// template's columns: one row per contact, or one without a contact.
+pub async fn export_rows(db: &Db, query: &ListQuery) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT c.name, c.account_number, c.street, c.city, c.region, c.postal_code, c.country, c.phone, c.website,
+             k.first_name, k.last_name, k.email, k.phone AS contact_phone
+         FROM customers c
+         LEFT JOIN customer_contacts cc ON cc.customer_id = c.id
+         LEFT JOIN contacts k ON k.id = cc.contact_id
+         WHERE c.deleted_at IS NULL",
+    );
+    push_filters(&mut sql, query);
+    let dir = if query.sort.ascending() { "ASC" } else { "DESC" };
+    if query.sort.by_name() {
+        sql.push(&format!(" ORDER BY c.name_key {dir}, c.id {dir}"));
+    } else {
+        sql.push(&format!(" ORDER BY c.id {dir}"));
+    }
+    sql.push(", k.last_name, k.first_name, k.id");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| {
+            [
+                "name",
+                "account_number",
+                "street",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "phone",
+                "website",
+                "first_name",
+                "last_name",
+                "email",
+                "contact_phone",
+            ]
+            .iter()
+            .map(|column| Ok(row.try_get::<Option<String>, _>(*column)?.unwrap_or_default()))
+            .collect()
+        })
+        .collect()
+}
+
+/// The list's search and filters on customers `c` (after a `WHERE`): the list's pages, exports
+/// and bulk changes all take them from here. Matches by substring, as the list's search does.
+pub fn push_filters(sql: &mut Sql, query: &ListQuery) {
+    match query.status {
+        StatusFilter::All => {}
+        StatusFilter::Active => sql.push(" AND c.active = 1"),
+        StatusFilter::Inactive => sql.push(" AND c.active = 0"),
+        StatusFilter::Pending => sql.push(" AND c.pending_approval = 1"),
+    }
+    if let Some(group) = query.group {
+        sql.push(" AND EXISTS (SELECT 1 FROM customer_group_members gm WHERE gm.customer_id = c.id AND gm.group_id = ");
+        sql.bind(Bind::Int(group));
+        sql.push(")");
+    }
+    if let Some(integration) = query.integration {
+        sql.push(" AND c.integration_status = ");
+        sql.bind(Bind::Text(integration.key().to_string()));
+    }
+    if let Some(parent) = query.parent {
+        sql.push(" AND c.parent_id = ");
+        sql.bind(Bind::Int(parent));
+    }
+    search::push_like(sql, "c.search_text", &search::words(&query.q));
+}
+
+/// The ids of the live customers of the list's search, or of those of `only` among them, in
+/// name order.
+pub async fn matching_ids(db: &Db, query: &ListQuery, only: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push("SELECT c.id FROM customers c WHERE c.deleted_at IS NULL");
+    push_filters(&mut sql, query);
+    if !only.is_empty() {
+        sql.push(" AND c.id IN (");
+        for (i, id) in only.iter().enumerate() {
+            sql.push(if i == 0 { "" } else { ", " });
+            sql.bind(Bind::Int(*id));
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY c.name_key, c.id");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect()
+}
