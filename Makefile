@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-import bench-mail bench-portal
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-import bench-mail bench-portal bench-pages
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -63,15 +63,20 @@ end2end:
 	cargo leptos build
 	cd end2end && npx playwright test
 
-## Demo data: `make seed` adds 100,000 customers to ./data (or $$DATABASE_URL).
+## Demo data at real volume into a new database: ./data (or $$DATABASE_URL); SCALE=0.1 for a tenth.
 seed: export RUSTFLAGS := --cfg erase_components
 seed:
-	cargo run --release -p server -- seed --customers $${CUSTOMERS:-100000}
+	cargo run --release -p server -- seed --scale $${SCALE:-1}
 
 ## Search latency: needs `make run` in another terminal and a staff user (BENCH_EMAIL, BENCH_PASSWORD).
 bench: export RUSTFLAGS := --cfg erase_components
 bench:
 	cargo run --release -p server -- bench
+
+## Every page and search at 10% and 100% of the seeded volume, on SQLite and PostgreSQL.
+bench-pages: export RUSTFLAGS := --cfg erase_components
+bench-pages: postgres
+	cargo run --release -p server -- bench-pages --scales $${SCALES:-0.1,1} --postgres $${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 
 ## Upload throughput of a 25 MB document and the server's peak memory, on a server of its own.
 bench-upload: export RUSTFLAGS := --cfg erase_components

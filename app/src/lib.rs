@@ -31,6 +31,8 @@ pub mod spreadsheet;
 pub mod sql;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod text_search;
 pub mod ui;
 pub mod wizard;
 

@@ -3,6 +3,8 @@
 pub mod bench;
 pub mod bench_import;
 pub mod bench_mail;
+pub mod bench_pages;
+pub mod bench_pages_list;
 pub mod bench_portal;
 pub mod bench_server;
 pub mod bench_upload;
@@ -12,7 +14,9 @@ pub mod mail;
 pub mod reminders;
 pub mod routes;
 pub mod seed;
+pub mod seed_volume;
 pub mod smtp_sink;
+pub mod upgrade;
 
 use app::documents::files::FileStore;
 use app::state::{AppState, Db};
@@ -23,6 +27,9 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    upgrade::fold_search_texts(&db)
+        .await
+        .map_err(|e| format!("folding search texts: {e}"))?;
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
     let state = AppState::new(db, files, config.public_url.clone());
     jobs::spawn_housekeeping(state.clone());

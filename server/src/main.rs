@@ -29,10 +29,14 @@ enum Command {
         #[arg(long, env = "CLIENTELE_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
-    /// Fill the database with realistic demo customers.
+    /// Fill a new database with a supplier's whole history at real volume (scale 1: 100,000
+    /// customers, 300,000 contacts, 200,000 orders, 2,000,000 Activity rows, …), or with
+    /// `--customers N` add just N demo customers.
     Seed {
-        #[arg(long, default_value_t = 100_000)]
-        customers: usize,
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long)]
+        customers: Option<usize>,
     },
     /// Measure customer search over HTTP against a running server, and directly on the database.
     Bench(server::bench::Options),
@@ -44,6 +48,8 @@ enum Command {
     BenchMail(server::bench_mail::Options),
     /// Times the portal's catalog page for a customer with many items.
     BenchPortal(server::bench_portal::Options),
+    /// Times every page and search over HTTP against the seeded volume, on SQLite and PostgreSQL.
+    BenchPages(server::bench_pages::Options),
     /// Run a local SMTP server that keeps and prints what it receives, for trying Clientele.
     SmtpSink {
         #[arg(long, default_value = "127.0.0.1:2525")]
@@ -74,12 +80,13 @@ async fn main() -> ExitCode {
             email,
             password,
         } => create_admin(&config, &name, &email, &password).await,
-        Command::Seed { customers } => seed(&config, customers).await,
+        Command::Seed { scale, customers } => seed(&config, scale, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
         Command::BenchUpload(options) => server::bench_upload::run(options).await,
         Command::BenchImport(options) => server::bench_import::run(options).await,
         Command::BenchMail(options) => server::bench_mail::run(options).await,
         Command::BenchPortal(options) => server::bench_portal::run(options).await,
+        Command::BenchPages(options) => server::bench_pages::run(options).await,
         Command::SmtpSink { listen } => smtp_sink(&listen).await,
     };
     match outcome {
@@ -129,16 +136,32 @@ async fn create_admin(config: &Config, name: &str, email: &str, password: &str) 
     Ok(())
 }
 
-async fn seed(config: &Config, customers: usize) -> Result<(), String> {
+async fn seed(config: &Config, scale: f64, customers: Option<usize>) -> Result<(), String> {
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    server::seed::customers(&db, customers)
-        .await
-        .map_err(|e| e.to_string())?;
+    if let Some(customers) = customers {
+        server::seed::customers(&db, customers)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Seeded {customers} customers in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    if !(scale > 0.0 && scale <= 10.0) {
+        return Err(format!("--scale must be above 0 and at most 10, not {scale}"));
+    }
+    let volume = server::seed_volume::run(&db, scale).await?;
     println!(
-        "Seeded {customers} customers in {:.1} s.",
+        "Seeded {} customers, {} contacts, {} orders, {} Activity rows and {} emails in {:.1} s.",
+        volume.customers,
+        volume.contacts,
+        volume.orders,
+        volume.activity,
+        volume.emails,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -319,7 +319,32 @@ async fn an_order_total_too_large_is_refused(engine: Engine) {
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
 }
 
+/// Many more requests at once than the pool has connections: none may hold one connection
+/// while waiting for another, or they wait for each other until the pool gives up.
+async fn a_customer_page_answers_every_one_of_many_requests_at_once(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let customer = create(&app, "Coffee Uptown", "CU-1", "Seattle").await.to_string();
+    let calls = (0..40).map(|_| {
+        let (client, url, customer) = (app.client.clone(), app.url.clone(), customer.clone());
+        tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for endpoint in ["groups/of_customer", "portal/customer", "contacts/of_customer"] {
+                let (status, body) = call_as(&client, &url, endpoint, &[("customer_id", &customer)]).await;
+                answers.push((endpoint, status, body));
+            }
+            answers
+        })
+    });
+    for call in futures::future::join_all(calls).await {
+        for (endpoint, status, body) in call.unwrap() {
+            assert!(status.is_success(), "{endpoint}: {status} {body}");
+        }
+    }
+}
+
 on_both_databases!(
     groups_set_prices_in_the_portal_and_its_orders,
-    an_order_total_too_large_is_refused
+    an_order_total_too_large_is_refused,
+    a_customer_page_answers_every_one_of_many_requests_at_once,
 );

@@ -1,8 +1,11 @@
-//! The customers list over HTTP, on SQLite and on PostgreSQL: keyset pages and search.
+//! The customers list and the Contacts page over HTTP, on SQLite and on PostgreSQL: keyset pages
+//! and search (any part of a name, email, account number or customer, ignoring case and accents).
 
 mod common;
 
+use app::contacts::ContactListPage;
 use app::customers::{ListQuery, SortKey, StatusFilter};
+use app::sql::{rows_per_statement, Bind, Sql};
 use common::*;
 
 async fn keyset_pages_cover_the_list_exactly_once(engine: Engine) {
@@ -149,8 +152,271 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
     assert!(everyone.iter().filter(|r| searchable(r).contains("ers")).count() > 50);
 }
 
+/// `count` contacts `Filler Nnnnn <fillerN@example.com>` straight into the database, each at the
+/// customer `customers[n % len]`: enough that the trigrams of "example.com" are common.
+async fn filler_contacts(app: &TestApp, count: usize, customers: &[i64]) {
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let rows: Vec<Vec<Bind>> = (0..count)
+        .map(|n| {
+            let email = format!("filler{n}@example.com");
+            let text = app::contacts::db::name_text_of("Filler", &format!("N{n:05}"), &email);
+            vec![
+                Bind::Text("Filler".into()),
+                Bind::Text(format!("N{n:05}")),
+                Bind::Text(email.clone()),
+                Bind::Text(email),
+                Bind::Text(text.clone()),
+                Bind::Text(text),
+                Bind::Int(0),
+                Bind::Int(0),
+            ]
+        })
+        .collect();
+    for chunk in rows.chunks(rows_per_statement(8)) {
+        Sql::insert_values(
+            &conn,
+            "INSERT INTO contacts (first_name, last_name, email, email_key, name_text, search_text, created_at, updated_at)",
+            chunk.iter().cloned(),
+            "",
+        )
+        .into_query()
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    if customers.is_empty() {
+        return;
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE first_name = 'Filler' ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let pairs: Vec<Vec<Bind>> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            vec![
+                Bind::Int(customers[n % customers.len()]),
+                Bind::Int(*id),
+                Bind::Int(0),
+            ]
+        })
+        .collect();
+    for chunk in pairs.chunks(rows_per_statement(3)) {
+        Sql::insert_values(
+            &conn,
+            "INSERT INTO customer_contacts (customer_id, contact_id, added_at)",
+            chunk.iter().cloned(),
+            "",
+        )
+        .into_query()
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+}
+
+async fn contacts_list(app: &TestApp, fields: &[(&str, &str)]) -> ContactListPage {
+    let (status, body) = app.call("contacts/list", fields).await;
+    assert!(status.is_success(), "contacts/list: {status} {body}");
+    serde_json::from_str(&body).expect("contacts page")
+}
+
+async fn found_contacts(app: &TestApp, q: &str) -> Vec<String> {
+    let page = contacts_list(app, &[("q", q)]).await;
+    let (status, body) = app.call("contacts/search", &[("q", q)]).await;
+    assert!(status.is_success(), "{body}");
+    let picked: Vec<app::contacts::Contact> = serde_json::from_str(&body).unwrap();
+    let listed: Vec<String> = page.rows.iter().map(|r| r.contact.email.clone()).collect();
+    let emails: Vec<String> = picked.iter().map(|c| c.email.clone()).collect();
+    assert_eq!(
+        listed[..listed.len().min(app::contacts::SEARCH_LIMIT as usize)],
+        emails,
+        "the Contacts page and + Add Contacts find the same for {q:?}"
+    );
+    listed
+}
+
+async fn contacts_are_found_by_any_part_of_name_email_or_customer(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let quokka = create(&app, "Quokka Roasters", "ZX-77", "Reykjavík").await;
+    let other = create(&app, "Plain Bakery", "PB-1", "Lyon").await;
+    // Common trigrams ("exa", "com", "ler"): these searches walk the name order instead.
+    filler_contacts(&app, 6_000, &[other]).await;
+    let (status, body) = app
+        .call(
+            "contacts/create",
+            &[
+                ("customer_id", &quokka.to_string()),
+                ("contact[first_name]", "Zoë"),
+                ("contact[last_name]", "Müller"),
+                ("contact[email]", "zoe.mueller@harbor.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let zoe: i64 = serde_json::from_str(&body).unwrap();
+    let only_zoe = vec!["zoe.mueller@harbor.example".to_string()];
+    for q in [
+        "zoe",
+        "ZOË MÜLLER",
+        "muller zoe",
+        "mueller@harb",
+        "quokka",
+        "quokka zoë",
+        "zx-77",
+        "reykjavik",
+    ] {
+        assert_eq!(found_contacts(&app, q).await, only_zoe, "query {q:?}");
+    }
+    assert!(found_contacts(&app, "zoe lyon").await.is_empty());
+    assert!(found_contacts(&app, "100%").await.is_empty());
+    // A common word: every match, in name order.
+    let fillers = found_contacts(&app, "example.com").await;
+    assert_eq!(fillers.len(), 50);
+    assert!(fillers.iter().all(|e| e.ends_with("@example.com")));
+    assert_eq!(fillers[0], "filler0@example.com");
+    assert_eq!(
+        found_contacts(&app, "filler5999@").await,
+        ["filler5999@example.com"]
+    );
+
+    // The customer's name follows a rename, an unassignment and the Trash.
+    let mut renamed = company("Wombat Roasters", "ZX-77", "Reykjavík");
+    let id = quokka.to_string();
+    renamed.extend([("id", id.as_str()), ("version", "1"), ("active", "on")]);
+    let (status, body) = app.call("customers/update", &renamed).await;
+    assert!(status.is_success(), "{body}");
+    assert_eq!(found_contacts(&app, "wombat zoe").await, only_zoe);
+    assert!(found_contacts(&app, "quokka").await.is_empty());
+    let (status, body) = app.call("customers/delete", &[("ids[0]", &id)]).await;
+    assert!(status.is_success(), "{body}");
+    assert!(found_contacts(&app, "wombat").await.is_empty());
+    assert_eq!(found_contacts(&app, "zoe").await, only_zoe);
+    let (status, body) = app.call("customers/restore", &[("id", &id)]).await;
+    assert!(status.is_success(), "{body}");
+    assert_eq!(found_contacts(&app, "wombat").await, only_zoe);
+    let (status, body) = app
+        .call(
+            "contacts/unassign",
+            &[("customer_id", &id), ("contact_id", &zoe.to_string())],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    assert!(found_contacts(&app, "wombat").await.is_empty());
+}
+
+async fn contacts_pages_cover_every_contact_once_in_name_order(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    filler_contacts(&app, 240, &[]).await;
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    let mut page = contacts_list(&app, &[("q", "")]).await;
+    assert!(!page.has_previous);
+    loop {
+        seen.extend(
+            page.rows
+                .iter()
+                .map(|r| (r.contact.last_name.clone(), r.contact.id)),
+        );
+        let Some(last) = page.rows.last().filter(|_| page.has_next) else {
+            break;
+        };
+        page = contacts_list(&app, &[("q", ""), ("after", &last.contact.id.to_string())]).await;
+        assert!(page.has_previous);
+    }
+    assert_eq!(seen.len(), 240);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "in name order, once each");
+    let last = contacts_list(&app, &[("q", ""), ("last", "true")]).await;
+    let ids = |rows: &[app::contacts::ContactRow]| rows.iter().map(|r| r.contact.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&last.rows),
+        seen[190..].iter().map(|s| s.1).collect::<Vec<_>>()
+    );
+    assert!(last.has_previous && !last.has_next);
+    let before = contacts_list(
+        &app,
+        &[("q", ""), ("before", &last.rows[0].contact.id.to_string())],
+    )
+    .await;
+    assert_eq!(
+        ids(&before.rows),
+        seen[140..190].iter().map(|s| s.1).collect::<Vec<_>>()
+    );
+    assert!(before.has_previous && before.has_next);
+}
+
+async fn the_customers_list_finds_customers_by_their_contacts(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    server::seed::customers(&app.db, 300).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id LIMIT 120")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    // Every one of 120 customers has contacts at example.com: a common word among contacts.
+    filler_contacts(&app, 6_000, &ids).await;
+    let lena_at = create(&app, "Zebra Provisions", "ZP-1", "Oslo").await;
+    let (status, body) = app
+        .call(
+            "contacts/create",
+            &[
+                ("customer_id", &lena_at.to_string()),
+                ("contact[first_name]", "Lena"),
+                ("contact[last_name]", "Nováková"),
+                ("contact[email]", "lena.n@zebra.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let search = |q: &str, sort: SortKey| ListQuery {
+        q: q.into(),
+        sort,
+        ..ListQuery::default()
+    };
+    for q in ["lena novakova", "NOVÁKOVÁ", "lena.n@zeb", "zebra provisions"] {
+        let found = every_page(&app, search(q, SortKey::NameAsc)).await;
+        assert_eq!(
+            found.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [lena_at],
+            "query {q:?}"
+        );
+    }
+    // Contacts common to many customers: each of them once, in the list's order, every sort.
+    for sort in SortKey::ALL {
+        let found = every_page(&app, search("example.com", sort)).await;
+        let mut got: Vec<i64> = found.iter().map(|r| r.id).collect();
+        assert_eq!(got.len(), 120, "{sort:?}");
+        let in_order = found.windows(2).all(|w| match sort {
+            SortKey::NameAsc => (w[0].name.to_lowercase(), w[0].id) < (w[1].name.to_lowercase(), w[1].id),
+            SortKey::NameDesc => (w[0].name.to_lowercase(), w[0].id) > (w[1].name.to_lowercase(), w[1].id),
+            SortKey::NewestFirst => w[0].id > w[1].id,
+            SortKey::OldestFirst => w[0].id < w[1].id,
+        });
+        assert!(in_order, "{sort:?} out of order");
+        got.sort();
+        assert_eq!(got, ids, "{sort:?}");
+    }
+    // A word in customers' names and in contacts' emails: both kinds, merged in one order.
+    let both = every_page(&app, search("filler1", SortKey::NameAsc)).await;
+    assert!(both.len() > 1 && both.len() <= 120);
+    // The export takes the same search.
+    let response = app.get("/customers/export.csv?q=lena+novakova").await;
+    let csv = response.text().await.unwrap();
+    assert!(csv.contains("Zebra Provisions"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+}
+
 on_both_databases!(
     keyset_pages_cover_the_list_exactly_once,
     search_matches_name_account_number_and_city,
     search_pages_follow_the_list_order,
+    contacts_are_found_by_any_part_of_name_email_or_customer,
+    contacts_pages_cover_every_contact_once_in_name_order,
+    the_customers_list_finds_customers_by_their_contacts,
 );

@@ -4,7 +4,6 @@
 
 mod common;
 
-use app::contacts::CustomerContact;
 use app::requests::{RequestRow, RequestStatus, SendReport};
 use app::requirements::SourcedListing;
 use common::sharing::*;
@@ -126,7 +125,7 @@ async fn a_contact_belongs_to_several_customers_with_a_unique_email(engine: Engi
     let (status, body) = app
         .call("contacts/of_customer", &[("customer_id", &downtown.to_string())])
         .await;
-    let contacts: Vec<CustomerContact> = ok(status, &body);
+    let contacts = ok::<app::contacts::CustomerContactsPage>(status, &body).rows;
     assert_eq!(contacts.len(), 1);
     assert_eq!(
         (contacts[0].other_customers, contacts[0].documents_contact),

@@ -80,7 +80,7 @@ fn log_query(filter: &ActivityFilter) -> Result<super::db::LogQuery, AppError> {
     }
     Ok(super::db::LogQuery {
         customer_id: None,
-        customer_words: crate::customers::search::words(&filter.customer),
+        customer_words: crate::text_search::words(&filter.customer),
         action,
         staff_user_id,
         from,

@@ -115,7 +115,7 @@ pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, s
         sql.push(" AND a.customer_id = ");
         sql.bind(Bind::Int(customer_id));
     }
-    crate::customers::search::push_like(&mut sql, "k.name_key", &query.customer_words);
+    crate::text_search::push_like(&mut sql, "k.search_text", &query.customer_words);
     if let Some(action) = &query.action {
         sql.push(" AND a.action = ");
         sql.bind(Bind::Text(action.clone()));

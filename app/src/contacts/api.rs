@@ -1,6 +1,8 @@
 //! Server functions for contacts and their assignment to customers (staff only).
 
-use super::{Assignment, Contact, ContactListPage, CustomerContact};
+#[cfg(feature = "ssr")]
+use super::Position;
+use super::{Assignment, Contact, ContactListPage, CustomerContactsPage};
 use crate::domain::ContactInput;
 use crate::error::AppError;
 use crate::ui::SaveOutcome;
@@ -22,19 +24,37 @@ pub async fn search_contacts(q: String) -> Result<Vec<Contact>, AppError> {
     Ok(db::search(&app_state()?.db, &q).await?)
 }
 
+/// A page of the customer's contacts, after the contact `after`, of those matching `q`.
 #[server(endpoint = "contacts/of_customer")]
-pub async fn customer_contacts(customer_id: i64) -> Result<Vec<CustomerContact>, AppError> {
+pub async fn customer_contacts(
+    customer_id: i64,
+    q: Option<String>,
+    after: Option<i64>,
+) -> Result<CustomerContactsPage, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    Ok(db::of_customer(&db, customer_id).await?)
+    let q = q.unwrap_or_default();
+    Ok(db::of_customer_page(&db, customer_id, &q, after).await?)
 }
 
-/// The Contacts page: contacts whose name, email or customer holds every word of `q`.
+/// The Contacts page: contacts whose name, email or customer holds every word of `q`, the page
+/// after or before a contact, or the last.
 #[server(endpoint = "contacts/list")]
-pub async fn list_contacts(q: String, page: i64) -> Result<ContactListPage, AppError> {
+pub async fn list_contacts(
+    q: String,
+    after: Option<i64>,
+    before: Option<i64>,
+    last: Option<bool>,
+) -> Result<ContactListPage, AppError> {
     require_staff().await?;
-    Ok(db::list_page(&app_state()?.db, &q, page).await?)
+    let position = match (after, before, last) {
+        (_, _, Some(true)) => Position::Last,
+        (Some(id), _, _) => Position::After(id),
+        (None, Some(id), _) => Position::Before(id),
+        _ => Position::First,
+    };
+    Ok(db::list_page(&app_state()?.db, &q, position).await?)
 }
 
 /// A contact and the customers it belongs to.

@@ -1,11 +1,14 @@
 //! Contact queries: search, create, update, and their assignments to customers.
 
-use super::{Assignment, Contact, ContactListPage, ContactRow, CustomerContact, SEARCH_LIMIT};
-use crate::customers::search::{push_like, words};
+use super::{
+    Assignment, Contact, ContactListPage, ContactRow, CustomerContact, CustomerContactsPage, Position,
+    SEARCH_LIMIT,
+};
 use crate::domain::{ContactRole, ValidContact};
 use crate::listings::PAGE_SIZE;
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
+use crate::text_search::{push_like, trigram_query, words};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -23,26 +26,20 @@ fn contact_from_row(row: &AnyRow) -> Result<Contact, sqlx::Error> {
     })
 }
 
-/// What a contact search looks in: the name both ways round and the email, lower case.
-pub(crate) fn search_text(contact: &ValidContact) -> String {
-    format!(
-        "{} {} {}",
-        contact.full_name(),
-        contact.last_name,
-        contact.email.as_str()
-    )
-    .to_lowercase()
+/// The contact's own part of what a search looks in (`name_text`): the name both ways round and
+/// the email, folded. The database adds its customers' search texts to make `search_text`.
+pub(crate) fn name_text(contact: &ValidContact) -> String {
+    name_text_of(&contact.first_name, &contact.last_name, contact.email.as_str())
 }
 
-/// Contacts whose name or email holds every word of `q`, by name.
+pub fn name_text_of(first_name: &str, last_name: &str, email: &str) -> String {
+    crate::text_search::fold(&format!("{first_name} {last_name} {last_name} {email}"))
+}
+
+/// Contacts whose name or email, or one of whose customers, holds every word of `q`, by name:
+/// the first few, for "+ Add Contacts".
 pub async fn search(db: &Db, q: &str) -> Result<Vec<Contact>, sqlx::Error> {
-    let mut sql = Sql::default();
-    sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1"));
-    push_like(&mut sql, "c.search_text", &words(q));
-    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
-    sql.bind(Bind::Int(SEARCH_LIMIT));
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    rows.iter().map(contact_from_row).collect()
+    walk(db, &words(q), None, false, SEARCH_LIMIT).await
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Contact>, sqlx::Error> {
@@ -76,9 +73,9 @@ pub async fn email_holder(
 
 pub async fn insert(tx: &mut AnyConnection, contact: &ValidContact, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, search_text,
-             version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+        "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, name_text,
+             search_text, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1, $8, $8) RETURNING id",
     )
     .bind(contact.first_name.clone())
     .bind(contact.last_name.clone())
@@ -86,7 +83,7 @@ pub async fn insert(tx: &mut AnyConnection, contact: &ValidContact, now: i64) ->
     .bind(contact.email.key())
     .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
     .bind(contact.job_title.clone())
-    .bind(search_text(contact))
+    .bind(name_text(contact))
     .bind(now)
     .fetch_one(&mut *tx)
     .await
@@ -102,7 +99,7 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, email_key = $4, phone = $5,
-             job_title = $6, search_text = $7, updated_at = $8, version = version + 1
+             job_title = $6, name_text = $7, updated_at = $8, version = version + 1
          WHERE id = $9 AND version = $10",
     )
     .bind(contact.first_name.clone())
@@ -111,7 +108,7 @@ pub async fn update(
     .bind(contact.email.key())
     .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
     .bind(contact.job_title.clone())
-    .bind(search_text(contact))
+    .bind(name_text(contact))
     .bind(now)
     .bind(id)
     .bind(version)
@@ -187,6 +184,16 @@ pub async fn set_documents_contact(
     Ok(done.rows_affected() == 1)
 }
 
+/// A contact with its `documents_contact` and `role` at one customer.
+fn customer_contact_from_row(row: &AnyRow, other_customers: i64) -> Result<CustomerContact, sqlx::Error> {
+    Ok(CustomerContact {
+        contact: contact_from_row(row)?,
+        documents_contact: row.try_get::<i64, _>("documents_contact")? != 0,
+        role: role_from_row(row)?,
+        other_customers,
+    })
+}
+
 fn role_from_row(row: &AnyRow) -> Result<ContactRole, sqlx::Error> {
     let key: String = row.try_get("role")?;
     ContactRole::parse(&key).map_err(|e| sqlx::Error::Decode(e.into()))
@@ -209,44 +216,21 @@ pub async fn set_role(
     Ok(done.rows_affected() == 1)
 }
 
-/// Pushes the Contacts page's search: every word in the contact's name or email, or in the name
-/// of one of its customers.
-fn push_list_search(sql: &mut Sql, q: &str) {
-    for word in words(q) {
-        let pattern = crate::customers::search::like_pattern(&word);
-        sql.push(" AND (c.search_text LIKE ");
-        sql.bind(Bind::Text(pattern.clone()));
-        sql.push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer_contacts cc JOIN customers k ON k.id = cc.customer_id
-             WHERE cc.contact_id = c.id AND k.deleted_at IS NULL AND k.name_key LIKE ");
-        sql.bind(Bind::Text(pattern));
-        sql.push(" ESCAPE '\\'))");
+/// One page of the Contacts page, by name, with each contact's customers: a walk from the
+/// cursor contact, so a page costs the same however deep.
+pub async fn list_page(db: &Db, q: &str, position: Position) -> Result<ContactListPage, sqlx::Error> {
+    let backwards = matches!(position, Position::Before(_) | Position::Last);
+    let from = match position {
+        Position::After(id) | Position::Before(id) => name_key_of(db, id).await?,
+        Position::First | Position::Last => None,
+    };
+    let mut contacts = walk(db, &words(q), from, backwards, PAGE_SIZE + 1).await?;
+    let more = contacts.len() as i64 > PAGE_SIZE;
+    contacts.truncate(PAGE_SIZE as usize);
+    if backwards {
+        contacts.reverse();
     }
-}
-
-/// One page of the Contacts page (`page` from 0), by name, with each contact's customers.
-pub async fn list_page(db: &Db, q: &str, page: i64) -> Result<ContactListPage, sqlx::Error> {
-    let mut count = Sql::default();
-    count.push("SELECT COUNT(*) AS n FROM contacts c WHERE 1 = 1");
-    push_list_search(&mut count, q);
-    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get("n")?;
-    let last = ((total + PAGE_SIZE - 1) / PAGE_SIZE - 1).max(0);
-    let page = page.clamp(0, last);
-
-    let mut sql = Sql::default();
-    sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1"));
-    push_list_search(&mut sql, q);
-    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
-    sql.bind(Bind::Int(PAGE_SIZE));
-    sql.push(" OFFSET ");
-    sql.bind(Bind::Int(page * PAGE_SIZE));
-    let contacts: Vec<Contact> = sql
-        .query()
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(contact_from_row)
-        .collect::<Result<_, _>>()?;
-
+    let cursor_given = matches!(position, Position::After(_) | Position::Before(_));
     let mut rows: Vec<ContactRow> = contacts
         .into_iter()
         .map(|contact| ContactRow {
@@ -274,7 +258,90 @@ pub async fn list_page(db: &Db, q: &str, page: i64) -> Result<ContactListPage, s
             }
         }
     }
-    Ok(ContactListPage { rows, total, page })
+    Ok(ContactListPage {
+        rows,
+        has_previous: if backwards { more } else { cursor_given },
+        has_next: if backwards {
+            matches!(position, Position::Before(_))
+        } else {
+            more
+        },
+    })
+}
+
+/// Where a contact stands in name order.
+struct NameKey {
+    last_name: String,
+    first_name: String,
+    id: i64,
+}
+
+async fn name_key_of(db: &Db, id: i64) -> Result<Option<NameKey>, sqlx::Error> {
+    let row = sqlx::query("SELECT last_name, first_name FROM contacts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        Ok(NameKey {
+            last_name: row.try_get("last_name")?,
+            first_name: row.try_get("first_name")?,
+            id,
+        })
+    })
+    .transpose()
+}
+
+/// ` AND` contacts after (`>`) or before (`<`) `from` in name order.
+fn push_from(sql: &mut Sql, cmp: &str, from: Option<NameKey>) {
+    if let Some(from) = from {
+        sql.push(&format!(" AND (c.last_name, c.first_name, c.id) {cmp} ("));
+        sql.bind(Bind::Text(from.last_name));
+        sql.push(", ");
+        sql.bind(Bind::Text(from.first_name));
+        sql.push(", ");
+        sql.bind(Bind::Int(from.id));
+        sql.push(")");
+    }
+}
+
+/// A trigram with more contacts than this makes a word common: its matches are found by walking
+/// the name order, where they are dense, rather than by gathering and sorting them all.
+const COMMON: i64 = 5_000;
+
+/// Up to `limit` contacts holding every word, in name order (or reversed) from `from`.
+///
+/// Two ways, chosen by how many contacts the rarest trigram of the words has. Few (on SQLite):
+/// the trigram index yields them and they are sorted. Many, or words too short for trigrams:
+/// the name index is walked and each contact checked, which stops after `limit` matches, soon as
+/// they are common. PostgreSQL's planner makes the same choice with its own trigram index.
+async fn walk(
+    db: &Db,
+    words: &[String],
+    from: Option<NameKey>,
+    backwards: bool,
+    limit: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    let (cmp, dir) = if backwards { ("<", "DESC") } else { (">", "ASC") };
+    let mut sql = Sql::default();
+    match trigram_query(db, "contact_search", words, COMMON).await? {
+        Some(candidates) if candidates.at_most < COMMON => {
+            // CROSS JOIN keeps SQLite from walking the name index instead.
+            sql.push(&format!(
+                "SELECT {COLUMNS} FROM (SELECT rowid AS id FROM contact_search WHERE contact_search MATCH "
+            ));
+            sql.bind(Bind::Text(candidates.query));
+            sql.push(") s CROSS JOIN contacts c ON c.id = s.id WHERE 1 = 1");
+        }
+        _ => sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1")),
+    }
+    push_like(&mut sql, "c.search_text", words);
+    push_from(&mut sql, cmp, from);
+    sql.push(&format!(
+        " ORDER BY c.last_name {dir}, c.first_name {dir}, c.id {dir} LIMIT "
+    ));
+    sql.bind(Bind::Int(limit));
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter().map(contact_from_row).collect()
 }
 
 /// The customers a contact belongs to, by name.
@@ -302,10 +369,85 @@ pub async fn assignments(db: &Db, contact_id: i64) -> Result<Vec<Assignment>, sq
         .collect()
 }
 
-/// The customer's contacts, by name.
-pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<CustomerContact>, sqlx::Error> {
-    let mut conn = db.pool.acquire().await?;
-    customer_contacts(&mut conn, customer_id, None).await
+/// A page of the customer's contacts in name order, after the contact `after`, of those whose
+/// own name or email holds every word of `q`.
+pub async fn of_customer_page(
+    db: &Db,
+    customer_id: i64,
+    q: &str,
+    after: Option<i64>,
+) -> Result<CustomerContactsPage, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT {COLUMNS}, cc.documents_contact, cc.role
+         FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id WHERE cc.customer_id = "
+    ));
+    sql.bind(Bind::Int(customer_id));
+    push_like(&mut sql, "c.name_text", &words(q));
+    if let Some(id) = after {
+        push_from(&mut sql, ">", name_key_of(db, id).await?);
+    }
+    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
+    sql.bind(Bind::Int(PAGE_SIZE + 1));
+    let found = sql.query().fetch_all(&db.pool).await?;
+    let mut rows = found
+        .iter()
+        .map(|row| customer_contact_from_row(row, 0))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    if !rows.is_empty() {
+        // Counted for the page's contacts alone, not for every contact of a big account.
+        let mut others = Sql::default();
+        others.push("SELECT contact_id, COUNT(*) AS n FROM customer_contacts WHERE contact_id IN (");
+        for (i, row) in rows.iter().enumerate() {
+            others.push(if i == 0 { "" } else { ", " });
+            others.bind(Bind::Int(row.contact.id));
+        }
+        others.push(") GROUP BY contact_id");
+        for count in others.query().fetch_all(&db.pool).await? {
+            let id: i64 = count.try_get("contact_id")?;
+            let n: i64 = count.try_get("n")?;
+            if let Some(row) = rows.iter_mut().find(|r| r.contact.id == id) {
+                row.other_customers = n - 1;
+            }
+        }
+    }
+    let counts = sqlx::query(
+        "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(documents_contact), 0) AS BIGINT) AS documents
+         FROM customer_contacts WHERE customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(CustomerContactsPage {
+        rows,
+        has_next,
+        total: counts.try_get("total")?,
+        documents_contacts: counts.try_get("documents")?,
+    })
+}
+
+/// Those of `ids` that are contacts of the customer.
+pub async fn of_customer_among(
+    db: &Db,
+    customer_id: i64,
+    ids: &[i64],
+) -> Result<Vec<CustomerContact>, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT {COLUMNS}, cc.documents_contact, cc.role
+         FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id WHERE cc.customer_id = "
+    ));
+    sql.bind(Bind::Int(customer_id));
+    sql.push(" AND cc.contact_id IN (-1");
+    for id in ids {
+        sql.push(", ");
+        sql.bind(Bind::Int(*id));
+    }
+    sql.push(")");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter().map(|row| customer_contact_from_row(row, 0)).collect()
 }
 
 /// One contact of the customer, as the customer's Contacts tab shows it.
@@ -336,14 +478,7 @@ async fn customer_contacts(
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
-        .map(|row| {
-            Ok(CustomerContact {
-                contact: contact_from_row(row)?,
-                documents_contact: row.try_get::<i64, _>("documents_contact")? != 0,
-                role: role_from_row(row)?,
-                other_customers: row.try_get("others")?,
-            })
-        })
+        .map(|row| customer_contact_from_row(row, row.try_get("others")?))
         .collect()
 }
 

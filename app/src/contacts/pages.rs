@@ -6,20 +6,37 @@ use super::api::{
     SetDocumentsContact,
 };
 use super::panel::{ContactEditor, ContactFields, RoleSelect};
-use super::Assignment;
+use super::{Assignment, Position};
 use crate::customers::{api::list_customers, CustomerSummary, ListQuery};
 use crate::domain::ContactInput;
 use crate::error::AppError;
-use crate::listings::parts::{use_list_query, ListingSearch, Pager};
+use crate::listings::parts::ListingSearch;
 use crate::ui::{any_error, error_of, field_errors_of, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
-    let query = use_list_query();
-    let page = Resource::new(move || query.get(), |(q, page)| list_contacts(q, page));
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        params.with(|p| {
+            let words: String = p.get("q").unwrap_or_default().trim().chars().take(200).collect();
+            (words, Position::from_params(|k| p.get(k)))
+        })
+    });
+    let page = Resource::new(
+        move || query.get(),
+        |(q, position)| {
+            let (after, before, last) = match position {
+                Position::First => (None, None, None),
+                Position::After(id) => (Some(id), None, None),
+                Position::Before(id) => (None, Some(id), None),
+                Position::Last => (None, None, Some(true)),
+            };
+            list_contacts(q, after, before, last)
+        },
+    );
     view! {
         <section class="page">
             <header class="page-header">
@@ -35,28 +52,42 @@ pub fn ContactsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) if page.total == 0 => view! {
+                        Ok(page) if page.rows.is_empty() => view! {
                             <p class="empty">"No contacts match."</p>
                         }.into_any(),
-                        Ok(page) => view! {
-                            <table class="list">
-                                <thead><tr>
-                                    <th scope="col">"Name"</th><th scope="col">"Email"</th>
-                                    <th scope="col">"Phone"</th><th scope="col">"Customers"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {page.rows.iter().map(|row| view! {
-                                        <tr>
-                                            <td><a href=format!("/contacts/{}", row.contact.id)>{row.contact.full_name()}</a></td>
-                                            <td>{row.contact.email.clone()}</td>
-                                            <td>{row.contact.phone.clone().unwrap_or_default()}</td>
-                                            <td>{row.customers.join(", ")}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager page words=query.get_untracked().0 noun="contacts"/>
-                        }.into_any(),
+                        Ok(page) => {
+                            let q = query.get_untracked().0;
+                            let first = page.rows.first().map(|r| r.contact.id);
+                            let last = page.rows.last().map(|r| r.contact.id);
+                            view! {
+                                <table class="list">
+                                    <thead><tr>
+                                        <th scope="col">"Name"</th><th scope="col">"Email"</th>
+                                        <th scope="col">"Phone"</th><th scope="col">"Customers"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.rows.iter().map(|row| view! {
+                                            <tr>
+                                                <td><a href=format!("/contacts/{}", row.contact.id)>{row.contact.full_name()}</a></td>
+                                                <td>{row.contact.email.clone()}</td>
+                                                <td>{row.contact.phone.clone().unwrap_or_default()}</td>
+                                                <td>{row.customers.join(", ")}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <nav class="pager" aria-label="Pages">
+                                    {page.has_previous.then(|| view! {
+                                        <a href=Position::First.href("/contacts", &q)>"First"</a>
+                                        <a href=first.map(|id| Position::Before(id).href("/contacts", &q)) rel="prev">"Previous"</a>
+                                    })}
+                                    {page.has_next.then(|| view! {
+                                        <a href=last.map(|id| Position::After(id).href("/contacts", &q)) rel="next">"Next"</a>
+                                        <a href=Position::Last.href("/contacts", &q)>"Last"</a>
+                                    })}
+                                </nav>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}

@@ -10,7 +10,8 @@ use super::{Contact, CustomerContact};
 use crate::domain::{ContactInput, ContactRole};
 use crate::error::FieldErrors;
 use crate::ui::{
-    any_error, error_of, field_errors_of, follow_saves, ErrorNotice, Field, FormNotice, SaveNotice,
+    any_error, error_of, field_errors_of, follow_saves, CursorPager, CursorPages, CursorSearch, ErrorNotice,
+    Field, FormNotice, SaveNotice,
 };
 use leptos::prelude::*;
 
@@ -23,6 +24,8 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
     let role = ServerAction::<SetContactRole>::new();
     // Bumped by an editor that saved.
     let edited = RwSignal::new(0);
+    // A big account has thousands of contacts: they come a page at a time, searchable.
+    let pages = CursorPages::new();
     let contacts = Resource::new(
         move || {
             (
@@ -32,9 +35,11 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
                 toggle.version().get(),
                 role.version().get(),
                 edited.get(),
+                pages.q.get(),
+                pages.after(),
             )
         },
-        move |_| customer_contacts(customer_id),
+        move |(.., q, after)| customer_contacts(customer_id, Some(q), after),
     );
     let adding = RwSignal::new(false);
     let failure = any_error([
@@ -50,7 +55,17 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading contacts…"</p> }>
                 {move || Suspend::new(async move {
                     match contacts.await {
-                        Ok(rows) => view! { <ContactTable customer_id rows remove toggle role edited/> }.into_any(),
+                        Ok(page) => {
+                            let next = page.rows.last().map(|r| r.contact.id).filter(|_| page.has_next);
+                            let total = page.total;
+                            view! {
+                                <CursorSearch pages id="customer-contacts-search" total noun="contacts"/>
+                                <ContactTable customer_id rows=page.rows documents_contacts=page.documents_contacts
+                                    has_contacts={total > 0}
+                                    remove toggle role edited/>
+                                <CursorPager pages next label="Pages of contacts"/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -71,15 +86,21 @@ pub fn ContactsPanel(customer_id: i64) -> impl IntoView {
 fn ContactTable(
     customer_id: i64,
     rows: Vec<CustomerContact>,
+    documents_contacts: i64,
+    /// The customer has contacts, whether or not the search found any.
+    has_contacts: bool,
     remove: ServerAction<RemoveContact>,
     toggle: ServerAction<SetDocumentsContact>,
     role: ServerAction<SetContactRole>,
     edited: RwSignal<i32>,
 ) -> impl IntoView {
+    if rows.is_empty() && has_contacts {
+        return view! { <p class="empty">"No contact of this customer matches."</p> }.into_any();
+    }
     if rows.is_empty() {
         return view! { <p class="empty">"No contacts yet. Add the people you deal with at this customer."</p> }.into_any();
     }
-    let no_documents_contact = !rows.iter().any(|r| r.documents_contact);
+    let no_documents_contact = documents_contacts == 0;
     let editing = RwSignal::new(None::<i64>);
     view! {
         {no_documents_contact.then(|| view! {

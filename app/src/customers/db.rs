@@ -1,8 +1,9 @@
 //! Customer queries: the list page, one customer, create, update with a version check, the Trash.
 
 pub use super::filters::{export_rows, matching_ids, push_filters};
+pub use super::page::list_page;
 use super::{name_order, search};
-use super::{Customer, CustomerPageData, CustomerSummary, ListQuery, TrashedCustomer, PAGE_SIZE};
+use super::{Customer, CustomerSummary, TrashedCustomer};
 use crate::activity::db::{record, record_change, Actor, Change};
 use crate::domain::ValidCompany;
 use crate::integration::IntegrationStatus;
@@ -36,7 +37,7 @@ fn customer_from_row(row: &AnyRow) -> Result<Customer, sqlx::Error> {
     })
 }
 
-fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
+pub(super) fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
     Ok(CustomerSummary {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -54,114 +55,6 @@ fn summary_from_row(row: &AnyRow) -> Result<CustomerSummary, sqlx::Error> {
         pending_approval: row.try_get::<i64, _>("pending_approval")? != 0,
         created_at: row.try_get("created_at")?,
     })
-}
-
-/// One page of the list: a walk of an index in the list's order from the cursor customer, keeping
-/// customers that pass the filters, until a page is full.
-pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
-    // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
-    let backwards = query.before.is_some() || query.last;
-    let ascending = query.sort.ascending() != backwards;
-    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
-    let by_name = query.sort.by_name();
-    let words = search::words(&query.q);
-    let cursor = match query.after.or(query.before) {
-        Some(id) => cursor_of(db, id).await?,
-        None => None,
-    };
-
-    let mut sql = Sql::default();
-    sql.push(
-        "SELECT c.id, c.name, c.account_number, c.city, c.country, c.logo_file_id, c.active, c.wizard_step, \
-         c.order_count, c.order_total_cents, c.integration_status, c.pending_approval, c.created_at ",
-    );
-    // The columns the list is ordered by, and the cursor customer's values of them.
-    let (order, after): (&[&str], Vec<Bind>) = match search::fts_query(db, &words).await? {
-        Some(fts) => {
-            // A trigram index whose rowids follow the list's order: its first matches are the page.
-            let (table, key) = if by_name {
-                ("customer_name_search", "name_order")
-            } else {
-                ("customer_search", "id")
-            };
-            sql.push(&format!(
-                "FROM {table} s JOIN customers c ON c.{key} = s.rowid WHERE s.{table} MATCH "
-            ));
-            sql.bind(Bind::Text(fts));
-            let after = cursor.map(|c| vec![Bind::Int(if by_name { c.name_order } else { c.id })]);
-            (&["s.rowid"], after.unwrap_or_default())
-        }
-        None => {
-            sql.push("FROM customers c WHERE 1 = 1");
-            if by_name {
-                let after = cursor.map(|c| vec![Bind::Text(c.name_key), Bind::Int(c.id)]);
-                (&["c.name_key", "c.id"], after.unwrap_or_default())
-            } else {
-                (
-                    &["c.id"],
-                    cursor.map(|c| vec![Bind::Int(c.id)]).unwrap_or_default(),
-                )
-            }
-        }
-    };
-    sql.push(" AND c.deleted_at IS NULL");
-    push_filters(&mut sql, query);
-    if !after.is_empty() {
-        sql.push(&format!(" AND ({}) {cmp} (", order.join(", ")));
-        for (i, value) in after.into_iter().enumerate() {
-            sql.push(if i == 0 { "" } else { ", " });
-            sql.bind(value);
-        }
-        sql.push(")");
-    }
-    let order_by: Vec<String> = order.iter().map(|column| format!("{column} {dir}")).collect();
-    sql.push(&format!(
-        " ORDER BY {} LIMIT {}",
-        order_by.join(", "),
-        PAGE_SIZE + 1
-    ));
-
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    let mut rows: Vec<CustomerSummary> = rows.iter().map(summary_from_row).collect::<Result<_, _>>()?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    for (customer_id, name) in crate::groups::db::names_of(db, &ids).await? {
-        if let Some(row) = rows.iter_mut().find(|r| r.id == customer_id) {
-            row.groups.push(name);
-        }
-    }
-    if backwards {
-        rows.reverse();
-    }
-    let cursor_given = query.after.is_some() || query.before.is_some();
-    Ok(CustomerPageData {
-        has_previous: if backwards { more } else { cursor_given },
-        has_next: if backwards { query.before.is_some() } else { more },
-        rows,
-    })
-}
-
-/// Where a customer stands in each order of the list.
-struct Cursor {
-    id: i64,
-    name_key: String,
-    name_order: i64,
-}
-
-async fn cursor_of(db: &Db, id: i64) -> Result<Option<Cursor>, sqlx::Error> {
-    let row = sqlx::query("SELECT name_key, name_order FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|row| {
-        Ok(Cursor {
-            id,
-            name_key: row.try_get("name_key")?,
-            name_order: row.try_get::<Option<i64>, _>("name_order")?.unwrap_or_default(),
-        })
-    })
-    .transpose()
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Customer>, sqlx::Error> {

@@ -1,9 +1,10 @@
 //! The list's search and filters as every page of them takes them: the exports, bulk changes,
 //! and the list's own pages.
 
-use super::{search, ListQuery, StatusFilter};
+use super::{ListQuery, StatusFilter};
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
+use crate::text_search::{push_like, words};
 use sqlx::Row;
 
 /// Every customer of the list's search and filters, in its order, as rows of the import
@@ -51,9 +52,27 @@ pub async fn export_rows(db: &Db, query: &ListQuery) -> Result<Vec<Vec<String>>,
         .collect()
 }
 
-/// The list's search and filters on customers `c` (after a `WHERE`): the list's pages, exports
-/// and bulk changes all take them from here. Matches by substring, as the list's search does.
+/// The list's search and filters on customers `c` (after a `WHERE`): exports and bulk changes
+/// take them from here. A customer matches a search when its own text holds every word, or the
+/// name or email of one of its contacts does, as on the list's pages.
 pub fn push_filters(sql: &mut Sql, query: &ListQuery) {
+    push_filters_only(sql, query);
+    let words = words(&query.q);
+    if words.is_empty() {
+        return;
+    }
+    sql.push(" AND ((1 = 1");
+    push_like(sql, "c.search_text", &words);
+    sql.push(
+        ") OR EXISTS (SELECT 1 FROM customer_contacts cc JOIN contacts k ON k.id = cc.contact_id
+         WHERE cc.customer_id = c.id",
+    );
+    push_like(sql, "k.name_text", &words);
+    sql.push("))");
+}
+
+/// The list's filters but its search.
+pub fn push_filters_only(sql: &mut Sql, query: &ListQuery) {
     match query.status {
         StatusFilter::All => {}
         StatusFilter::Active => sql.push(" AND c.active = 1"),
@@ -73,7 +92,6 @@ pub fn push_filters(sql: &mut Sql, query: &ListQuery) {
         sql.push(" AND c.parent_id = ");
         sql.bind(Bind::Int(parent));
     }
-    search::push_like(sql, "c.search_text", &search::words(&query.q));
 }
 
 /// The ids of the live customers of the list's search, or of those of `only` among them, in

@@ -12,6 +12,8 @@ mod form;
 mod list;
 #[cfg(feature = "ssr")]
 pub mod name_order;
+#[cfg(feature = "ssr")]
+mod page;
 mod query;
 #[cfg(feature = "ssr")]
 pub mod search;

@@ -74,9 +74,15 @@ pub async fn groups_of_customer(customer_id: i64) -> Result<CustomerGroups, AppE
     require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    let mut conn = db.pool.acquire().await?;
-    let assigned = db::of_customer(&mut conn, customer_id).await?;
-    let (price_adjustment, tax_exempt) = db::pricing(&mut conn, customer_id).await?;
+    // One connection at a time: holding one while waiting for another, sixteen requests at once
+    // would hold the whole pool and wait for each other.
+    let (assigned, (price_adjustment, tax_exempt)) = {
+        let mut conn = db.pool.acquire().await?;
+        (
+            db::of_customer(&mut conn, customer_id).await?,
+            db::pricing(&mut conn, customer_id).await?,
+        )
+    };
     let assignable = db::list(&db)
         .await?
         .into_iter()

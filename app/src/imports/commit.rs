@@ -151,11 +151,11 @@ pub(super) async fn insert_contacts(
     now: i64,
     ids: &mut HashMap<String, i64>,
 ) -> Result<usize, sqlx::Error> {
-    for chunk in contacts.chunks(rows_per_statement(10)) {
+    for chunk in contacts.chunks(rows_per_statement(11)) {
         let sql = Sql::insert_values(
             tx,
-            "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, search_text,
-                 version, created_at, updated_at)",
+            "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, name_text,
+                 search_text, version, created_at, updated_at)",
             chunk.iter().map(|c| {
                 vec![
                     text(&c.first_name),
@@ -164,7 +164,8 @@ pub(super) async fn insert_contacts(
                     text(&c.email.key()),
                     Bind::MaybeText(c.phone.as_ref().map(|p| p.as_str().to_string())),
                     Bind::MaybeText(c.job_title.clone()),
-                    text(&crate::contacts::db::search_text(c)),
+                    text(&crate::contacts::db::name_text(c)),
+                    text(&crate::contacts::db::name_text(c)),
                     Bind::Int(1),
                     Bind::Int(now),
                     Bind::Int(now),

@@ -115,7 +115,7 @@ async fn update_contact(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, phone = COALESCE($4, phone),
-             job_title = COALESCE($5, job_title), search_text = $6, updated_at = $7, version = version + 1
+             job_title = COALESCE($5, job_title), name_text = $6, updated_at = $7, version = version + 1
          WHERE id = $8",
     )
     .bind(contact.first_name.clone())
@@ -123,7 +123,7 @@ async fn update_contact(
     .bind(contact.email.as_str().to_string())
     .bind(contact.phone.as_ref().map(|p| p.as_str().to_string()))
     .bind(contact.job_title.clone())
-    .bind(crate::contacts::db::search_text(contact))
+    .bind(crate::contacts::db::name_text(contact))
     .bind(now)
     .bind(id)
     .execute(&mut *tx)

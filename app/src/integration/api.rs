@@ -27,6 +27,8 @@ pub const INTEGRATION_DECIDED: &str = "integration_decided";
 pub async fn portal_integration(customer_id: i64) -> Result<IntegrationOptions, AppError> {
     let acting = act_for(customer_id).await?;
     let db = app_state()?.db;
+    // Before taking a connection of its own: one request never holds two.
+    let salespeople = db::salespeople(&db).await?;
     let mut conn = db.pool.acquire().await?;
     let status = db::status(&mut conn, customer_id).await?;
     let open_request = db::requests(&mut conn, customer_id)
@@ -36,7 +38,7 @@ pub async fn portal_integration(customer_id: i64) -> Result<IntegrationOptions, 
     Ok(IntegrationOptions {
         status,
         may_request: acting.may_order(),
-        salespeople: db::salespeople(&db).await?,
+        salespeople,
         open_request,
     })
 }

@@ -1,10 +1,10 @@
 //! Location and item queries, and what keeps a listing in use from being deleted.
 
 use super::{Item, ItemRow, Location, LocationRow, Page, PAGE_SIZE};
-use crate::customers::search::{push_like, words};
 use crate::domain::{Money, ValidItem, ValidLocation};
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
+use crate::text_search::{push_like, words};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -123,14 +123,22 @@ pub async fn find_location(db: &Db, id: i64) -> Result<Option<Location>, sqlx::E
 }
 
 fn location_search_text(location: &ValidLocation) -> String {
-    format!(
-        "{} / {} / {} / {}",
-        location.name,
-        location.code.as_deref().unwrap_or(""),
-        location.address.city,
-        location.address.country
+    location_search_text_of(
+        &location.name,
+        location.code.as_deref(),
+        &location.address.city,
+        &location.address.country,
     )
-    .to_lowercase()
+}
+
+/// What a location is found by: name, code, city and country, folded.
+pub fn location_search_text_of(name: &str, code: Option<&str>, city: &str, country: &str) -> String {
+    crate::text_search::fold(&format!("{name} / {} / {city} / {country}", code.unwrap_or("")))
+}
+
+/// What an item is found by: SKU and name, folded.
+pub fn item_search_text_of(sku: &str, name: &str) -> String {
+    crate::text_search::fold(&format!("{sku} / {name}"))
 }
 
 fn bind_location<'q>(
@@ -272,7 +280,7 @@ fn bind_item<'q>(
         .bind(item.description.clone())
         .bind(item.unit_price.cents())
         .bind(i64::from(active))
-        .bind(format!("{} / {}", item.sku, item.name).to_lowercase())
+        .bind(item_search_text_of(&item.sku, &item.name))
 }
 
 async fn set_item_locations(

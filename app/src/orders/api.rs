@@ -31,6 +31,9 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
     let checked = check_request(&order)?;
     let mut conn = db.pool.acquire().await?;
     if let Some(id) = db::by_client_key(&mut conn, customer_id, &checked.client_key).await? {
+        // Never wait for a second connection while holding one: under load every request
+        // would hold one and wait for the others.
+        drop(conn);
         return placed(id).await;
     }
     let ship_to = match order.ship_to_id {
@@ -92,10 +95,12 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
         // The same cart, sent twice at once: the other request placed it.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
-            let mut conn = db.pool.acquire().await?;
-            let id = db::by_client_key(&mut conn, customer_id, &checked.client_key)
-                .await?
-                .ok_or_else(|| AppError::Refused("The order could not be placed. Try again.".into()))?;
+            let id = {
+                let mut conn = db.pool.acquire().await?;
+                db::by_client_key(&mut conn, customer_id, &checked.client_key).await?
+            };
+            let id =
+                id.ok_or_else(|| AppError::Refused("The order could not be placed. Try again.".into()))?;
             return placed(id).await;
         }
         Err(e) => return Err(e.into()),

@@ -187,7 +187,7 @@ impl OrderQuery {
         };
         Ok(OrderQuery {
             customer_id: None,
-            customer_words: crate::customers::search::words(&filter.customer),
+            customer_words: crate::text_search::words(&filter.customer),
             from: day(&filter.from, "from", "From")?,
             until: day(&filter.to, "to", "To")?.map(|d| d + 86_400_000),
         })
@@ -200,7 +200,7 @@ impl OrderQuery {
             sql.push(" AND o.customer_id = ");
             sql.bind(Bind::Int(customer_id));
         }
-        crate::customers::search::push_like(&mut sql, "k.name_key", &self.customer_words);
+        crate::text_search::push_like(&mut sql, "k.search_text", &self.customer_words);
         if let Some(from) = self.from {
             sql.push(" AND o.created_at >= ");
             sql.bind(Bind::Int(from));

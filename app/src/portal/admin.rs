@@ -30,17 +30,27 @@ pub async fn set_portal_open(on: bool) -> Result<(), AppError> {
     Ok(set_flag(&app_state()?.db, PORTAL_ENABLED, on).await?)
 }
 
+/// The customer's portal switches and a page of its contacts' invitations (after the contact
+/// `after`, of those matching `q`).
 #[server(endpoint = "portal/customer")]
-pub async fn customer_portal(customer_id: i64) -> Result<CustomerPortalAccess, AppError> {
+pub async fn customer_portal(
+    customer_id: i64,
+    q: Option<String>,
+    after: Option<i64>,
+) -> Result<CustomerPortalAccess, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let (enabled, sunday_reminders) = db::customer_flags(&db, customer_id).await?;
+    let q = q.unwrap_or_default();
+    let (invitees, has_next, contacts) = db::invitees(&db, customer_id, &q, after, now_ms()).await?;
     Ok(CustomerPortalAccess {
         portal_open: flag(&db, PORTAL_ENABLED).await?,
         enabled,
         sunday_reminders,
-        invitees: db::invitees(&db, customer_id, now_ms()).await?,
+        invitees,
+        has_next,
+        contacts,
     })
 }
 
@@ -109,6 +119,10 @@ pub async fn set_sunday_reminders(customer_id: i64, on: bool) -> Result<(), AppE
     Ok(())
 }
 
+/// The most contacts one "Send Email" invites.
+#[cfg(feature = "ssr")]
+const MAX_INVITATIONS: usize = 500;
+
 /// Emails an invitation to each of these contacts of the customer ("Send Email"); a contact
 /// invited before gets a new one with a fresh link. Answers with how many were queued.
 #[server(endpoint = "portal/invite")]
@@ -126,7 +140,12 @@ pub async fn invite_contacts(customer_id: i64, contact_ids: Vec<i64>) -> Result<
     if contact_ids.is_empty() {
         return Err(AppError::Refused("Choose at least one contact to invite.".into()));
     }
-    let contacts = crate::contacts::db::of_customer(&db, customer_id).await?;
+    if contact_ids.len() > MAX_INVITATIONS {
+        return Err(AppError::Refused(format!(
+            "Invite at most {MAX_INVITATIONS} contacts at a time."
+        )));
+    }
+    let contacts = crate::contacts::db::of_customer_among(&db, customer_id, &contact_ids).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     for id in &contact_ids {

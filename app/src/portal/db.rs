@@ -3,6 +3,7 @@
 
 use super::{CatalogItem, PortalCustomer};
 use crate::domain::ContactRole;
+use crate::sql::{Bind, Sql};
 use crate::state::Db;
 use sqlx::Row;
 
@@ -152,21 +153,35 @@ pub async fn set_staff_acting_for(
     Ok(())
 }
 
-/// The customer's contacts and where each one's invitation stands.
-pub async fn invitees(db: &Db, customer_id: i64, now: i64) -> Result<Vec<super::PortalInvitee>, sqlx::Error> {
+/// A page of the customer's contacts (see [`crate::contacts::db::of_customer_page`]) and where
+/// each one's invitation stands; whether there are more, and how many contacts in all.
+pub async fn invitees(
+    db: &Db,
+    customer_id: i64,
+    q: &str,
+    after: Option<i64>,
+    now: i64,
+) -> Result<(Vec<super::PortalInvitee>, bool, i64), sqlx::Error> {
     use super::{InvitationStatus, PortalInvitee};
-    let contacts = crate::contacts::db::of_customer(db, customer_id).await?;
-    let rows = sqlx::query(
+    let page = crate::contacts::db::of_customer_page(db, customer_id, q, after).await?;
+    let mut sql = Sql::default();
+    sql.push(
         "SELECT o.contact_id, o.status, o.sent_at, o.last_error, a.expires_at, a.used_at
          FROM outbox o LEFT JOIN access_links a ON a.outbox_id = o.id
-         WHERE o.customer_id = $1 AND o.kind = $2 AND o.contact_id IS NOT NULL
-         ORDER BY o.id",
-    )
-    .bind(customer_id)
-    .bind(crate::mail::INVITATION)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut invitees: Vec<PortalInvitee> = contacts
+         WHERE o.customer_id = ",
+    );
+    sql.bind(Bind::Int(customer_id));
+    sql.push(" AND o.kind = ");
+    sql.bind(Bind::Text(crate::mail::INVITATION.into()));
+    sql.push(" AND o.contact_id IN (-1");
+    for row in &page.rows {
+        sql.push(", ");
+        sql.bind(Bind::Int(row.contact.id));
+    }
+    sql.push(") ORDER BY o.id");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut invitees: Vec<PortalInvitee> = page
+        .rows
         .into_iter()
         .map(|c| PortalInvitee {
             contact_id: c.contact.id,
@@ -202,7 +217,7 @@ pub async fn invitees(db: &Db, customer_id: i64, now: i64) -> Result<Vec<super::
             },
         };
     }
-    Ok(invitees)
+    Ok((invitees, page.has_next, page.total))
 }
 
 /// The customer's portal switch and Sunday reminders.

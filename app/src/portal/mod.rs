@@ -141,5 +141,9 @@ pub struct CustomerPortalAccess {
     pub portal_open: bool,
     pub enabled: bool,
     pub sunday_reminders: bool,
+    /// A page of the customer's contacts (a big account has thousands) and their invitations.
     pub invitees: Vec<PortalInvitee>,
+    pub has_next: bool,
+    /// The customer's contacts in all.
+    pub contacts: i64,
 }

@@ -6,7 +6,7 @@ use super::admin::{
     SetSundayReminders, StartActing,
 };
 use super::{InvitationStatus, PortalInvitee};
-use crate::ui::{any_error, error_of, ErrorNotice, FormNotice};
+use crate::ui::{any_error, error_of, CursorPager, CursorPages, CursorSearch, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -19,15 +19,19 @@ pub fn PortalCard(customer_id: i64) -> impl IntoView {
     let reminders = ServerAction::<SetSundayReminders>::new();
     let invite = ServerAction::<InviteContacts>::new();
     let act = ServerAction::<StartActing>::new();
+    // A page of the contacts at a time, searchable, as on the Contacts tab.
+    let pages = CursorPages::new();
     let access = Resource::new(
         move || {
             (
                 toggle.version().get(),
                 reminders.version().get(),
                 invite.version().get(),
+                pages.q.get(),
+                pages.after(),
             )
         },
-        move |_| customer_portal(customer_id),
+        move |(.., q, after)| customer_portal(customer_id, Some(q), after),
     );
     // Set when staff turn the portal on here: the invitation offer shows until sent or dismissed.
     let offer = RwSignal::new(false);
@@ -81,7 +85,14 @@ pub fn PortalCard(customer_id: i64) -> impl IntoView {
                                 {(enabled && offer.get_untracked()).then(|| view! {
                                     <InvitationOffer customer_id invitees=access.invitees.clone() invite offer/>
                                 })}
-                                <InviteeTable customer_id invitees=access.invitees enabled invite/>
+                                <CursorSearch pages id="invitee-search" total=access.contacts noun="contacts"/>
+                                {
+                                    let next = access.invitees.last().map(|i| i.contact_id).filter(|_| access.has_next);
+                                    view! {
+                                        <InviteeTable customer_id invitees=access.invitees enabled invite/>
+                                        <CursorPager pages next label="Pages of invitations"/>
+                                    }
+                                }
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),

@@ -90,7 +90,7 @@ pub async fn search_customers(db: &Db, q: &str, except: i64) -> Result<Vec<Custo
     let mut sql = crate::sql::Sql::default();
     sql.push("SELECT c.id, c.name FROM customers c WHERE c.deleted_at IS NULL AND c.id <> ");
     sql.bind(crate::sql::Bind::Int(except));
-    crate::customers::search::push_like(&mut sql, "c.search_text", &crate::customers::search::words(q));
+    crate::text_search::push_like(&mut sql, "c.search_text", &crate::text_search::words(q));
     sql.push(" ORDER BY c.name_key, c.id LIMIT 20");
     links(&sql.query().fetch_all(&db.pool).await?)
 }

@@ -146,22 +146,19 @@ pub async fn insert_contact(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let email_key = pending.email.to_lowercase();
-    // As contacts::db::search_text makes it, so searches find self-registered contacts too.
-    let search_text = format!(
-        "{} {} {} {}",
-        pending.first_name, pending.last_name, pending.last_name, pending.email
-    )
-    .to_lowercase();
+    // As every contact's, so searches find self-registered contacts too.
+    let name_text =
+        crate::contacts::db::name_text_of(&pending.first_name, &pending.last_name, &pending.email);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (first_name, last_name, email, email_key, search_text, password_hash, version,
-             created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+        "INSERT INTO contacts (first_name, last_name, email, email_key, name_text, search_text, password_hash,
+             version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, 1, $7, $7) RETURNING id",
     )
     .bind(pending.first_name.clone())
     .bind(pending.last_name.clone())
     .bind(pending.email.clone())
     .bind(email_key)
-    .bind(search_text)
+    .bind(name_text)
     .bind(pending.password_hash.clone())
     .bind(now)
     .fetch_one(&mut *tx)

@@ -1,0 +1,248 @@
+//! One page of the customers list: a walk of an index in the list's order from the cursor
+//! customer, keeping customers that pass the filters, until a page is full — however deep the
+//! page and however many customers match.
+//!
+//! A search finds a customer by its own name, account number and city, or by the name or email
+//! of one of its contacts. The two are separate walks in the same order from the same cursor,
+//! merged: each yields at most a page, so the page costs two short walks.
+
+use super::db::summary_from_row;
+use super::{search, CustomerPageData, CustomerSummary, ListQuery, PAGE_SIZE};
+use crate::sql::{Bind, Sql};
+use crate::state::{Backend, Db};
+use crate::text_search::{push_like, trigram_query, words};
+use sqlx::Row;
+
+pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
+    // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
+    let backwards = query.before.is_some() || query.last;
+    let walk = Walk {
+        query,
+        ascending: query.sort.ascending() != backwards,
+        by_name: query.sort.by_name(),
+        words: words(&query.q),
+        cursor: match query.after.or(query.before) {
+            Some(id) => cursor_of(db, id).await?,
+            None => None,
+        },
+    };
+    let mut rows = walk.by_own_text(db).await?;
+    if !walk.words.is_empty() {
+        rows.extend(walk.by_contacts(db).await?);
+        rows.sort_by(|a, b| {
+            let order = a.1.cmp(&b.1);
+            if walk.ascending {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+        rows.dedup_by_key(|(row, _)| row.id);
+    }
+    let mut rows: Vec<CustomerSummary> = rows.into_iter().map(|(row, _)| row).collect();
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    for (customer_id, name) in crate::groups::db::names_of(db, &ids).await? {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == customer_id) {
+            row.groups.push(name);
+        }
+    }
+    if backwards {
+        rows.reverse();
+    }
+    let cursor_given = query.after.is_some() || query.before.is_some();
+    Ok(CustomerPageData {
+        has_previous: if backwards { more } else { cursor_given },
+        has_next: if backwards { query.before.is_some() } else { more },
+        rows,
+    })
+}
+
+/// A row's place in the list's order: its name key (empty when sorted by date) and id.
+type OrderKey = (String, i64);
+
+const COLUMNS: &str =
+    "SELECT c.id, c.name, c.name_key, c.account_number, c.city, c.country, c.logo_file_id, \
+     c.active, c.wizard_step, c.order_count, c.order_total_cents, c.integration_status, c.pending_approval, \
+     c.created_at ";
+
+/// A trigram held by more contacts than this makes a word common among contacts: their
+/// customers are found by walking the list's order, where they are dense.
+const COMMON_AMONG_CONTACTS: i64 = 5_000;
+
+struct Walk<'q> {
+    query: &'q ListQuery,
+    ascending: bool,
+    by_name: bool,
+    words: Vec<String>,
+    cursor: Option<Cursor>,
+}
+
+impl Walk<'_> {
+    /// Customers whose own text holds every word (or all, without words).
+    async fn by_own_text(&self, db: &Db) -> Result<Vec<(CustomerSummary, OrderKey)>, sqlx::Error> {
+        let mut sql = Sql::default();
+        sql.push(COLUMNS);
+        match search::fts_query(db, &self.words).await? {
+            Some(fts) => {
+                // A trigram index whose rowids follow the list's order: its first matches are
+                // the page.
+                let (table, key) = if self.by_name {
+                    ("customer_name_search", "name_order")
+                } else {
+                    ("customer_search", "id")
+                };
+                sql.push(&format!(
+                    "FROM {table} s JOIN customers c ON c.{key} = s.rowid WHERE s.{table} MATCH "
+                ));
+                sql.bind(Bind::Text(fts));
+                self.filters(&mut sql, &self.words);
+                let after = self
+                    .cursor
+                    .as_ref()
+                    .map(|c| vec![Bind::Int(if self.by_name { c.name_order } else { c.id })]);
+                self.order(&mut sql, &["s.rowid"], after);
+            }
+            None => {
+                sql.push("FROM customers c WHERE 1 = 1");
+                self.filters(&mut sql, &self.words);
+                self.order_by_list(&mut sql);
+            }
+        }
+        self.fetch(db, sql).await
+    }
+
+    /// Customers one of whose contacts holds every word in their name or email.
+    async fn by_contacts(&self, db: &Db) -> Result<Vec<(CustomerSummary, OrderKey)>, sqlx::Error> {
+        let mut contacts = Sql::default();
+        let mut sql = Sql::default();
+        sql.push(COLUMNS);
+        match trigram_query(db, "contact_name_search", &self.words, COMMON_AMONG_CONTACTS).await? {
+            Some(candidates) if candidates.at_most < COMMON_AMONG_CONTACTS => {
+                // Few contacts can match: gather their customers, then sort those. CROSS JOIN
+                // keeps SQLite from walking the whole list instead.
+                contacts.push(
+                    "(SELECT DISTINCT cc.customer_id AS id FROM (SELECT rowid AS id FROM contact_name_search
+                      WHERE contact_name_search MATCH ",
+                );
+                contacts.bind(Bind::Text(candidates.query));
+                contacts.push(
+                    ") s CROSS JOIN contacts k ON k.id = s.id CROSS JOIN customer_contacts cc ON cc.contact_id = k.id
+                     WHERE 1 = 1",
+                );
+                push_like(&mut contacts, "k.name_text", &self.words);
+                contacts.push(")");
+                // The list's statement has no values before these, so their numbers stand.
+                sql.push("FROM ");
+                sql.push(&contacts.text);
+                sql.binds.extend(contacts.binds);
+                sql.push(" m CROSS JOIN customers c ON c.id = m.id WHERE 1 = 1");
+            }
+            _ if db.backend == Backend::Postgres => {
+                // The planner finds the contacts by their trigram index, or walks, as it judges
+                // best.
+                sql.push(
+                    "FROM customers c WHERE c.id IN (SELECT cc.customer_id FROM contacts k
+                     JOIN customer_contacts cc ON cc.contact_id = k.id WHERE 1 = 1",
+                );
+                push_like(&mut sql, "k.name_text", &self.words);
+                sql.push(")");
+            }
+            _ => {
+                // Many contacts match: their customers are dense in the list's order.
+                sql.push(
+                    "FROM customers c WHERE EXISTS (SELECT 1 FROM customer_contacts cc
+                     JOIN contacts k ON k.id = cc.contact_id WHERE cc.customer_id = c.id",
+                );
+                push_like(&mut sql, "k.name_text", &self.words);
+                sql.push(")");
+            }
+        }
+        self.filters(&mut sql, &[]);
+        self.order_by_list(&mut sql);
+        self.fetch(db, sql).await
+    }
+
+    /// Live customers passing the list's filters, and holding `words` in their own text.
+    fn filters(&self, sql: &mut Sql, words: &[String]) {
+        sql.push(" AND c.deleted_at IS NULL");
+        super::filters::push_filters_only(sql, self.query);
+        push_like(sql, "c.search_text", words);
+    }
+
+    /// Orders by the list's own columns (name key and id, or id) from the cursor.
+    fn order_by_list(&self, sql: &mut Sql) {
+        if self.by_name {
+            let after = self
+                .cursor
+                .as_ref()
+                .map(|c| vec![Bind::Text(c.name_key.clone()), Bind::Int(c.id)]);
+            self.order(sql, &["c.name_key", "c.id"], after);
+        } else {
+            let after = self.cursor.as_ref().map(|c| vec![Bind::Int(c.id)]);
+            self.order(sql, &["c.id"], after);
+        }
+    }
+
+    /// ` AND (columns) > (cursor) ORDER BY columns LIMIT` a page and one more.
+    fn order(&self, sql: &mut Sql, columns: &[&str], after: Option<Vec<Bind>>) {
+        let (cmp, dir) = if self.ascending {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
+        if let Some(after) = after {
+            sql.push(&format!(" AND ({}) {cmp} (", columns.join(", ")));
+            for (i, value) in after.into_iter().enumerate() {
+                sql.push(if i == 0 { "" } else { ", " });
+                sql.bind(value);
+            }
+            sql.push(")");
+        }
+        let order_by: Vec<String> = columns.iter().map(|column| format!("{column} {dir}")).collect();
+        sql.push(&format!(
+            " ORDER BY {} LIMIT {}",
+            order_by.join(", "),
+            PAGE_SIZE + 1
+        ));
+    }
+
+    async fn fetch(&self, db: &Db, sql: Sql) -> Result<Vec<(CustomerSummary, OrderKey)>, sqlx::Error> {
+        let rows = sql.query().fetch_all(&db.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let summary = summary_from_row(row)?;
+                let name_key = if self.by_name {
+                    row.try_get("name_key")?
+                } else {
+                    String::new()
+                };
+                let key = (name_key, summary.id);
+                Ok((summary, key))
+            })
+            .collect()
+    }
+}
+
+/// Where a customer stands in each order of the list.
+struct Cursor {
+    id: i64,
+    name_key: String,
+    name_order: i64,
+}
+
+async fn cursor_of(db: &Db, id: i64) -> Result<Option<Cursor>, sqlx::Error> {
+    let row = sqlx::query("SELECT name_key, name_order FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        Ok(Cursor {
+            id,
+            name_key: row.try_get("name_key")?,
+            name_order: row.try_get::<Option<i64>, _>("name_order")?.unwrap_or_default(),
+        })
+    })
+    .transpose()
+}

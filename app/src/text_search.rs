@@ -1,0 +1,217 @@
+//! Text search as a person means it: every word of a query found anywhere in a record's search
+//! text, in any order, ignoring case and accents. Shared by every list with a search box; the
+//! search texts stored beside records are folded the same way, so one `LIKE` per word decides.
+
+use crate::sql::{Bind, Sql};
+use crate::state::{Backend, Db};
+use sqlx::Row;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case without accents: "Zoë Müller, Café" → "zoe muller, cafe". Letters that are not a
+/// base letter plus marks take their usual plain spelling (ß → ss, ø → o, æ → ae).
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' | 'ẞ' => folded.push_str("ss"),
+            'æ' | 'Æ' => folded.push_str("ae"),
+            'œ' | 'Œ' => folded.push_str("oe"),
+            'ø' | 'Ø' => folded.push('o'),
+            'ł' | 'Ł' => folded.push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => folded.push('d'),
+            'þ' | 'Þ' => folded.push_str("th"),
+            'ı' => folded.push('i'),
+            _ => folded.extend(c.to_lowercase()),
+        }
+    }
+    folded
+}
+
+/// The most words of a query that are looked for; the rest are ignored.
+pub const MAX_WORDS: usize = 5;
+
+/// The words of a query, folded, without repeats, at most [`MAX_WORDS`].
+pub fn words(q: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in fold(q).split_whitespace() {
+        if !words.iter().any(|w| w == word) && words.len() < MAX_WORDS {
+            words.push(word.to_string());
+        }
+    }
+    words
+}
+
+pub fn like_pattern(word: &str) -> String {
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Appends ` AND …` conditions that keep only rows whose `column` (folded text) holds every word.
+pub fn push_like(sql: &mut Sql, column: &str, words: &[String]) {
+    for word in words {
+        sql.push(" AND ");
+        sql.push(column);
+        sql.push(" LIKE ");
+        sql.bind(Bind::Text(like_pattern(word)));
+        sql.push(" ESCAPE '\\'");
+    }
+}
+
+/// An FTS5 phrase matching `text` exactly.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The trigrams of a word, as SQLite's trigram tokenizer cuts them.
+fn trigrams(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    chars.windows(3).map(|w| w.iter().collect()).collect()
+}
+
+/// A query for an SQLite FTS5 trigram index, and how many rows it may yield at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrigramQuery {
+    /// For each word of three letters or more, its two rarest trigrams.
+    pub query: String,
+    /// The rows holding the rarest trigram of all, counted up to the limit asked for: the query
+    /// yields no more rows than this, and when it equals the limit, maybe many more.
+    pub at_most: i64,
+}
+
+/// The query asking the FTS5 trigram index `table` (whose indexed column is `search_text`) for
+/// candidates of every word: each word's two rarest trigrams. A word's common trigrams (the "acc"
+/// of every account number, the "com" of every email) cost the most to read and narrow the
+/// least. `None` when no word is three letters long, or on PostgreSQL (whose planner uses its
+/// trigram indexes for `LIKE` by itself).
+pub async fn trigram_query(
+    db: &Db,
+    table: &'static str,
+    words: &[String],
+    count_limit: i64,
+) -> Result<Option<TrigramQuery>, sqlx::Error> {
+    if db.backend != Backend::Sqlite {
+        return Ok(None);
+    }
+    let mut all: Vec<String> = words.iter().flat_map(|w| trigrams(w)).collect();
+    all.sort();
+    all.dedup();
+    if all.is_empty() {
+        return Ok(None);
+    }
+    // Counting a trigram's rows up to a limit costs little however common it is (FTS5's own
+    // vocabulary table reads a common trigram's whole list); beyond the limit, all are alike.
+    let mut sql = Sql::default();
+    for (i, trigram) in all.iter().enumerate() {
+        sql.push(if i == 0 { "SELECT " } else { " UNION ALL SELECT " });
+        sql.bind(Bind::Text(trigram.clone()));
+        sql.push(&format!(
+            " AS term, COUNT(*) AS doc FROM (SELECT rowid FROM {table} WHERE {table} MATCH "
+        ));
+        sql.bind(Bind::Text(phrase(trigram)));
+        sql.push(&format!(" LIMIT {count_limit})"));
+    }
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut rows_with = HashMap::new();
+    for row in rows {
+        rows_with.insert(row.try_get::<String, _>("term")?, row.try_get::<i64, _>("doc")?);
+    }
+    Ok(rarest_trigrams_query(words, |t| {
+        rows_with.get(t).copied().unwrap_or(0)
+    }))
+}
+
+/// The FTS5 query asking for each word's two rarest trigrams, given how many rows hold each.
+fn rarest_trigrams_query(words: &[String], rows_with: impl Fn(&str) -> i64) -> Option<TrigramQuery> {
+    let mut phrases: Vec<String> = Vec::new();
+    let mut at_most = i64::MAX;
+    for word in words {
+        let mut trigrams = trigrams(word);
+        trigrams.sort_by_key(|t| rows_with(t));
+        if let Some(rarest) = trigrams.first() {
+            at_most = at_most.min(rows_with(rarest));
+        }
+        for trigram in trigrams.into_iter().take(2) {
+            let phrase = phrase(&trigram);
+            if !phrases.contains(&phrase) {
+                phrases.push(phrase);
+            }
+        }
+    }
+    (!phrases.is_empty()).then(|| TrigramQuery {
+        query: phrases.join(" AND "),
+        at_most,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn accents_and_case_are_folded_away() {
+        assert_eq!(fold("Zoë Müller, Café MONTRÉAL"), "zoe muller, cafe montreal");
+        assert_eq!(fold("Bahnhofstraße Ørsted Łódź"), "bahnhofstrasse orsted lodz");
+        assert_eq!(fold("plain ascii 42"), "plain ascii 42");
+    }
+
+    #[test]
+    fn words_are_folded_deduplicated_and_capped() {
+        assert_eq!(words("  Café cafe UPTOWN "), vec!["cafe", "uptown"]);
+        assert_eq!(words("a b c d e f g").len(), MAX_WORDS);
+    }
+
+    #[test]
+    fn like_wildcards_in_a_query_are_taken_literally() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn words_are_cut_into_trigrams() {
+        assert_eq!(trigrams("cafe"), vec!["caf", "afe"]);
+        assert!(trigrams("co").is_empty());
+    }
+
+    #[test]
+    fn candidates_come_from_each_words_two_rarest_trigrams() {
+        let counts = |t: &str| match t {
+            "acc" | "cc-" | "c-0" => 80_000,
+            "-04" => 8_000,
+            "042" => 1_000,
+            "421" => 200,
+            _ => 5,
+        };
+        assert_eq!(
+            rarest_trigrams_query(&words("ACC-0421"), counts).unwrap(),
+            TrigramQuery {
+                query: "\"421\" AND \"042\"".into(),
+                at_most: 200
+            }
+        );
+        assert_eq!(
+            rarest_trigrams_query(&words("co say\"hi"), counts).unwrap().query,
+            "\"say\" AND \"ay\"\"\""
+        );
+        assert_eq!(rarest_trigrams_query(&words("co"), counts), None);
+    }
+
+    proptest! {
+        #[test]
+        fn folding_twice_changes_nothing(text in "\\PC{0,40}") {
+            let once = fold(&text);
+            prop_assert_eq!(fold(&once), once);
+        }
+
+        #[test]
+        fn a_folded_text_contains_each_of_its_folded_words(text in "[a-zA-Zàéîõüßø ]{1,40}") {
+            let folded = fold(&text);
+            for word in words(&text) {
+                prop_assert!(folded.contains(&word));
+            }
+        }
+    }
+}

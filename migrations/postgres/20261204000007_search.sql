@@ -1,0 +1,56 @@
+-- Search at volume. Contacts are found by their own name and email and by the names, account
+-- numbers and cities of their customers: `name_text` is the contact's own folded text (written by
+-- the app), `search_text` that followed by the search texts of the customers it belongs to (but
+-- those in the Trash), kept in step here by triggers and indexed by trigrams (contacts_search).
+
+ALTER TABLE contacts ADD COLUMN name_text TEXT NOT NULL DEFAULT '';
+UPDATE contacts SET name_text = search_text;
+
+CREATE FUNCTION contact_search_text(contact BIGINT, own TEXT) RETURNS TEXT
+LANGUAGE sql STABLE AS $$
+    SELECT own || COALESCE((
+        SELECT string_agg(' | ' || k.search_text, '') FROM customer_contacts cc
+        JOIN customers k ON k.id = cc.customer_id
+        WHERE cc.contact_id = contact AND k.deleted_at IS NULL), '')
+$$;
+UPDATE contacts SET search_text = contact_search_text(id, name_text);
+
+CREATE FUNCTION contacts_name_text_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_text := contact_search_text(NEW.id, NEW.name_text);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER contacts_name_text_update BEFORE UPDATE OF name_text ON contacts FOR EACH ROW
+    WHEN (OLD.name_text IS DISTINCT FROM NEW.name_text)
+    EXECUTE FUNCTION contacts_name_text_changed();
+
+CREATE FUNCTION customer_contacts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    who BIGINT;
+BEGIN
+    IF TG_OP = 'DELETE' THEN who := OLD.contact_id; ELSE who := NEW.contact_id; END IF;
+    UPDATE contacts SET search_text = contact_search_text(id, name_text) WHERE id = who;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER customer_contacts_search AFTER INSERT OR DELETE ON customer_contacts FOR EACH ROW
+    EXECUTE FUNCTION customer_contacts_changed();
+
+CREATE FUNCTION customers_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE contacts SET search_text = contact_search_text(id, name_text)
+    WHERE id IN (SELECT contact_id FROM customer_contacts WHERE customer_id = NEW.id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER customers_contacts_search AFTER UPDATE OF search_text, deleted_at ON customers FOR EACH ROW
+    WHEN (OLD.search_text IS DISTINCT FROM NEW.search_text OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at)
+    EXECUTE FUNCTION customers_search_changed();
+
+-- The contacts' own texts alone, for the customers list's search by contacts.
+CREATE INDEX contacts_name_search ON contacts USING gin (name_text gin_trgm_ops);
+
+-- Customers waiting for approval are few: the list's filter finds them by this index, not by
+-- reading every customer.
+CREATE INDEX customers_pending_name ON customers (name_key, id) WHERE pending_approval = 1 AND deleted_at IS NULL;
