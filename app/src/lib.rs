@@ -18,6 +18,7 @@ pub mod listings;
 pub mod mail;
 pub mod notes;
 pub mod orders;
+pub mod paging;
 pub mod portal;
 pub mod profile;
 pub mod registration;

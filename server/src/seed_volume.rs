@@ -886,10 +886,9 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// Activity spread over every customer, and 20,000 rows for each big account.
+    /// Activity spread over every customer, and about 20,000 rows for each big account.
     async fn activity(&mut self) -> Result<(), sqlx::Error> {
         let (fc, c, now, staff) = (self.ids.customer, self.volume.customers, self.now, self.ids.staff);
-        let spread = self.volume.activity - BIG_ACCOUNTS * BIG_ACTIVITY;
         let actions: Vec<&str> = [
             "customer_edited",
             "contact_assigned",
@@ -919,28 +918,24 @@ impl Seeder<'_> {
                 "Portal turned on",
             ],
         );
-        let insert = |customer: String, count: i64, step: i64| {
-            format!(
-                "{} INSERT INTO customer_activity (customer_id, staff_user_id, actor_name, action, detail, before_value,
-                     after_value, created_at)
-                 SELECT {customer}, {staff} + n % {STAFF}, 'Staff ' || (n % {STAFF}), {action}, {detail},
-                     CASE WHEN n % 3 = 0 THEN '+1 503 555 0100' END, CASE WHEN n % 3 = 0 THEN '+1 503 555 0199' END,
-                     {} + n * {step}
-                 FROM seq",
-                numbers(count),
-                now - THREE_YEARS_MS
-            )
-        };
-        let sql = insert(
-            format!("{fc} + (n * 7919) % {c}"),
-            spread,
-            THREE_YEARS_MS / spread.max(1),
+        // One row in `every` goes to a big account, so ids follow time as in a real log.
+        let total = self.volume.activity;
+        let every = (total / BIG_ACTIVITY).max(BIG_ACCOUNTS + 1);
+        let customer = format!(
+            "CASE WHEN n % {every} < {BIG_ACCOUNTS} THEN {fc} + n % {every} ELSE {fc} + (n * 7919) % {c} END"
         );
-        self.exec(&sql).await?;
-        for big in self.ids.big.clone() {
-            let sql = insert(big.to_string(), BIG_ACTIVITY, THREE_YEARS_MS / BIG_ACTIVITY);
-            self.exec(&sql).await?;
-        }
+        self.exec(&format!(
+            "{} INSERT INTO customer_activity (customer_id, staff_user_id, actor_name, action, detail, before_value,
+                 after_value, created_at)
+             SELECT {customer}, {staff} + n % {STAFF}, 'Staff ' || (n % {STAFF}), {action}, {detail},
+                 CASE WHEN n % 3 = 0 THEN '+1 503 555 0100' END, CASE WHEN n % 3 = 0 THEN '+1 503 555 0199' END,
+                 {} + n * {}
+             FROM seq",
+            numbers(total),
+            now - THREE_YEARS_MS,
+            THREE_YEARS_MS / total.max(1)
+        ))
+        .await?;
         Ok(())
     }
 

@@ -157,11 +157,10 @@ async fn an_invited_contact_orders_for_the_customer_they_choose(engine: Engine) 
                         ("filter[customer]", customer),
                         ("filter[from]", &from),
                         ("filter[to]", ""),
-                        ("page", "0"),
                     ],
                 )
                 .await;
-            ok::<Page<Order>>(status, &body).total
+            ok::<app::orders::OrderPage>(status, &body).rows.len()
         }
     };
     assert_eq!(orders_of("uptown", String::new()).await, 1);
@@ -174,7 +173,6 @@ async fn an_invited_contact_orders_for_the_customer_they_choose(engine: Engine) 
                 ("filter[customer]", ""),
                 ("filter[from]", "31/02/2026"),
                 ("filter[to]", ""),
-                ("page", "0"),
             ],
         )
         .await;

@@ -115,7 +115,8 @@ pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, s
         sql.push(" AND a.customer_id = ");
         sql.bind(Bind::Int(customer_id));
     }
-    crate::text_search::push_like(&mut sql, "k.search_text", &query.customer_words);
+    crate::customers::search::push_customer_words(db, &mut sql, "a.customer_id", "k", &query.customer_words)
+        .await?;
     if let Some(action) = &query.action {
         sql.push(" AND a.action = ");
         sql.bind(Bind::Text(action.clone()));
@@ -124,10 +125,17 @@ pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, s
         sql.push(" AND a.staff_user_id = ");
         sql.bind(Bind::Int(user));
     }
+    // Entries are numbered in the order they are written, which is the order of their times:
+    // a date range is a range of ids, found by the index on times, and walked by id.
     for (op, value) in [(">=", query.from), ("<", query.until)] {
         if let Some(value) = value {
             sql.push(&format!(" AND a.created_at {op} "));
             sql.bind(Bind::Int(value));
+            sql.push(&format!(
+                " AND a.id {op} COALESCE((SELECT f.id FROM customer_activity f WHERE f.created_at >= "
+            ));
+            sql.bind(Bind::Int(value));
+            sql.push(" ORDER BY f.created_at, f.id LIMIT 1), (SELECT COALESCE(MAX(m.id), 0) + 1 FROM customer_activity m))");
         }
     }
     if let Some(before) = query.before {

@@ -26,22 +26,22 @@ fn list_query(q: &str, status: &str) -> ListQuery {
 pub async fn bulk_candidates(q: String, status: String) -> Result<Candidates, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
-    let ids = crate::customers::db::matching_ids(&db, &list_query(&q, &status), &[]).await?;
-    let mut first = Vec::new();
-    for id in ids.iter().take(SHOWN) {
-        if let Some(c) = crate::customers::db::find(&db, *id).await? {
-            first.push(Candidate {
-                id: c.id,
-                name: c.name,
-                account_number: c.account_number,
-                city: c.city,
-            });
-        }
-    }
-    Ok(Candidates {
-        total: ids.len(),
-        first,
-    })
+    let query = list_query(&q, &status);
+    // The first customers as the list's first page finds them; the count from the same search.
+    let page = crate::customers::db::list_page(&db, &query).await?;
+    let total = crate::customers::db::count_matching(&db, &query).await?;
+    let first = page
+        .rows
+        .into_iter()
+        .take(SHOWN)
+        .map(|c| Candidate {
+            id: c.id,
+            name: c.name,
+            account_number: c.account_number,
+            city: c.city,
+        })
+        .collect();
+    Ok(Candidates { total, first })
 }
 
 /// "Apply": adds (`add`) or removes requirements of `type_ids` for every location and item of

@@ -48,12 +48,7 @@ pub async fn list_contacts(
     last: Option<bool>,
 ) -> Result<ContactListPage, AppError> {
     require_staff().await?;
-    let position = match (after, before, last) {
-        (_, _, Some(true)) => Position::Last,
-        (Some(id), _, _) => Position::After(id),
-        (None, Some(id), _) => Position::Before(id),
-        _ => Position::First,
-    };
+    let position = Position::from_args(after, before, last);
     Ok(db::list_page(&app_state()?.db, &q, position).await?)
 }
 

@@ -80,50 +80,7 @@ pub struct ContactListPage {
     pub has_next: bool,
 }
 
-/// Which page of the Contacts page, as its URL says: `?after=ID` (the "Next" link), `?before=ID`
-/// ("Previous"), `?page=last`, or none (the first page).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Position {
-    #[default]
-    First,
-    After(i64),
-    Before(i64),
-    Last,
-}
-
-impl Position {
-    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Position {
-        let id = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
-        if get("page").as_deref() == Some("last") {
-            Position::Last
-        } else if let Some(after) = id("after") {
-            Position::After(after)
-        } else if let Some(before) = id("before") {
-            Position::Before(before)
-        } else {
-            Position::First
-        }
-    }
-
-    /// The query string of this page (without `?`), `q` first when there is one.
-    pub fn href(self, path: &str, q: &str) -> String {
-        let mut params = Vec::new();
-        if !q.is_empty() {
-            params.push(format!("q={}", crate::ui::url_encode(q)));
-        }
-        match self {
-            Position::First => {}
-            Position::After(id) => params.push(format!("after={id}")),
-            Position::Before(id) => params.push(format!("before={id}")),
-            Position::Last => params.push("page=last".into()),
-        }
-        if params.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{}", params.join("&"))
-        }
-    }
-}
+pub use crate::paging::Position;
 
 /// A customer a contact belongs to, as the contact's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use crate::customers::{api::list_customers, CustomerSummary, ListQuery};
 use crate::domain::ContactInput;
 use crate::error::AppError;
 use crate::listings::parts::ListingSearch;
+use crate::paging::KeysetPager;
 use crate::ui::{any_error, error_of, field_errors_of, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,12 +29,7 @@ pub fn ContactsPage() -> impl IntoView {
     let page = Resource::new(
         move || query.get(),
         |(q, position)| {
-            let (after, before, last) = match position {
-                Position::First => (None, None, None),
-                Position::After(id) => (Some(id), None, None),
-                Position::Before(id) => (None, Some(id), None),
-                Position::Last => (None, None, Some(true)),
-            };
+            let (after, before, last) = position.to_args();
             list_contacts(q, after, before, last)
         },
     );
@@ -57,6 +53,7 @@ pub fn ContactsPage() -> impl IntoView {
                         }.into_any(),
                         Ok(page) => {
                             let q = query.get_untracked().0;
+                            let keep = if q.is_empty() { String::new() } else { format!("q={}", crate::ui::url_encode(&q)) };
                             let first = page.rows.first().map(|r| r.contact.id);
                             let last = page.rows.last().map(|r| r.contact.id);
                             view! {
@@ -76,16 +73,8 @@ pub fn ContactsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <nav class="pager" aria-label="Pages">
-                                    {page.has_previous.then(|| view! {
-                                        <a href=Position::First.href("/contacts", &q)>"First"</a>
-                                        <a href=first.map(|id| Position::Before(id).href("/contacts", &q)) rel="prev">"Previous"</a>
-                                    })}
-                                    {page.has_next.then(|| view! {
-                                        <a href=last.map(|id| Position::After(id).href("/contacts", &q)) rel="next">"Next"</a>
-                                        <a href=Position::Last.href("/contacts", &q)>"Last"</a>
-                                    })}
-                                </nav>
+                                <KeysetPager path="/contacts" keep=keep first last
+                                    has_previous=page.has_previous has_next=page.has_next/>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),

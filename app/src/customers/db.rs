@@ -1,6 +1,6 @@
 //! Customer queries: the list page, one customer, create, update with a version check, the Trash.
 
-pub use super::filters::{export_rows, matching_ids, push_filters};
+pub use super::filters::{count_matching, export_rows, matching_ids, push_filters};
 pub use super::page::list_page;
 use super::{name_order, search};
 use super::{Customer, CustomerSummary, TrashedCustomer};

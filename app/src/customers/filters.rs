@@ -4,7 +4,7 @@
 use super::{ListQuery, StatusFilter};
 use crate::sql::{Bind, Sql};
 use crate::state::Db;
-use crate::text_search::{push_like, words};
+use crate::text_search::{push_like, trigram_query, words};
 use sqlx::Row;
 
 /// Every customer of the list's search and filters, in its order, as rows of the import
@@ -95,24 +95,76 @@ pub fn push_filters_only(sql: &mut Sql, query: &ListQuery) {
 }
 
 /// The ids of the live customers of the list's search, or of those of `only` among them, in
-/// name order.
+/// name order. A search is two lookups by index, merged: customers whose own text holds the
+/// words, and customers of contacts whose name or email does.
 pub async fn matching_ids(db: &Db, query: &ListQuery, only: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    let mut sql = Sql::default();
-    sql.push("SELECT c.id FROM customers c WHERE c.deleted_at IS NULL");
-    push_filters(&mut sql, query);
-    if !only.is_empty() {
-        sql.push(" AND c.id IN (");
-        for (i, id) in only.iter().enumerate() {
-            sql.push(if i == 0 { "" } else { ", " });
-            sql.bind(Bind::Int(*id));
+    let words = words(&query.q);
+    let mut found: Vec<(String, i64)> = Vec::new();
+    let push_only = |sql: &mut Sql| {
+        if !only.is_empty() {
+            sql.push(" AND c.id IN (");
+            for (i, id) in only.iter().enumerate() {
+                sql.push(if i == 0 { "" } else { ", " });
+                sql.bind(Bind::Int(*id));
+            }
+            sql.push(")");
         }
-        sql.push(")");
+    };
+    let mut own = Sql::default();
+    own.push("SELECT c.id, c.name_key ");
+    match super::search::fts_query(db, &words).await? {
+        Some(fts) => {
+            own.push(
+                "FROM customer_search s JOIN customers c ON c.id = s.rowid WHERE s.customer_search MATCH ",
+            );
+            own.bind(Bind::Text(fts));
+        }
+        None => own.push("FROM customers c WHERE 1 = 1"),
     }
-    sql.push(" ORDER BY c.name_key, c.id");
-    sql.query()
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|row| row.try_get("id"))
-        .collect()
+    own.push(" AND c.deleted_at IS NULL");
+    push_filters_only(&mut own, query);
+    push_like(&mut own, "c.search_text", &words);
+    push_only(&mut own);
+    let mut queries = vec![own];
+    if !words.is_empty() {
+        let mut by_contacts = Sql::default();
+        by_contacts.push(
+            "SELECT DISTINCT c.id, c.name_key FROM customers c JOIN customer_contacts cc ON cc.customer_id = c.id
+             WHERE cc.contact_id IN (SELECT k.id ",
+        );
+        match trigram_query(db, "contact_name_search", &words, 5_000).await? {
+            Some(fts) => {
+                by_contacts.push(
+                    "FROM contact_name_search s JOIN contacts k ON k.id = s.rowid WHERE s.contact_name_search MATCH ",
+                );
+                by_contacts.bind(Bind::Text(fts.query));
+            }
+            None => by_contacts.push("FROM contacts k WHERE 1 = 1"),
+        }
+        push_like(&mut by_contacts, "k.name_text", &words);
+        by_contacts.push(") AND c.deleted_at IS NULL");
+        push_filters_only(&mut by_contacts, query);
+        push_only(&mut by_contacts);
+        queries.push(by_contacts);
+    }
+    for sql in queries {
+        for row in sql.query().fetch_all(&db.pool).await? {
+            found.push((row.try_get("name_key")?, row.try_get("id")?));
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found.into_iter().map(|(_, id)| id).collect())
+}
+
+/// How many live customers the list's search and filters find.
+pub async fn count_matching(db: &Db, query: &ListQuery) -> Result<usize, sqlx::Error> {
+    if !words(&query.q).is_empty() {
+        return Ok(matching_ids(db, query, &[]).await?.len());
+    }
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) FROM customers c WHERE c.deleted_at IS NULL");
+    push_filters_only(&mut sql, query);
+    let count: i64 = sql.query().fetch_one(&db.pool).await?.try_get(0)?;
+    Ok(count as usize)
 }

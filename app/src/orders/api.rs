@@ -1,7 +1,7 @@
 //! Server functions of orders: "Place Order" and the history in the portal (for whoever may act
 //! for the customer), the Orders page and a customer's Orders tab (staff).
 
-use super::{Order, OrderFilter, OrderRequest, OrderTotals};
+use super::{Order, OrderFilter, OrderPage, OrderRequest, OrderTotals};
 use crate::error::AppError;
 use crate::listings::Page;
 use leptos::prelude::*;
@@ -275,13 +275,20 @@ pub async fn portal_orders(customer_id: i64, page: i64) -> Result<Page<Order>, A
     Ok(db::page(&app_state()?.db, &query, page).await?)
 }
 
-/// The Orders page: every customer's orders, filtered by customer name and dates.
+/// The Orders page: every customer's orders, filtered by customer name and dates, the page
+/// after or before an order, or the last.
 #[server(endpoint = "orders/list")]
-pub async fn list_orders(filter: OrderFilter, page: i64) -> Result<Page<Order>, AppError> {
+pub async fn list_orders(
+    filter: OrderFilter,
+    after: Option<i64>,
+    before: Option<i64>,
+    last: Option<bool>,
+) -> Result<OrderPage, AppError> {
     require_staff().await?;
     let query =
         OrderQuery::from_filter(&filter).map_err(|(field, message)| AppError::field(field, message))?;
-    Ok(db::page(&app_state()?.db, &query, page).await?)
+    let position = crate::paging::Position::from_args(after, before, last);
+    Ok(db::keyset_page(&app_state()?.db, &query, position).await?)
 }
 
 /// A customer's Orders tab: count and value, and a page of its orders.

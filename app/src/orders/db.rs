@@ -1,8 +1,9 @@
 //! Order queries: placing one (lines, totals, the customer's counters), and reading them back.
 
-use super::{Order, OrderFilter, OrderLine, OrderTotals, ORDERS_PAGE_SIZE};
+use super::{Order, OrderFilter, OrderLine, OrderPage, OrderTotals, ORDERS_PAGE_SIZE};
 use crate::domain::CalendarDate;
 use crate::listings::Page;
+use crate::paging::Position;
 use crate::portal::CatalogItem;
 use crate::ship_to::ShipTo;
 use crate::sql::{Bind, Sql};
@@ -193,14 +194,21 @@ impl OrderQuery {
         })
     }
 
-    fn conditions(&self) -> Sql {
+    async fn conditions(&self, db: &Db) -> Result<Sql, sqlx::Error> {
         let mut sql = Sql::default();
         sql.push(" WHERE 1 = 1");
         if let Some(customer_id) = self.customer_id {
             sql.push(" AND o.customer_id = ");
             sql.bind(Bind::Int(customer_id));
         }
-        crate::text_search::push_like(&mut sql, "k.search_text", &self.customer_words);
+        crate::customers::search::push_customer_words(
+            db,
+            &mut sql,
+            "o.customer_id",
+            "k",
+            &self.customer_words,
+        )
+        .await?;
         if let Some(from) = self.from {
             sql.push(" AND o.created_at >= ");
             sql.bind(Bind::Int(from));
@@ -209,19 +217,19 @@ impl OrderQuery {
             sql.push(" AND o.created_at < ");
             sql.bind(Bind::Int(until));
         }
-        sql
+        Ok(sql)
     }
 }
 
 /// Orders newest first, one page (from 0).
 pub async fn page(db: &Db, query: &OrderQuery, page: i64) -> Result<Page<Order>, sqlx::Error> {
     let from = "FROM orders o JOIN customers k ON k.id = o.customer_id";
-    let mut count = query.conditions();
+    let mut count = query.conditions(db).await?;
     count.text = format!("SELECT COUNT(*) AS n {from}{}", count.text);
     let total: i64 = count.query().fetch_one(&db.pool).await?.try_get("n")?;
     let last = ((total + ORDERS_PAGE_SIZE - 1) / ORDERS_PAGE_SIZE - 1).max(0);
     let page = page.clamp(0, last);
-    let mut sql = query.conditions();
+    let mut sql = query.conditions(db).await?;
     sql.text = format!("SELECT {ORDER_COLUMNS} {from}{}", sql.text);
     sql.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ");
     sql.bind(Bind::Int(ORDERS_PAGE_SIZE));
@@ -238,6 +246,49 @@ pub async fn page(db: &Db, query: &OrderQuery, page: i64) -> Result<Page<Order>,
         rows: with_lines(db, orders).await?,
         total,
         page,
+    })
+}
+
+/// Orders newest first, a page from the cursor order: the Orders page over every customer's
+/// orders, where counting and skipping rows would cost more the more orders there are.
+pub async fn keyset_page(db: &Db, query: &OrderQuery, position: Position) -> Result<OrderPage, sqlx::Error> {
+    let backwards = position.backwards();
+    let (cmp, dir) = if backwards { (">", "ASC") } else { ("<", "DESC") };
+    let mut sql = query.conditions(db).await?;
+    sql.text = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o JOIN customers k ON k.id = o.customer_id{}",
+        sql.text
+    );
+    if let Position::After(id) | Position::Before(id) = position {
+        sql.push(&format!(
+            " AND (o.created_at, o.id) {cmp} (SELECT c.created_at, c.id FROM orders c WHERE c.id = "
+        ));
+        sql.bind(Bind::Int(id));
+        sql.push(")");
+    }
+    sql.push(&format!(" ORDER BY o.created_at {dir}, o.id {dir} LIMIT "));
+    sql.bind(Bind::Int(ORDERS_PAGE_SIZE + 1));
+    let mut orders = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(order_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = orders.len() as i64 > ORDERS_PAGE_SIZE;
+    orders.truncate(ORDERS_PAGE_SIZE as usize);
+    if backwards {
+        orders.reverse();
+    }
+    let cursor_given = matches!(position, Position::After(_) | Position::Before(_));
+    Ok(OrderPage {
+        rows: with_lines(db, orders).await?,
+        has_previous: if backwards { more } else { cursor_given },
+        has_next: if backwards {
+            matches!(position, Position::Before(_))
+        } else {
+            more
+        },
     })
 }
 

@@ -11,6 +11,14 @@ pub use pages::{page_param, OrderList, OrdersPage, OrdersPanel};
 
 use serde::{Deserialize, Serialize};
 
+/// A page of the Orders page, newest first, read from a cursor order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub rows: Vec<Order>,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: i64,

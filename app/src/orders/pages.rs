@@ -6,6 +6,7 @@ use super::{Order, OrderFilter};
 use crate::domain::Money;
 use crate::listings::parts::Pager;
 use crate::listings::Page;
+use crate::paging::{KeysetPager, Position};
 use crate::ui::{date_time, url_encode, ErrorNotice};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -15,9 +16,17 @@ fn price(cents: i64) -> String {
     format!("${}", Money::from_cents(cents))
 }
 
-/// Orders newest first; each row opens to its lines.
+/// Orders newest first, counted in pages; each row opens to its lines.
 #[component]
 pub fn OrderList(page: Page<Order>, show_customer: bool, #[prop(optional)] keep: String) -> impl IntoView {
+    view! {
+        <OrderTable orders=page.rows.clone() show_customer/>
+        <Pager page words=String::new() noun="orders" keep/>
+    }
+}
+
+#[component]
+fn OrderTable(orders: Vec<Order>, show_customer: bool) -> impl IntoView {
     view! {
         <table class="list orders">
             <caption class="sr-only">"Orders"</caption>
@@ -28,7 +37,7 @@ pub fn OrderList(page: Page<Order>, show_customer: bool, #[prop(optional)] keep:
                 <th scope="col" class="number">"Total"</th>
             </tr></thead>
             <tbody>
-                {page.rows.iter().map(|order| view! {
+                {orders.iter().map(|order| view! {
                     <tr>
                         <td>
                             <details>
@@ -48,7 +57,6 @@ pub fn OrderList(page: Page<Order>, show_customer: bool, #[prop(optional)] keep:
                 }).collect_view()}
             </tbody>
         </table>
-        <Pager page words=String::new() noun="orders" keep/>
     }
 }
 
@@ -131,10 +139,13 @@ pub fn OrdersPage() -> impl IntoView {
             to: q.get("to").unwrap_or_default(),
         })
     });
-    let page = page_param();
+    let position = Memo::new(move |_| query.with(|q| Position::from_params(|k| q.get(k))));
     let orders = Resource::new(
-        move || (filter.get(), page.get()),
-        |(filter, page)| list_orders(filter, page),
+        move || (filter.get(), position.get()),
+        |(filter, position)| {
+            let (after, before, last) = position.to_args();
+            list_orders(filter, after, before, last)
+        },
     );
     let initial = filter.get_untracked();
     view! {
@@ -158,16 +169,22 @@ pub fn OrdersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
-                        Ok(page) if page.total == 0 => view! { <p class="empty">"No orders match."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No orders match."</p> }.into_any(),
                         Ok(page) => {
                             let f = filter.get_untracked();
                             let keep = format!(
-                                "&customer={}&from={}&to={}",
+                                "customer={}&from={}&to={}",
                                 url_encode(&f.customer),
                                 url_encode(&f.from),
                                 url_encode(&f.to)
                             );
-                            view! { <OrderList page show_customer=true keep/> }.into_any()
+                            let first = page.rows.first().map(|o| o.id);
+                            let last = page.rows.last().map(|o| o.id);
+                            view! {
+                                <OrderTable orders=page.rows show_customer=true/>
+                                <KeysetPager path="/orders" keep first last
+                                    has_previous=page.has_previous has_next=page.has_next/>
+                            }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

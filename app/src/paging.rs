@@ -1,0 +1,101 @@
+//! Lists read a page at a time from a cursor row (keyset pages): a page costs the same however
+//! deep it is and however large the table, where counting and skipping rows would not.
+
+use serde::{Deserialize, Serialize};
+
+/// Which page of a list read in keyset order, as its URL says: `?after=ID` (the "Next" link),
+/// `?before=ID` ("Previous"), `?page=last`, or none (the first page).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Position {
+    #[default]
+    First,
+    After(i64),
+    Before(i64),
+    Last,
+}
+
+impl Position {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Position {
+        let id = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok());
+        if get("page").as_deref() == Some("last") {
+            Position::Last
+        } else if let Some(after) = id("after") {
+            Position::After(after)
+        } else if let Some(before) = id("before") {
+            Position::Before(before)
+        } else {
+            Position::First
+        }
+    }
+
+    /// The URL of this page of `path`, keeping `keep` (other parameters, already encoded).
+    pub fn href_keeping(self, path: &str, keep: &str) -> String {
+        let mut params = Vec::new();
+        if !keep.is_empty() {
+            params.push(keep.to_string());
+        }
+        match self {
+            Position::First => {}
+            Position::After(id) => params.push(format!("after={id}")),
+            Position::Before(id) => params.push(format!("before={id}")),
+            Position::Last => params.push("page=last".into()),
+        }
+        if params.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", params.join("&"))
+        }
+    }
+
+    /// The form of a server function's `after`, `before` and `last` arguments.
+    pub fn to_args(self) -> (Option<i64>, Option<i64>, Option<bool>) {
+        match self {
+            Position::First => (None, None, None),
+            Position::After(id) => (Some(id), None, None),
+            Position::Before(id) => (None, Some(id), None),
+            Position::Last => (None, None, Some(true)),
+        }
+    }
+
+    /// From a server function's `after`, `before` and `last` arguments.
+    pub fn from_args(after: Option<i64>, before: Option<i64>, last: Option<bool>) -> Position {
+        match (after, before, last) {
+            (_, _, Some(true)) => Position::Last,
+            (Some(id), _, _) => Position::After(id),
+            (None, Some(id), _) => Position::Before(id),
+            _ => Position::First,
+        }
+    }
+
+    /// Reads backwards from the end or a row (Previous, Last).
+    pub fn backwards(self) -> bool {
+        matches!(self, Position::Before(_) | Position::Last)
+    }
+}
+
+/// Previous / Next / First / Last links of a keyset page whose first and last rows are `first` and
+/// `last`, keeping the other parameters `keep`.
+#[leptos::component]
+pub fn KeysetPager(
+    path: &'static str,
+    keep: String,
+    first: Option<i64>,
+    last: Option<i64>,
+    has_previous: bool,
+    has_next: bool,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let link = move |position: Position| position.href_keeping(path, &keep);
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {has_previous.then(|| view! {
+                <a href=link(Position::First)>"First"</a>
+                <a href=first.map(|id| link(Position::Before(id))) rel="prev">"Previous"</a>
+            })}
+            {has_next.then(|| view! {
+                <a href=last.map(|id| link(Position::After(id))) rel="next">"Next"</a>
+                <a href=link(Position::Last)>"Last"</a>
+            })}
+        </nav>
+    }
+}
