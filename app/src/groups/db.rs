@@ -6,10 +6,14 @@ use crate::state::Db;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+/// The count of live customers is the group's members (read from its index alone) less those in
+/// the Trash (found from the Trash's index): never a read of every member's customer row, which
+/// took a second a page at 100,000 customers.
 const GROUP_COLUMNS: &str =
     "g.id, g.name, g.description, g.price_adjustment_bp, g.tax_exempt, g.assignable, g.version,
-     (SELECT COUNT(*) FROM customer_group_members m JOIN customers c ON c.id = m.customer_id
-      WHERE m.group_id = g.id AND c.deleted_at IS NULL) AS customer_count";
+     (SELECT COUNT(*) FROM customer_group_members m WHERE m.group_id = g.id)
+     - (SELECT COUNT(*) FROM customers c JOIN customer_group_members m ON m.customer_id = c.id
+        WHERE c.deleted_at IS NOT NULL AND m.group_id = g.id) AS customer_count";
 
 fn group_from_row(row: &AnyRow) -> Result<CustomerGroup, sqlx::Error> {
     Ok(CustomerGroup {
