@@ -31,7 +31,7 @@ pub async fn fts_query(db: &Db, words: &[String]) -> Result<Option<String>, sqlx
         .map(|q| q.query))
 }
 
-/// The customers (live or in the Trash) whose own text holds every word, when there are at most
+/// The live customers whose own text holds every word, when there are at most
 /// `limit`: another list filtered by customer (orders, Activity) then reads just theirs. `None`
 /// when there are more, or the words are too short for the trigram index: they are common, and
 /// walking that list checking each row's customer finds a page sooner.
@@ -45,6 +45,8 @@ pub async fn few_matching(db: &Db, words: &[String], limit: i64) -> Result<Optio
         None if db.backend == Backend::Postgres => sql.push("SELECT c.id FROM customers c WHERE 1 = 1"),
         None => return Ok(None),
     }
+    // PostgreSQL's trigram index holds live customers only.
+    sql.push(" AND c.deleted_at IS NULL");
     push_like(&mut sql, "c.search_text", words);
     sql.push(" LIMIT ");
     sql.bind(Bind::Int(limit + 1));
