@@ -14,6 +14,7 @@ pub mod mail;
 pub mod reminders;
 pub mod routes;
 pub mod seed;
+pub mod seed_names;
 pub mod seed_volume;
 pub mod smtp_sink;
 pub mod upgrade;
