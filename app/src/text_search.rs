@@ -77,8 +77,8 @@ fn trigrams(word: &str) -> Vec<String> {
 pub struct TrigramQuery {
     /// For each word of three letters or more, its two rarest trigrams.
     pub query: String,
-    /// The rows holding the rarest trigram of all, counted up to the limit asked for: the query
-    /// yields no more rows than this, and when it equals the limit, maybe many more.
+    /// The rows the query yields, counted up to the limit asked for: when it equals the limit,
+    /// maybe many more.
     pub at_most: i64,
 }
 
@@ -119,9 +119,22 @@ pub async fn trigram_query(
     for row in rows {
         rows_with.insert(row.try_get::<String, _>("term")?, row.try_get::<i64, _>("doc")?);
     }
-    Ok(rarest_trigrams_query(words, |t| {
-        rows_with.get(t).copied().unwrap_or(0)
-    }))
+    let Some(mut query) = rarest_trigrams_query(words, |t| rows_with.get(t).copied().unwrap_or(0)) else {
+        return Ok(None);
+    };
+    if query.at_most >= count_limit {
+        // Common trigrams can still be rare together ("harbor creamery", a last name such as
+        // "novak" whose letters are everywhere): the query's own rows are counted, so that it
+        // is used whenever it yields few.
+        let yields: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH $1 LIMIT {count_limit})"
+        )))
+        .bind(query.query.clone())
+        .fetch_one(&db.pool)
+        .await?;
+        query.at_most = yields;
+    }
+    Ok(Some(query))
 }
 
 /// The FTS5 query asking for each word's two rarest trigrams, given how many rows hold each.

@@ -56,7 +56,7 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
     };
     config.check_built_files()?;
     let app = crate::build(&config).await?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(async move { axum::serve(crate::without_delay(listener), app).await });
     let db = Db::connect(&database_url).await.map_err(error)?;
 
     let customer = seed(&db, options.items).await.map_err(error)?;

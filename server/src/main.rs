@@ -109,7 +109,7 @@ async fn serve(config: Config) -> Result<(), String> {
         config.site_addr,
         config.database_url
     );
-    axum::serve(listener, app)
+    axum::serve(server::without_delay(listener), app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

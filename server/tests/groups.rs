@@ -345,6 +345,32 @@ async fn a_customer_page_answers_every_one_of_many_requests_at_once(engine: Engi
 
 on_both_databases!(
     groups_set_prices_in_the_portal_and_its_orders,
+    settings_count_each_groups_live_customers,
     an_order_total_too_large_is_refused,
     a_customer_page_answers_every_one_of_many_requests_at_once,
 );
+
+/// Settings → Customer Groups counts each group's customers, leaving out those in the Trash; the
+/// lists that only name groups (the customers list's filter) do not count.
+async fn settings_count_each_groups_live_customers(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let (status, body) = save_group(&app, "Wholesale", "-10", false, true).await;
+    assert!(status.is_success(), "{body}");
+    let wholesale = group_id(&app, "Wholesale").await;
+    for (name, account) in [("Uptown", "U-1"), ("Downtown", "D-1"), ("Midtown", "M-1")] {
+        let customer = create(&app, name, account, "Portland").await;
+        let (status, body) = assign_groups(&app, customer, &[wholesale]).await;
+        assert!(status.is_success(), "{body}");
+        if name == "Midtown" {
+            let (status, body) = app
+                .call("customers/delete", &[("ids[0]", &customer.to_string())])
+                .await;
+            assert!(status.is_success(), "{body}");
+        }
+    }
+    let (status, body) = app.call("groups/list", &[("counted", "true")]).await;
+    let counted: Vec<CustomerGroup> = ok(status, &body);
+    assert_eq!(counted[0].customer_count, Some(2));
+    assert_eq!(groups(&app).await[0].customer_count, None);
+}

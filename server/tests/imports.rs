@@ -22,6 +22,7 @@ async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engi
     let app = TestApp::start(engine).await;
     app.set_up_admin().await;
     let existing = create(&app, "Old Name", "IMP-2", "Salem").await;
+    contact_on(&app, existing, "Olga", "olga@x.example").await;
     let mut rows = vec![customer_header()];
     rows.extend((1..=5).map(customer_row));
     rows[3][11] = "jo@".into();
@@ -68,7 +69,7 @@ async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engi
         app.count("SELECT COUNT(*) FROM customers").await,
         customers_before
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 1);
 
     // The bad rows download as a workbook with what to fix, to correct and upload again.
     let response = app.get(&format!("/imports/{id}/errors.xlsx")).await;
@@ -106,6 +107,16 @@ async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engi
         .await
         .unwrap();
     assert_eq!(renamed, ("Imported Company 000002".into(), "Portland".into()));
+    // Contacts are found by their customers' new names, and no more by the old.
+    assert_eq!(
+        found_contacts(&app, "imported company 000002").await,
+        ["olga@x.example", "person2@import.example"]
+    );
+    assert_eq!(found_contacts(&app, "old name").await, Vec::<String>::new());
+    assert_eq!(
+        found_contacts(&app, "imported company 000001").await,
+        ["person1@import.example", "sam@import.example"]
+    );
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM customer_contacts cc JOIN customers c ON c.id = cc.customer_id
@@ -188,6 +199,11 @@ async fn a_contacts_file_assigns_contacts_by_account_number(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(last, "Updated");
+    assert_eq!(
+        found_contacts(&app, "downtown").await,
+        ["ana@x.example", "BO@x.example"],
+        "contacts are found by the customers the import assigned them to"
+    );
     for (customer, expected) in [(first, 2), (second, 2)] {
         let assigned: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM customer_contacts WHERE customer_id = $1")
@@ -217,6 +233,15 @@ async fn a_contacts_file_assigns_contacts_by_account_number(engine: Engine) {
     .await
     .unwrap();
     assert_eq!((last.as_str(), assigned), ("Updated", 1));
+    assert_eq!(found_contacts(&app, "midtown").await, ["BO@x.example"]);
+}
+
+/// The emails of the contacts the Contacts page finds for `q`, in its order.
+async fn found_contacts(app: &TestApp, q: &str) -> Vec<String> {
+    let (status, body) = app.call("contacts/list", &[("q", q)]).await;
+    assert!(status.is_success(), "contacts/list: {status} {body}");
+    let page: app::contacts::ContactListPage = serde_json::from_str(&body).expect("contacts page");
+    page.rows.into_iter().map(|row| row.contact.email).collect()
 }
 
 async fn the_list_exports_its_search_and_the_export_imports_again(engine: Engine) {

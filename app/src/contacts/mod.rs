@@ -6,6 +6,8 @@ pub mod api;
 pub mod db;
 mod pages;
 mod panel;
+#[cfg(feature = "ssr")]
+pub mod search_texts;
 
 pub use pages::{ContactPage, ContactsPage, NewContactPage};
 pub use panel::ContactsPanel;

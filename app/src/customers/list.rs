@@ -19,7 +19,7 @@ pub fn CustomersPage() -> impl IntoView {
         move || (query.get(), delete.version().get(), changed.get()),
         |(q, _, _)| list_customers(q),
     );
-    let groups = Resource::new(|| (), |_| crate::groups::api::list_groups());
+    let groups = Resource::new(|| (), |_| crate::groups::api::list_groups(false));
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     Effect::new(move |_| {
         query.track();

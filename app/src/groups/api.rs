@@ -16,9 +16,9 @@ use {
 };
 
 #[server(endpoint = "groups/list")]
-pub async fn list_groups() -> Result<Vec<CustomerGroup>, AppError> {
+pub async fn list_groups(#[server(default)] counted: bool) -> Result<Vec<CustomerGroup>, AppError> {
     require_staff().await?;
-    Ok(db::list(&app_state()?.db).await?)
+    Ok(db::list(&app_state()?.db, counted).await?)
 }
 
 /// Adds a group (`id` absent) or saves one over `version`.
@@ -83,7 +83,7 @@ pub async fn groups_of_customer(customer_id: i64) -> Result<CustomerGroups, AppE
             db::pricing(&mut conn, customer_id).await?,
         )
     };
-    let assignable = db::list(&db)
+    let assignable = db::list(&db, false)
         .await?
         .into_iter()
         .filter(|g| g.assignable)

@@ -6,12 +6,14 @@ use crate::state::Db;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+const GROUP_COLUMNS: &str =
+    "g.id, g.name, g.description, g.price_adjustment_bp, g.tax_exempt, g.assignable, g.version";
+
 /// The count of live customers is the group's members (read from its index alone) less those in
 /// the Trash (found from the Trash's index): never a read of every member's customer row, which
-/// took a second a page at 100,000 customers.
-const GROUP_COLUMNS: &str =
-    "g.id, g.name, g.description, g.price_adjustment_bp, g.tax_exempt, g.assignable, g.version,
-     (SELECT COUNT(*) FROM customer_group_members m WHERE m.group_id = g.id)
+/// took a second a page at 100,000 customers. Still a read of every member, so only the page
+/// that shows it (Settings → Customer Groups) counts.
+const CUSTOMER_COUNT: &str = "(SELECT COUNT(*) FROM customer_group_members m WHERE m.group_id = g.id)
      - (SELECT COUNT(*) FROM customers c JOIN customer_group_members m ON m.customer_id = c.id
         WHERE c.deleted_at IS NOT NULL AND m.group_id = g.id) AS customer_count";
 
@@ -24,14 +26,22 @@ fn group_from_row(row: &AnyRow) -> Result<CustomerGroup, sqlx::Error> {
         tax_exempt: row.try_get::<i64, _>("tax_exempt")? != 0,
         assignable: row.try_get::<i64, _>("assignable")? != 0,
         version: row.try_get("version")?,
-        customer_count: row.try_get("customer_count")?,
+        customer_count: match row.try_column("customer_count") {
+            Ok(_) => Some(row.try_get("customer_count")?),
+            Err(_) => None,
+        },
     })
 }
 
-/// Every group, by name.
-pub async fn list(db: &Db) -> Result<Vec<CustomerGroup>, sqlx::Error> {
+/// Every group, by name; with how many live customers each has when `counted`.
+pub async fn list(db: &Db, counted: bool) -> Result<Vec<CustomerGroup>, sqlx::Error> {
+    let count = if counted {
+        format!(", {CUSTOMER_COUNT}")
+    } else {
+        String::new()
+    };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {GROUP_COLUMNS} FROM customer_groups g ORDER BY g.name_key, g.id"
+        "SELECT {GROUP_COLUMNS}{count} FROM customer_groups g ORDER BY g.name_key, g.id"
     )))
     .fetch_all(&db.pool)
     .await?;

@@ -22,8 +22,8 @@ pub struct CustomerGroup {
     /// Only assignable groups can be given to customers.
     pub assignable: bool,
     pub version: i64,
-    /// Live customers in the group.
-    pub customer_count: i64,
+    /// Live customers in the group: counted only where shown (Settings → Customer Groups).
+    pub customer_count: Option<i64>,
 }
 
 /// A customer's groups as its page shows them.

@@ -23,7 +23,7 @@ pub fn GroupsPage() -> impl IntoView {
     let delete = ServerAction::<DeleteGroup>::new();
     let groups = Resource::new(
         move || (save.version().get(), delete.version().get()),
-        |_| list_groups(),
+        |_| list_groups(true),
     );
     // The group the form edits; `None` adds one.
     let editing = RwSignal::new(None::<CustomerGroup>);
@@ -70,7 +70,7 @@ pub fn GroupsPage() -> impl IntoView {
                                                 <td>{group.price_adjustment.to_string()}</td>
                                                 <td>{if group.tax_exempt { "Yes" } else { "No" }}</td>
                                                 <td>{if group.assignable { "Yes" } else { "No" }}</td>
-                                                <td class="number">{group.customer_count}</td>
+                                                <td class="number">{group.customer_count.unwrap_or_default()}</td>
                                                 <td>
                                                     <button type="button" aria-label=edit_label
                                                         on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button>
@@ -211,7 +211,7 @@ pub fn CustomerGroupsCard(customer_id: i64) -> impl IntoView {
 #[component]
 pub fn BulkGroupBar(selected: RwSignal<BTreeSet<i64>>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let bulk = ServerAction::<BulkAssignGroup>::new();
-    let groups = Resource::new(|| (), |_| list_groups());
+    let groups = Resource::new(|| (), |_| list_groups(false));
     let group_id = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(Ok(_)) = bulk.value().get() {

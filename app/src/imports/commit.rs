@@ -66,6 +66,7 @@ pub async fn import(
         .bind(import_id)
         .fetch_one(&mut *tx)
         .await?;
+    crate::contacts::search_texts::later(&mut tx).await?;
     let started = std::time::Instant::now();
     let existing = existing::load(&mut tx).await?;
     tracing::info!(
@@ -144,10 +145,12 @@ pub(super) struct Writing<'a> {
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
-/// Inserts contacts, recording their ids by email key; returns how many.
+/// Inserts contacts, each with the customers' part of its search text (` | ` and the search text
+/// of each customer it is about to be assigned to, or nothing), recording their ids by email
+/// key; returns how many.
 pub(super) async fn insert_contacts(
     tx: &mut AnyConnection,
-    contacts: &[&ValidContact],
+    contacts: &[(&ValidContact, String)],
     now: i64,
     ids: &mut HashMap<String, i64>,
 ) -> Result<usize, sqlx::Error> {
@@ -156,7 +159,8 @@ pub(super) async fn insert_contacts(
             tx,
             "INSERT INTO contacts (first_name, last_name, email, email_key, phone, job_title, name_text,
                  search_text, version, created_at, updated_at)",
-            chunk.iter().map(|c| {
+            chunk.iter().map(|(c, customers_text)| {
+                let name_text = crate::contacts::db::name_text(c);
                 vec![
                     text(&c.first_name),
                     text(&c.last_name),
@@ -164,8 +168,8 @@ pub(super) async fn insert_contacts(
                     text(&c.email.key()),
                     Bind::MaybeText(c.phone.as_ref().map(|p| p.as_str().to_string())),
                     Bind::MaybeText(c.job_title.clone()),
-                    text(&crate::contacts::db::name_text(c)),
-                    text(&crate::contacts::db::name_text(c)),
+                    text(&name_text),
+                    text(&format!("{name_text}{customers_text}")),
                     Bind::Int(1),
                     Bind::Int(now),
                     Bind::Int(now),

@@ -25,11 +25,12 @@ pub(super) async fn write_contacts(
     let mut report = plan.report();
     let total = plan.good.len();
     let mut ids: HashMap<String, i64> = HashMap::new();
-    let new: Vec<&ValidContact> = plan
+    // Their customers' part of their search texts is remade once they are assigned, below.
+    let new: Vec<(&ValidContact, String)> = plan
         .good
         .iter()
         .filter(|r| r.existing.is_none())
-        .map(|r| &r.contact)
+        .map(|r| (&r.contact, String::new()))
         .collect();
     report.created = insert_contacts(tx, &new, now, &mut ids).await?;
     report.contacts_created = report.created;
@@ -84,6 +85,8 @@ pub(super) async fn write_contacts(
         }
     }
     report.contacts_assigned = assigned_pairs.len();
+    let assigned: Vec<i64> = assigned_pairs.iter().map(|(_, contact)| *contact).collect();
+    crate::contacts::search_texts::remake_of_contacts(tx, &assigned).await?;
     let names: HashMap<i64, String> = chosen
         .iter()
         .map(|(row, id)| (*id, row.contact.full_name()))

@@ -6,6 +6,7 @@ use super::customer_rows::CustomerRow;
 use super::existing::name_postal_key;
 use super::plan::Plan;
 use super::ImportReport;
+use crate::contacts::search_texts;
 use crate::customers::{db::company_values, name_order, search::search_text};
 use crate::domain::ValidContact;
 use crate::sql::{rows_per_statement, Bind, Sql};
@@ -45,11 +46,7 @@ pub(super) async fn write_customers(
                 let company = &row.company;
                 let mut values: Vec<Bind> =
                     company_values(company).into_iter().map(Bind::MaybeText).collect();
-                values.push(text(&search_text(
-                    company.name.as_str(),
-                    company.account_number.as_ref().map(|n| n.as_str()),
-                    &company.address.city,
-                )));
+                values.push(text(&customer_search_text(row)));
                 values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
                 values
             }),
@@ -126,9 +123,22 @@ pub(super) async fn write_customers(
         .iter()
         .flat_map(|(row, id, created)| row.contacts.iter().map(move |c| (c, *id, *created)))
         .collect();
-    let (created, assigned) = assign_contacts(tx, &contacts, now).await?;
+    // New customers' texts go into their new contacts' search texts as they are inserted; the
+    // contacts of the customers updated are remade.
+    let new_texts: HashMap<i64, String> = written
+        .iter()
+        .filter(|(_, _, created)| *created)
+        .map(|(row, id, _)| (*id, customer_search_text(row)))
+        .collect();
+    let (created, assigned) = assign_contacts(tx, &contacts, &new_texts, now).await?;
     report.contacts_created = created;
     report.contacts_assigned = assigned;
+    let updated: Vec<i64> = written
+        .iter()
+        .filter(|(_, _, created)| !*created)
+        .map(|(_, id, _)| *id)
+        .collect();
+    search_texts::remake_of_customers(tx, &updated).await?;
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         created,
@@ -156,6 +166,16 @@ pub(super) async fn write_customers(
     );
     progress(total, total);
     Ok(report)
+}
+
+/// The search text of a new customer made from `row`.
+fn customer_search_text(row: &CustomerRow) -> String {
+    let company = &row.company;
+    search_text(
+        company.name.as_str(),
+        company.account_number.as_ref().map(|n| n.as_str()),
+        &company.address.city,
+    )
 }
 
 /// Saves a row over an existing customer. Its empty optional cells keep what is stored.
@@ -216,11 +236,13 @@ async fn place_in_name_order(tx: &mut AnyConnection) -> Result<(), sqlx::Error> 
 }
 
 /// Finds each contact by email or creates it (once per email), and assigns it to its customer;
-/// the contacts of a customer the import created receive its documents. Returns how many
-/// contacts were created and how many assignments were new.
+/// the contacts of a customer the import created receive its documents. A new contact's search
+/// text holds the `new_texts` of its customers the import created; contacts found are remade.
+/// Returns how many contacts were created and how many assignments were new.
 async fn assign_contacts(
     tx: &mut AnyConnection,
     contacts: &[(&ValidContact, i64, bool)],
+    new_texts: &HashMap<i64, String>,
     now: i64,
 ) -> Result<(usize, usize), sqlx::Error> {
     if contacts.is_empty() {
@@ -242,12 +264,25 @@ async fn assign_contacts(
             ids.insert(row.try_get("email_key")?, row.try_get("id")?);
         }
     }
-    let mut new: Vec<&ValidContact> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (contact, _, _) in contacts {
+    let found: Vec<i64> = ids.values().copied().collect();
+    // Each new contact once, with the texts of its customers (each once).
+    let mut new: Vec<(&ValidContact, String)> = Vec::new();
+    let mut place: HashMap<String, (usize, Vec<i64>)> = HashMap::new();
+    for (contact, customer_id, _) in contacts {
         let key = contact.email.key();
-        if !ids.contains_key(&key) && seen.insert(key) {
-            new.push(contact);
+        if ids.contains_key(&key) {
+            continue;
+        }
+        let (at, customers) = place.entry(key).or_insert_with(|| {
+            new.push((contact, String::new()));
+            (new.len() - 1, Vec::new())
+        });
+        if !customers.contains(customer_id) {
+            customers.push(*customer_id);
+            if let Some(text) = new_texts.get(customer_id) {
+                new[*at].1.push_str(" | ");
+                new[*at].1.push_str(text);
+            }
         }
     }
     let created = insert_contacts(tx, &new, now, &mut ids).await?;
@@ -268,5 +303,6 @@ async fn assign_contacts(
         );
         assigned += sql.into_query().execute(&mut *tx).await?.rows_affected() as usize;
     }
+    search_texts::remake_of_contacts(tx, &found).await?;
     Ok((created, assigned))
 }
