@@ -402,6 +402,51 @@ async fn the_customers_list_finds_customers_by_their_contacts(engine: Engine) {
         got.sort();
         assert_eq!(got, ids, "{sort:?}");
     }
+    // With a filter that leaves few customers (a group; an integration status), those of them
+    // with such contacts, in every sort.
+    let grouped: Vec<i64> = ids.iter().copied().step_by(7).collect();
+    let group: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_groups (name, name_key, price_adjustment_bp, tax_exempt, created_at, updated_at)
+         VALUES ('Few', 'few', 0, 0, 0, 0) RETURNING id",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    for id in grouped.iter().chain([&lena_at]) {
+        sqlx::query(
+            "INSERT INTO customer_group_members (customer_id, group_id, added_at) VALUES ($1, $2, 0)",
+        )
+        .bind(*id)
+        .bind(group)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE customers SET integration_status = 'requested' WHERE id = $1")
+            .bind(*id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    for sort in SortKey::ALL {
+        for narrowed in [
+            ListQuery {
+                group: Some(group),
+                ..search("example.com", sort)
+            },
+            ListQuery {
+                integration: Some(app::integration::IntegrationStatus::Requested),
+                ..search("example.com", sort)
+            },
+        ] {
+            let mut got: Vec<i64> = every_page(&app, narrowed.clone())
+                .await
+                .iter()
+                .map(|r| r.id)
+                .collect();
+            got.sort();
+            assert_eq!(got, grouped, "{narrowed:?}");
+        }
+    }
     // A word in customers' names and in contacts' emails: both kinds, merged in one order.
     let both = every_page(&app, search("filler1", SortKey::NameAsc)).await;
     assert!(both.len() > 1 && both.len() <= 120);
