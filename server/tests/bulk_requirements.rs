@@ -70,6 +70,21 @@ async fn requirements_are_added_and_removed_for_many_customers_at_once(engine: E
     let haccp = type_id(&app, "HACCP Plan").await;
     let spec = type_id(&app, "Specification Sheet").await;
 
+    // The picker counts every live customer, or those of a search; none in the Trash.
+    let trashed = create(&app, "Bulk Gone", "BK-9", "Portland").await;
+    let (status, body) = app
+        .call("customers/delete", &[("ids[0]", &trashed.to_string())])
+        .await;
+    assert!(status.is_success(), "{body}");
+    for (q, status, total) in [("", "all", 3), ("", "active", 3), ("bulk", "all", 2)] {
+        let (code, body) = app
+            .call("bulk_requirements/customers", &[("q", q), ("status", status)])
+            .await;
+        assert!(code.is_success(), "{body}");
+        let found: app::bulk_requirements::Candidates = serde_json::from_str(&body).unwrap();
+        assert_eq!(found.total, total, "{q:?} {status}");
+    }
+
     // Every customer of the search "bulk": three locations and one item in all.
     let done = apply(&app, "bulk", &[], &[haccp, spec], true).await;
     assert_eq!((done.customers, done.requirements), (2, 4));

@@ -91,6 +91,14 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Whether a filter (status, group, integration status, parent account) is chosen.
+    pub fn filtered(&self) -> bool {
+        self.status != StatusFilter::All
+            || self.group.is_some()
+            || self.integration.is_some()
+            || self.parent.is_some()
+    }
+
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let status = match get("status").as_deref() {
             Some("active") => StatusFilter::Active,
