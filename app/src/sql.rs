@@ -54,6 +54,11 @@ impl Sql {
     }
 }
 
+/// Whether the connection is to SQLite (else PostgreSQL).
+pub fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("sqlite")
+}
+
 /// How many rows of `width` values one multi-row statement carries: about 2,000 values, well
 /// under both databases' limits on placeholders.
 pub fn rows_per_statement(width: usize) -> usize {
@@ -72,7 +77,7 @@ impl Sql {
         rows: impl Iterator<Item = Vec<Bind>>,
         tail: &str,
     ) -> Sql {
-        let positional = conn.backend_name().eq_ignore_ascii_case("sqlite");
+        let positional = is_sqlite(conn);
         let mut sql = Sql::default();
         sql.push(head);
         sql.push(" VALUES ");

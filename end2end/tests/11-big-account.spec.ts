@@ -1,24 +1,12 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, post, signInAsAdmin } from "./helpers";
+import { createCustomer, hydrated, post, signInAsAdmin } from "./helpers";
 
 // A customer with more contacts than a page: the Contacts page, the customer's Contacts tab and
 // the customers list find them by any part of a name, ignoring accents, and page through them.
 
 test("many contacts page and search, accents ignored, on the Contacts page, the tab and the list", async ({ page }) => {
   await signInAsAdmin(page);
-  const customer = String(
-    await post(page.request, "customers/create", {
-      "company[name]": "Wombat Wholesale",
-      "company[account_number]": "WW-1",
-      "company[street]": "1 Main St",
-      "company[city]": "Portland",
-      "company[region]": "",
-      "company[postal_code]": "97201",
-      "company[country]": "United States",
-      "company[phone]": "",
-      "company[website]": "",
-    }),
-  );
+  const customer = await createCustomer(page.request, "Wombat Wholesale", "WW-1");
   const contact = (first: string, last: string, email: string) =>
     post(page.request, "contacts/create", {
       customer_id: customer,

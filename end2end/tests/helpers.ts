@@ -56,9 +56,9 @@ export async function post(request: APIRequestContext, endpoint: string, form: R
   return response.json();
 }
 
-/** A customer with one item ($12.00) in its catalog and a Ship-To Location. */
-export async function orderableCustomer(request: APIRequestContext, name: string, account: string) {
-  const customer = String(
+/** A customer in Portland made through the server function; returns its id. */
+export async function createCustomer(request: APIRequestContext, name: string, account: string) {
+  return String(
     await post(request, "customers/create", {
       "company[name]": name,
       "company[account_number]": account,
@@ -71,6 +71,11 @@ export async function orderableCustomer(request: APIRequestContext, name: string
       "company[website]": "",
     }),
   );
+}
+
+/** A customer with one item ($12.00) in its catalog and a Ship-To Location. */
+export async function orderableCustomer(request: APIRequestContext, name: string, account: string) {
+  const customer = await createCustomer(request, name, account);
   const item = String(
     await post(request, "listings/items/create", {
       "item[sku]": `${account}-BEANS`,

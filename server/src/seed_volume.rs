@@ -455,7 +455,7 @@ impl Seeder<'_> {
             self.now,
         );
         let j = format!("(id - {fk})");
-        if self.tx.backend_name().to_lowercase().starts_with("postgres") {
+        if !app::sql::is_sqlite(self.tx) {
             // Statistics of the rows just made, so that the assignments' trigger finds contacts
             // by their index instead of reading them all for each assignment.
             self.exec("ANALYZE customers, contacts").await?;

@@ -4,6 +4,7 @@
 //! it touched in a few set-based statements ([`remake_of_contacts`], [`remake_of_customers`]).
 //! SQLite's triggers run in-process and cost little, so there these calls do nothing.
 
+use crate::sql::is_sqlite;
 use sqlx::AnyConnection;
 
 /// How many ids one remaking statement names.
@@ -12,14 +13,10 @@ const IDS_PER_STATEMENT: usize = 1000;
 /// Remaking more texts than this first brings the planner's statistics up to date.
 const FRESH_STATISTICS_FROM: usize = 2_000;
 
-fn is_postgres(tx: &AnyConnection) -> bool {
-    tx.backend_name().eq_ignore_ascii_case("postgresql")
-}
-
 /// Leaves contacts' search texts to the remaking calls until the transaction ends (a
 /// transaction-local setting the PostgreSQL triggers read).
 pub async fn later(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    if is_postgres(tx) {
+    if !is_sqlite(tx) {
         sqlx::query("SELECT set_config('clientele.contact_search_later', 'on', true)")
             .execute(&mut *tx)
             .await?;
@@ -44,7 +41,7 @@ pub async fn remake_of_customers(tx: &mut AnyConnection, customer_ids: &[i64]) -
 
 /// Remakes the texts of the contacts `filter` picks, its `IDS` standing for a chunk of `ids`.
 async fn remake(tx: &mut AnyConnection, filter: &str, ids: &[i64]) -> Result<(), sqlx::Error> {
-    if !is_postgres(tx) {
+    if is_sqlite(tx) {
         return Ok(());
     }
     let mut ids = ids.to_vec();

@@ -88,15 +88,6 @@ async fn group_members_at_most(db: &Db, group: i64, limit: i64) -> Result<i64, s
 /// With a narrowing filter, customers of up to this many contacts are gathered and sorted.
 const GATHER_WITH_FILTERS: i64 = 100_000;
 
-/// Whether the list's filters leave few customers: a group, an integration status, a parent
-/// account or approval pending.
-fn narrowing(query: &ListQuery) -> bool {
-    query.group.is_some()
-        || query.integration.is_some()
-        || query.parent.is_some()
-        || query.status == super::StatusFilter::Pending
-}
-
 struct Walk<'q> {
     query: &'q ListQuery,
     ascending: bool,
@@ -170,7 +161,7 @@ impl Walk<'_> {
         // With a filter that leaves few customers, walking the list reads most of it to fill a
         // page (17 s for a group's active customers with a contact at "market…"): their
         // candidates are gathered however many more contacts match.
-        let gather_below = if narrowing(self.query) {
+        let gather_below = if self.query.narrowing() {
             GATHER_WITH_FILTERS
         } else {
             COMMON_AMONG_CONTACTS

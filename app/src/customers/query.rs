@@ -99,6 +99,15 @@ impl ListQuery {
             || self.parent.is_some()
     }
 
+    /// Whether a chosen filter leaves few customers: a group, an integration status, a parent
+    /// account or approval pending (not Active or Inactive, which leave many).
+    pub fn narrowing(&self) -> bool {
+        self.group.is_some()
+            || self.integration.is_some()
+            || self.parent.is_some()
+            || self.status == StatusFilter::Pending
+    }
+
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let status = match get("status").as_deref() {
             Some("active") => StatusFilter::Active,
