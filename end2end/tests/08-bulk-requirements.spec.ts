@@ -44,7 +44,7 @@ test("Bulk Configure Customer Requirements: the customers of a search, then a ty
 
   for (const id of customers) {
     const sourced = await post(request, "requirements/sourced", { customer_id: String(id), level: "location" });
-    const haccp = sourced[0].requirements.find((r: { type_name: string }) => r.type_name === "HACCP Plan");
+    const haccp = sourced.rows[0].requirements.find((r: { type_name: string }) => r.type_name === "HACCP Plan");
     expect(haccp.required).toBe(true);
   }
 });

@@ -61,3 +61,91 @@ test("many contacts page and search, accents ignored, on the Contacts page, the 
     await expect(page.getByRole("link", { name: "Wombat Wholesale" })).toBeVisible();
   });
 });
+
+// A customer sourcing more locations than a page: its Locations tab pages and searches them, and
+// its Document Requests tab pages the requests while "select all" reaches every page.
+test("many locations and document requests page, and select all reaches every page", async ({ page }) => {
+  await signInAsAdmin(page);
+  const request = page.request;
+  const customer = await createCustomer(request, "Quokka Quarries", "QQ-1");
+  const types = await post(request, "documents/types", {});
+  const haccp = String(types.find((t: { name: string }) => t.name === "HACCP Plan").id);
+  const locations: string[] = [];
+  for (let n = 0; n < 60; n++) {
+    const name = `Mill ${String(n).padStart(2, "0")}`;
+    locations.push(
+      String(
+        await post(request, "listings/locations/create", {
+          "location[name]": name,
+          "location[code]": `QM-${n}`,
+          "location[street]": "1 Quarry Rd",
+          "location[city]": "Bend",
+          "location[region]": "",
+          "location[postal_code]": "97701",
+          "location[country]": "United States",
+        }),
+      ),
+    );
+  }
+  const ids: Record<string, string> = { customer_id: customer, level: "location" };
+  locations.forEach((id, n) => (ids[`ids[${n}]`] = id));
+  await post(request, "requirements/add", ids);
+  for (const id of locations) {
+    await post(request, "requirements/set", {
+      customer_id: customer,
+      level: "location",
+      listing_id: id,
+      type_id: haccp,
+      required: "true",
+    });
+  }
+
+  await test.step("the Locations tab shows fifty at a time, searchable", async () => {
+    await page.goto(`/customers/${customer}?tab=locations`);
+    await hydrated(page);
+    const sets = page.locator("fieldset.requirement-set");
+    await expect(sets).toHaveCount(50);
+    await expect(sets.first()).toContainText("Mill 00");
+    await page.getByRole("navigation", { name: "Pages of locations" }).getByRole("button", { name: "Next" }).click();
+    await expect(sets).toHaveCount(10);
+    await expect(sets.last()).toContainText("Mill 59");
+    const search = page.getByLabel("Search these 60 locations");
+    await search.fill("qm-7");
+    await search.press("Enter");
+    await expect(sets).toHaveCount(1);
+    await expect(sets.first()).toContainText("Mill 07");
+  });
+
+  // A current HACCP Plan for the last mill: its request, on the second page, is recommended.
+  const uploaded = await request.post("/files?purpose=document&name=haccp.pdf", {
+    data: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+  });
+  expect(uploaded.ok()).toBeTruthy();
+  await post(request, "documents/add", {
+    level: "location",
+    owner_id: locations[59],
+    "document[type_id]": haccp,
+    "document[title]": "HACCP Mill 59",
+    "document[effective_on]": new Date().toISOString().slice(0, 10),
+    "document[expires_on]": new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+    "document[file_id]": (await uploaded.json()).id,
+  });
+
+  await test.step("the Document Requests tab pages; accepting and selecting reach every page", async () => {
+    await page.goto(`/customers/${customer}?tab=requests`);
+    await hydrated(page);
+    const panel = page.locator("section.requests-panel");
+    const rows = panel.locator("table.requests-list > tbody > tr");
+    await expect(panel.getByText("60 open, 0 ready to send, 1 with a recommendation.")).toBeVisible();
+    await expect(rows).toHaveCount(50);
+    await expect(panel.getByText("Page 1 of 2")).toBeVisible();
+    await panel.getByRole("button", { name: "Accept all recommendations (1)" }).click();
+    await expect(panel.getByText("60 open, 1 ready to send, 0 with a recommendation.")).toBeVisible();
+    await panel.getByLabel("Select all 1 ready to send, on every page").check();
+    await expect(panel.getByText("1 selected")).toBeVisible();
+    await panel.getByRole("button", { name: "Next" }).click();
+    await expect(panel.getByText("Page 2 of 2")).toBeVisible();
+    await expect(rows).toHaveCount(10);
+    await expect(panel.getByLabel("Select HACCP Plan for Mill 59")).toBeChecked();
+  });
+});

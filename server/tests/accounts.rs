@@ -1,6 +1,6 @@
 //! Staff accounts over HTTP, on SQLite and on PostgreSQL: health, first run, signing in, roles.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use common::*;

@@ -2,7 +2,7 @@
 //! it is recorded with who and the values before and after; Admins read the log across customers
 //! with filters.
 
-mod common;
+use crate::common;
 
 use app::activity::{ActivityEntry, LogPage};
 use common::portal::*;

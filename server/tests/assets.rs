@@ -1,7 +1,7 @@
 //! Built files: served compressed and revalidated (a build with hashed names is cached for a
 //! year instead); a miss is never cached.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING};

@@ -1,7 +1,7 @@
 //! Bulk Configure Customer Requirements: requirements added and removed for the customers of a
 //! search, or for the ticked ones, with their Document Requests opened and cancelled.
 
-mod common;
+use crate::common;
 
 use common::sharing::add_location;
 use common::*;

@@ -1,6 +1,6 @@
 //! The Contacts page and a customer's Ship-To Locations, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::contacts::ContactListPage;
 use app::ship_to::ShipTo;

@@ -1,6 +1,6 @@
 //! Customer documents and the contacts' document requests, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::asks::AskOptions;
 use app::customer_files::CustomerFile;

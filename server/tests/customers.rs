@@ -1,6 +1,6 @@
 //! Customers over HTTP, on SQLite and on PostgreSQL: create, validate, edit with conflicts, Trash.
 
-mod common;
+use crate::common;
 
 use app::customers::{ListQuery, SaveOutcome};
 use app::error::AppError;

@@ -1,7 +1,7 @@
 //! Share Settings and documents over HTTP, on SQLite and on PostgreSQL: document types, default
 //! requirements, uploads and their limits, versions, expiry status, downloads.
 
-mod common;
+use crate::common;
 
 use app::documents::{DocumentRow, DocumentType};
 use app::domain::{DocumentStatus, Level};

@@ -1,7 +1,7 @@
 //! Email delivery through the outbox: retries after a refusal, the Email Log, resending to the
 //! contact's address of today, and no email lost when the server is killed before delivering it.
 
-mod common;
+use crate::common;
 
 use common::sharing::*;
 use common::*;

@@ -1,7 +1,7 @@
 //! Stored files over HTTP, on SQLite and on PostgreSQL: upload limits, forged ids, logos, and
 //! the removal of abandoned uploads.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use app::state::now_ms;

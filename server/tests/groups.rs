@@ -1,7 +1,7 @@
 //! Customer groups on SQLite and PostgreSQL: Settings (Admins), giving groups to customers one at a
 //! time and in bulk, the list's filter, and what groups make of portal prices and orders.
 
-mod common;
+use crate::common;
 
 use app::activity::ActivityEntry;
 use app::customers::ListQuery;

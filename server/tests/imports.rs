@@ -2,7 +2,7 @@
 //! customers and contacts, the errors download, exports of the list, and a server killed in the
 //! middle of an import.
 
-mod common;
+use crate::common;
 
 use app::customers::ListQuery;
 use app::imports::columns::{header_title, CUSTOMER_COLUMNS};

@@ -3,7 +3,7 @@
 //! reason or activate it; and the customer page's tools: the account number, inventory
 //! availability and the price-list email address.
 
-mod common;
+use crate::common;
 
 use app::customers::ListQuery;
 use app::integration::{CustomerIntegration, IntegrationOptions, IntegrationStatus};

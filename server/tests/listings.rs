@@ -1,7 +1,7 @@
 //! Listings over HTTP, on SQLite and on PostgreSQL: locations and items, their checks, search,
 //! pages, and the protection of what is in use.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use app::listings::{Item, ItemRow, Location, LocationRow, Page};

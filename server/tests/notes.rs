@@ -1,7 +1,7 @@
 //! The Notes tab on SQLite and PostgreSQL: staff add notes signed with their name; only the writer
 //! edits or deletes one; each change is in the Activity log with the text before and after.
 
-mod common;
+use crate::common;
 
 use app::activity::ActivityEntry;
 use app::notes::Note;

@@ -2,7 +2,7 @@
 //! account and orders for the customer chosen; one account across the portal and the Document
 //! Retrieval Site; two tabs on two customers; one order per cart.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use app::listings::Page;

@@ -2,7 +2,7 @@
 //! customer and an anonymous caller are refused everywhere; staff act for one customer at a time;
 //! a Sunday reminder's link opens one customer only.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use app::portal::PortalContext;

@@ -1,7 +1,7 @@
 //! A customer's account details on SQLite and PostgreSQL: parent account and sub-accounts (never a
 //! loop), "How did you hear about us" from the list Admins keep, secondary phone, newsletter.
 
-mod common;
+use crate::common;
 
 use app::customers::ListQuery;
 use app::profile::{CustomerProfile, Source};

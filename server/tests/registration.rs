@@ -2,7 +2,7 @@
 //! individuals may register; nothing made before the emailed link is pressed; a limit per
 //! address; Pending until staff approve, then an email and the portal.
 
-mod common;
+use crate::common;
 
 use app::customers::{ListQuery, StatusFilter};
 use app::portal::PortalVisitor;

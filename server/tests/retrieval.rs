@@ -2,7 +2,7 @@
 //! conversation) leads to an account and the download; a contact reaches only what was sent to
 //! their customers; an expired link offers a new one.
 
-mod common;
+use crate::common;
 
 use app::retrieval::{LinkState, SharedCustomer};
 use common::sharing::*;

@@ -1,7 +1,7 @@
 //! The customers list and the Contacts page over HTTP, on SQLite and on PostgreSQL: keyset pages
 //! and search (any part of a name, email, account number or customer, ignoring case and accents).
 
-mod common;
+use crate::common;
 
 use app::contacts::ContactListPage;
 use app::customers::{ListQuery, SortKey, StatusFilter};

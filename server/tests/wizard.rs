@@ -2,22 +2,17 @@
 //! requirements of a customer's locations and the Document Requests they open and cancel, PostOnce
 //! recommendations, "Send Selected Documents" and its refusals, and a Draft resuming.
 
-mod common;
+use crate::common;
 
 use app::requests::{RequestRow, RequestStatus, SendReport};
-use app::requirements::SourcedListing;
+use app::requirements::SourcedPage;
 use common::sharing::*;
 use common::*;
 
 async fn requirements_open_and_cancel_requests(engine: Engine) {
     let app = TestApp::start(engine).await;
     app.set_up_admin().await;
-    // Share Settings: 3rd Party Audit is a default for new customers' locations.
-    let audit = type_id(&app, "3rd Party Audit").await;
-    let (status, body) = app
-        .call("documents/requirements", &[("type_ids", &audit.to_string())])
-        .await;
-    assert!(status.is_success(), "{body}");
+    audits_by_default(&app).await;
     let customer = create(&app, "Coffee Uptown", "CU-1", "Portland").await;
     let location = create_location(&app, "Plant A", "PA").await;
     add_location(&app, customer, location).await;
@@ -27,8 +22,8 @@ async fn requirements_open_and_cancel_requests(engine: Engine) {
             &[("customer_id", &customer.to_string()), ("level", "location")],
         )
         .await;
-    let sourced: Vec<SourcedListing> = ok(status, &body);
-    let ticked: Vec<&str> = sourced[0]
+    let sourced: SourcedPage = ok(status, &body);
+    let ticked: Vec<&str> = sourced.rows[0]
         .requirements
         .iter()
         .filter(|r| r.required)

@@ -1,7 +1,7 @@
 //! Server functions for Document Requests: list, accept PostOnce recommendations, attach an
 //! uploaded document, and "Send Selected Documents".
 
-use super::{RequestRow, SendReport};
+use super::{RequestsPage, SendReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -14,13 +14,18 @@ use {
     crate::state::{app_state, now_ms},
 };
 
+/// A page of the customer's Document Requests (open first), counted from 0.
 #[server(endpoint = "requests/of_customer")]
-pub async fn customer_requests(customer_id: i64) -> Result<Vec<RequestRow>, AppError> {
+pub async fn customer_requests(
+    customer_id: i64,
+    #[server(default)] page: i64,
+) -> Result<RequestsPage, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;
-    Ok(db::of_customer(&mut conn, customer_id, CalendarDate::from_ms(now_ms()), None).await?)
+    let today = CalendarDate::from_ms(now_ms());
+    Ok(db::page_of_customer(&mut conn, customer_id, today, page).await?)
 }
 
 /// Accepts the PostOnce recommendation of each of these requests that has one ("accept one or

@@ -1,8 +1,9 @@
 //! Queries for Document Requests: the list with PostOnce recommendations, accepting and attaching
 //! documents, and marking requests sent.
 
-use super::{DocumentRef, RequestRow, RequestStatus};
+use super::{DocumentRef, RequestRow, RequestStatus, RequestsPage, MAX_LISTED};
 use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::listings::PAGE_SIZE;
 use crate::sql::{Bind, Sql};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -102,9 +103,72 @@ pub async fn of_customer(
         }
         sql.push(")");
     }
-    sql.push(" ORDER BY r.status, t.level, listing_name, t.name_key, r.id LIMIT 5000");
+    sql.push(&format!(
+        " ORDER BY r.status, t.level, listing_name, t.name_key, r.id LIMIT {MAX_LISTED}"
+    ));
     let rows = sql.query().fetch_all(&mut *conn).await?;
     rows.iter().map(|row| request_from_row(row, today)).collect()
+}
+
+/// The rows of one page of the customer's requests (`PAGE_SIZE` from page `page`, zero-based), and
+/// what the tab says of all of them: how many are open, which are ready to send and which have a
+/// recommendation. The page's rows alone are read in full: their downloads and documents cost
+/// more than the ids and flags of the rest.
+pub async fn page_of_customer(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    today: CalendarDate,
+    page: i64,
+) -> Result<RequestsPage, sqlx::Error> {
+    let all = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT r.id, r.status,
+             CASE WHEN r.status = 'open' AND a.expires_on >= $1 THEN 1 ELSE 0 END AS ready,
+             CASE WHEN r.status = 'open' AND r.document_id IS NULL AND EXISTS (
+                 SELECT 1 FROM documents d WHERE {RECOMMENDED} AND d.expires_on >= $1) THEN 1 ELSE 0 END AS recommended,
+             COALESCE(l.name, i.name) AS listing_name
+         FROM document_requests r
+         JOIN document_types t ON t.id = r.type_id
+         LEFT JOIN locations l ON l.id = r.location_id
+         LEFT JOIN items i ON i.id = r.item_id
+         LEFT JOIN documents a ON a.id = r.document_id
+         WHERE r.customer_id = $2 AND r.status <> 'cancelled'
+         ORDER BY r.status, t.level, listing_name, t.name_key, r.id LIMIT {MAX_LISTED}"
+    )))
+    .bind(today.to_string())
+    .bind(customer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = all.len() as i64;
+    let page = page.clamp(0, (total - 1).max(0) / PAGE_SIZE);
+    let (mut open, mut ready, mut recommended, mut on_page) = (0, Vec::new(), Vec::new(), Vec::new());
+    for (n, row) in all.iter().enumerate() {
+        let id: i64 = row.try_get("id")?;
+        if row.try_get::<String, _>("status")? == "open" {
+            open += 1;
+        }
+        if row.try_get::<i64, _>("ready")? == 1 {
+            ready.push(id);
+        }
+        if row.try_get::<i64, _>("recommended")? == 1 {
+            recommended.push(id);
+        }
+        if n as i64 / PAGE_SIZE == page {
+            on_page.push(id);
+        }
+    }
+    let rows = if on_page.is_empty() {
+        Vec::new()
+    } else {
+        of_customer(conn, customer_id, today, Some(&on_page)).await?
+    };
+    Ok(RequestsPage {
+        rows,
+        page,
+        total,
+        open,
+        ready,
+        recommended,
+    })
 }
 
 /// Attaches each open request's recommendation, for the requests among `ids` that have one.

@@ -62,6 +62,31 @@ impl RequestRow {
     }
 }
 
+/// A page of a customer's Document Requests, and what the tab tells and selects across all of
+/// them (a big account has thousands).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestsPage {
+    pub rows: Vec<RequestRow>,
+    /// Zero-based.
+    pub page: i64,
+    /// Open and sent requests in all.
+    pub total: i64,
+    pub open: i64,
+    /// Every request ready to send (`RequestRow::fulfilled`), on any page.
+    pub ready: Vec<i64>,
+    /// Every open request with a PostOnce recommendation, on any page.
+    pub recommended: Vec<i64>,
+}
+
+impl RequestsPage {
+    pub fn page_count(&self) -> i64 {
+        ((self.total + crate::listings::PAGE_SIZE - 1) / crate::listings::PAGE_SIZE).max(1)
+    }
+}
+
+/// The most requests of one customer the tab lists.
+pub const MAX_LISTED: i64 = 5000;
+
 /// What "Send Selected Documents" did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendReport {

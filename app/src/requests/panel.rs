@@ -3,7 +3,7 @@
 //! Documents". Used by the wizard's last step and the customer page's Document Requests tab.
 
 use super::api::{accept_recommendations, attach_document, customer_requests, send_documents};
-use super::{DocumentRef, RequestRow, RequestStatus, SendReport};
+use super::{DocumentRef, RequestRow, RequestStatus, RequestsPage, SendReport, MAX_SEND};
 use crate::documents::api::add_document;
 use crate::documents::{FileUpload, UploadedFile};
 use crate::domain::{DocumentInput, DocumentStatus, FilePurpose};
@@ -17,9 +17,18 @@ pub fn RequestsPanel(customer_id: i64) -> impl IntoView {
     let send = Action::new(move |ids: &Vec<i64>| send_documents(customer_id, ids.clone()));
     // Bumped when a document was uploaded and attached in a row.
     let attached = RwSignal::new(0);
+    // A big account has thousands of requests: a page at a time, selected across pages.
+    let page = RwSignal::new(0_i64);
     let requests = Resource::new(
-        move || (accept.version().get(), send.version().get(), attached.get()),
-        move |_| customer_requests(customer_id),
+        move || {
+            (
+                accept.version().get(),
+                send.version().get(),
+                attached.get(),
+                page.get(),
+            )
+        },
+        move |(.., page)| customer_requests(customer_id, page),
     );
     let show_recommendations = RwSignal::new(false);
     let selected = RwSignal::new(Vec::<i64>::new());
@@ -49,9 +58,13 @@ pub fn RequestsPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading requests…"</p> }>
                 {move || Suspend::new(async move {
                     match requests.await {
-                        Ok(rows) => view! {
-                            <RequestTable customer_id rows show_recommendations selected accept send attached/>
-                        }.into_any(),
+                        Ok(requests) => {
+                            let count = requests.page_count();
+                            view! {
+                                <RequestTable customer_id requests show_recommendations selected accept send attached/>
+                                <RequestPager requests_page=page count/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -60,59 +73,86 @@ pub fn RequestsPanel(customer_id: i64) -> impl IntoView {
     }
 }
 
+/// Previous / Next between the pages of requests, and where the reader is.
+#[component]
+fn RequestPager(requests_page: RwSignal<i64>, count: i64) -> impl IntoView {
+    let current = requests_page.get_untracked().min(count - 1);
+    (count > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages of document requests">
+                <span>{format!("Page {} of {count}", current + 1)}</span>
+                {(current > 0).then(|| view! {
+                    <button type="button" on:click=move |_| requests_page.set(current - 1)>"Previous"</button>
+                })}
+                {(current + 1 < count).then(|| view! {
+                    <button type="button" on:click=move |_| requests_page.set(current + 1)>"Next"</button>
+                })}
+            </nav>
+        }
+    })
+}
+
 #[component]
 fn RequestTable(
     customer_id: i64,
-    rows: Vec<RequestRow>,
+    requests: RequestsPage,
     show_recommendations: RwSignal<bool>,
     selected: RwSignal<Vec<i64>>,
     accept: Action<Vec<i64>, Result<u64, AppError>>,
     send: Action<Vec<i64>, Result<SendReport, AppError>>,
     attached: RwSignal<i64>,
 ) -> impl IntoView {
-    if rows.is_empty() {
+    if requests.rows.is_empty() {
         return view! {
             <p class="empty">"No document requests. Add locations or items with requirements, and their requests appear here."</p>
         }
         .into_any();
     }
-    let recommended: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.recommendation.is_some())
-        .map(|r| r.id)
-        .collect();
-    let fulfilled: Vec<i64> = rows.iter().filter(|r| r.fulfilled()).map(|r| r.id).collect();
-    let open = rows.iter().filter(|r| r.status == RequestStatus::Open).count();
-    let all_fulfilled = fulfilled.clone();
+    let RequestsPage {
+        rows,
+        open,
+        ready,
+        recommended,
+        ..
+    } = requests;
+    let recommended_count = recommended.len();
+    // One press accepts at most what the server takes at once; the rest stay for the next.
+    let to_accept: Vec<i64> = recommended.into_iter().take(MAX_SEND).collect();
+    let accept_label = if to_accept.len() < recommended_count {
+        format!(
+            "Accept {} of {recommended_count} recommendations",
+            to_accept.len()
+        )
+    } else {
+        format!("Accept all recommendations ({recommended_count})")
+    };
+    let ready_count = ready.len();
+    let all_ready = ready.clone();
     view! {
         <p class="muted">{format!(
-            "{open} open, {} ready to send, {} with a recommendation.",
-            fulfilled.len(),
-            recommended.len()
+            "{open} open, {ready_count} ready to send, {recommended_count} with a recommendation."
         )}</p>
         <div class="toolbar">
             <button type="button" aria-pressed=move || show_recommendations.get().to_string()
-                disabled=recommended.is_empty()
+                disabled={recommended_count == 0}
                 on:click=move |_| show_recommendations.update(|s| *s = !*s)>
                 {move || if show_recommendations.get() { "Hide Recommendations" } else { "View Recommendations" }}
             </button>
-            {(!recommended.is_empty()).then(|| {
-                let ids = recommended.clone();
-                view! {
-                    <button type="button" disabled=move || accept.pending().get()
-                        on:click=move |_| { accept.dispatch(ids.clone()); }>
-                        {format!("Accept all recommendations ({})", recommended.len())}
-                    </button>
-                }
+            {(recommended_count > 0).then(|| view! {
+                <button type="button" disabled=move || accept.pending().get()
+                    on:click=move |_| { accept.dispatch(to_accept.clone()); }>
+                    {accept_label}
+                </button>
             })}
         </div>
         <table class="list requests-list">
             <caption class="sr-only">"Document requests of this customer"</caption>
             <thead><tr>
                 <th scope="col">
-                    <input type="checkbox" aria-label="Select all fulfilled requests" disabled=all_fulfilled.is_empty()
-                        prop:checked=move || !all_fulfilled.is_empty() && selected.with(|s| s.len() == all_fulfilled.len())
-                        on:change=move |ev| selected.set(if event_target_checked(&ev) { fulfilled.clone() } else { Vec::new() })/>
+                    <input type="checkbox" aria-label=format!("Select all {ready_count} ready to send, on every page")
+                        disabled={ready_count == 0}
+                        prop:checked={move || ready_count != 0 && selected.with(|s| s.len() == all_ready.len())}
+                        on:change=move |ev| selected.set(if event_target_checked(&ev) { ready.clone() } else { Vec::new() })/>
                 </th>
                 <th scope="col">"Document type"</th><th scope="col">"For"</th><th scope="col">"Status"</th>
                 <th scope="col">"Document"</th><th scope="col">"Downloads"</th>
@@ -124,11 +164,15 @@ fn RequestTable(
             </tbody>
         </table>
         <div class="form-actions">
-            <button type="button" class="primary" disabled=move || selected.with(Vec::is_empty) || send.pending().get()
+            <button type="button" class="primary"
+                disabled=move || selected.with(|s| s.is_empty() || s.len() > MAX_SEND) || send.pending().get()
                 on:click=move |_| { send.dispatch(selected.get_untracked()); }>
                 "Send Selected Documents"
             </button>
-            <span class="muted" aria-live="polite">{move || format!("{} selected", selected.with(Vec::len))}</span>
+            <span class="muted" aria-live="polite">{move || match selected.with(Vec::len) {
+                n if n > MAX_SEND => format!("{n} selected: at most {MAX_SEND} can be sent at once"),
+                n => format!("{n} selected"),
+            }}</span>
         </div>
     }
     .into_any()

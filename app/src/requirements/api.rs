@@ -1,6 +1,6 @@
 //! Server functions for the locations and items a customer sources and its requirements.
 
-use super::SourcedListing;
+use super::SourcedPage;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -18,13 +18,19 @@ fn parse_level(level: &str) -> Result<Level, AppError> {
     Level::parse(level).map_err(|e| AppError::field("level", e))
 }
 
-/// The customer's locations (`level` "location") or items ("item"), with their requirements.
+/// A page of the customer's locations (`level` "location") or items ("item") with their
+/// requirements: after the listing `after`, of those matching `q`.
 #[server(endpoint = "requirements/sourced")]
-pub async fn sourced_listings(customer_id: i64, level: String) -> Result<Vec<SourcedListing>, AppError> {
+pub async fn sourced_listings(
+    customer_id: i64,
+    level: String,
+    #[server(default)] q: String,
+    after: Option<i64>,
+) -> Result<SourcedPage, AppError> {
     require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    Ok(db::sourced(&db, customer_id, parse_level(&level)?).await?)
+    Ok(db::sourced(&db, customer_id, parse_level(&level)?, &q, after).await?)
 }
 
 /// "+ Add Locations" / "+ Add Items": the customer sources these too, each starting with the

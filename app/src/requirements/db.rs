@@ -1,9 +1,12 @@
 //! Queries for the listings a customer sources, its requirements, and the Document Requests they
 //! open and cancel. Every change runs inside the caller's transaction.
 
-use super::{RequirementTick, SourcedListing};
+use super::{RequirementTick, SourcedListing, SourcedPage};
 use crate::domain::Level;
+use crate::listings::PAGE_SIZE;
+use crate::sql::{Bind, Sql};
 use crate::state::Db;
+use crate::text_search::{push_like, words};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use std::collections::HashSet;
 
@@ -16,37 +19,80 @@ fn tables(level: Level) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// The customer's locations or items, each with the document types of its level: the ones shown
-/// in Share Settings, and any hidden one still required.
-pub async fn sourced(db: &Db, customer_id: i64, level: Level) -> Result<Vec<SourcedListing>, sqlx::Error> {
+/// A page of the customer's locations or items in name order, after the listing `after`, of those
+/// whose name and code or SKU hold every word of `q`; each with the document types of its level:
+/// the ones shown in Share Settings, and any hidden one still required.
+pub async fn sourced(
+    db: &Db,
+    customer_id: i64,
+    level: Level,
+    q: &str,
+    after: Option<i64>,
+) -> Result<SourcedPage, sqlx::Error> {
     let (sourced, column, listings) = tables(level);
     let detail = match level {
         Level::Location => "l.code",
         Level::Item => "l.sku",
     };
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let mut sql = Sql::default();
+    sql.push(&format!(
         "SELECT l.id, l.name, {detail} AS detail FROM {sourced} s JOIN {listings} l ON l.id = s.{column}
-         WHERE s.customer_id = $1 ORDER BY l.name_key, l.id"
+         WHERE s.customer_id = "
+    ));
+    sql.bind(Bind::Int(customer_id));
+    push_like(&mut sql, "l.search_text", &words(q));
+    if let Some(after) = after {
+        let key: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT name_key FROM {listings} WHERE id = $1"
+        )))
+        .bind(after)
+        .fetch_optional(&db.pool)
+        .await?;
+        if let Some(key) = key {
+            sql.push(" AND (l.name_key, l.id) > (");
+            sql.bind(Bind::Text(key));
+            sql.push(", ");
+            sql.bind(Bind::Int(after));
+            sql.push(")");
+        }
+    }
+    sql.push(" ORDER BY l.name_key, l.id LIMIT ");
+    sql.bind(Bind::Int(PAGE_SIZE + 1));
+    let mut rows = sql.query().fetch_all(&db.pool).await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {sourced} WHERE customer_id = $1"
     )))
     .bind(customer_id)
-    .fetch_all(&db.pool)
+    .fetch_one(&db.pool)
     .await?;
     let types =
         sqlx::query("SELECT id, name, hidden FROM document_types WHERE level = $1 ORDER BY name_key, id")
             .bind(level.key())
             .fetch_all(&db.pool)
             .await?;
-    let required: HashSet<(i64, i64)> = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {column} AS listing_id, type_id FROM customer_requirements
-         WHERE customer_id = $1 AND {column} IS NOT NULL"
-    )))
-    .bind(customer_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|row| Ok((row.try_get("listing_id")?, row.try_get("type_id")?)))
-    .collect::<Result<_, sqlx::Error>>()?;
-    rows.iter()
+    // The requirements of this page's listings only, not of a big account's thousands.
+    let mut of_page = Sql::default();
+    of_page.push(&format!(
+        "SELECT {column} AS listing_id, type_id FROM customer_requirements WHERE customer_id = "
+    ));
+    of_page.bind(Bind::Int(customer_id));
+    of_page.push(&format!(" AND {column} IN (-1"));
+    for row in &rows {
+        of_page.push(", ");
+        of_page.bind(Bind::Int(row.try_get("id")?));
+    }
+    of_page.push(")");
+    let required: HashSet<(i64, i64)> = of_page
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("listing_id")?, row.try_get("type_id")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let rows = rows
+        .iter()
         .map(|row| {
             let id: i64 = row.try_get("id")?;
             let mut requirements = Vec::new();
@@ -68,7 +114,12 @@ pub async fn sourced(db: &Db, customer_id: i64, level: Level) -> Result<Vec<Sour
                 requirements,
             })
         })
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(SourcedPage {
+        rows,
+        has_next,
+        total,
+    })
 }
 
 pub async fn is_sourced(

@@ -21,6 +21,15 @@ pub struct SourcedListing {
     pub requirements: Vec<RequirementTick>,
 }
 
+/// A page of the listings a customer sources, in name order (a big account sources thousands).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcedPage {
+    pub rows: Vec<SourcedListing>,
+    pub has_next: bool,
+    /// The customer's locations or items in all, searched or not.
+    pub total: i64,
+}
+
 /// One document type of a sourced listing, and whether the customer requires it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementTick {

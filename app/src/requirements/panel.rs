@@ -7,7 +7,7 @@ use super::SourcedListing;
 use crate::domain::Level;
 use crate::error::AppError;
 use crate::listings::api::{list_items, list_locations};
-use crate::ui::{any_error, error_of, ErrorNotice, FormNotice};
+use crate::ui::{any_error, error_of, CursorPager, CursorPages, CursorSearch, ErrorNotice, FormNotice};
 use leptos::prelude::*;
 
 /// A listing the chooser offers: id, name and code or SKU.
@@ -37,14 +37,32 @@ fn plural(level: Level) -> &'static str {
     }
 }
 
+/// The plural in a sentence.
+fn noun(level: Level) -> &'static str {
+    match level {
+        Level::Location => "locations",
+        Level::Item => "items",
+    }
+}
+
 #[component]
 pub fn SourcedPanel(customer_id: i64, level: Level) -> impl IntoView {
     let add = ServerAction::<AddSourced>::new();
     let remove = ServerAction::<RemoveSourced>::new();
     let set = ServerAction::<SetRequirement>::new();
+    // A big account sources thousands of items: they come a page at a time, searchable.
+    let pages = CursorPages::new();
     let listings = Resource::new(
-        move || (add.version().get(), remove.version().get(), set.version().get()),
-        move |_| sourced_listings(customer_id, level.key().to_string()),
+        move || {
+            (
+                add.version().get(),
+                remove.version().get(),
+                set.version().get(),
+                pages.q.get(),
+                pages.after(),
+            )
+        },
+        move |(.., q, after)| sourced_listings(customer_id, level.key().to_string(), q, after),
     );
     let adding = RwSignal::new(false);
     let failure = any_error([
@@ -58,13 +76,24 @@ pub fn SourcedPanel(customer_id: i64, level: Level) -> impl IntoView {
             <h2 id=heading_id.clone()>{plural(level)}</h2>
             <p class="muted">{format!(
                 "The {} this customer sources, and the documents it must receive for each. New ones start with the requirements ticked in Share Settings.",
-                plural(level).to_lowercase()
+                noun(level)
             )}</p>
             <FormNotice error=failure/>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match listings.await {
-                        Ok(rows) => view! { <SourcedList customer_id level rows remove set/> }.into_any(),
+                        Ok(page) => {
+                            let next = page.rows.last().map(|l| l.id).filter(|_| page.has_next);
+                            let (search_id, pager_label) = match level {
+                                Level::Location => ("sourced-locations-search", "Pages of locations"),
+                                Level::Item => ("sourced-items-search", "Pages of items"),
+                            };
+                            view! {
+                                <CursorSearch pages id=search_id total=page.total noun=noun(level)/>
+                                <SourcedList customer_id level rows=page.rows has_any={page.total > 0} remove set/>
+                                <CursorPager pages next label=pager_label/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -86,12 +115,17 @@ fn SourcedList(
     customer_id: i64,
     level: Level,
     rows: Vec<SourcedListing>,
+    /// The customer sources some, whether or not the search found any.
+    has_any: bool,
     remove: ServerAction<RemoveSourced>,
     set: ServerAction<SetRequirement>,
 ) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty">{format!("No {} yet.", plural(level).to_lowercase())}</p> }
+    if rows.is_empty() && has_any {
+        return view! { <p class="empty">{format!("None of this customer's {} match.", noun(level))}</p> }
             .into_any();
+    }
+    if rows.is_empty() {
+        return view! { <p class="empty">{format!("No {} yet.", noun(level))}</p> }.into_any();
     }
     rows.into_iter()
         .map(|listing| {
@@ -157,16 +191,16 @@ fn ListingChooser(
     });
     let search_id = format!("{}-search", level.key());
     view! {
-        <div class="card chooser" role="region" aria-label=format!("Add {}", plural(level).to_lowercase())>
+        <div class="card chooser" role="region" aria-label=format!("Add {}", noun(level))>
             <div class="field">
-                <label for=search_id.clone()>{format!("Search {}", plural(level).to_lowercase())}</label>
+                <label for=search_id.clone()>{format!("Search {}", noun(level))}</label>
                 <input id=search_id type="search" autocomplete="off" on:input=move |ev| q.set(event_target_value(&ev))/>
             </div>
             <Transition>
                 {move || Suspend::new(async move {
                     match found.await {
                         Ok(rows) if rows.is_empty() => view! {
-                            <p class="muted">{format!("No {} match. Add them under Listings first.", plural(level).to_lowercase())}</p>
+                            <p class="muted">{format!("No {} match. Add them under Listings first.", noun(level))}</p>
                         }.into_any(),
                         Ok(rows) => view! {
                             <ul class="choices">

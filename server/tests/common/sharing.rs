@@ -3,7 +3,7 @@
 //! following the link in a received email.
 
 use super::*;
-use app::requests::{RequestRow, SendReport};
+use app::requests::{RequestRow, RequestsPage, SendReport};
 use reqwest::StatusCode;
 use server::smtp_sink::Received;
 
@@ -62,6 +62,15 @@ pub async fn location_with_haccp_plan(app: &TestApp, name: &str, code: &str) -> 
     location
 }
 
+/// Share Settings: 3rd Party Audit is a default requirement of new customers' locations.
+pub async fn audits_by_default(app: &TestApp) {
+    let audit = type_id(app, "3rd Party Audit").await;
+    let (status, body) = app
+        .call("documents/requirements", &[("type_ids", &audit.to_string())])
+        .await;
+    assert!(status.is_success(), "{body}");
+}
+
 pub async fn add_location(app: &TestApp, customer: i64, location: i64) {
     let (status, body) = app
         .call(
@@ -97,9 +106,20 @@ pub async fn set_requirement(
     .await
 }
 
+/// The first page of the customer's Document Requests.
 pub async fn requests(app: &TestApp, customer: i64) -> Vec<RequestRow> {
+    requests_page(app, customer, 0).await.rows
+}
+
+pub async fn requests_page(app: &TestApp, customer: i64, page: i64) -> RequestsPage {
     let (status, body) = app
-        .call("requests/of_customer", &[("customer_id", &customer.to_string())])
+        .call(
+            "requests/of_customer",
+            &[
+                ("customer_id", &customer.to_string()),
+                ("page", &page.to_string()),
+            ],
+        )
         .await;
     ok(status, &body)
 }

@@ -1,0 +1,30 @@
+//! Every integration test of the server, in one binary: one link of the app instead of one per
+//! file, which is most of a cold `make test` on two cores, and a tenth of the disk.
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod activity;
+mod assets;
+mod bulk_requirements;
+mod cli;
+mod contacts;
+mod customer_documents;
+mod customers;
+mod documents;
+mod email;
+mod files;
+mod groups;
+mod imports;
+mod integration;
+mod listings;
+mod notes;
+mod paged_tabs;
+mod portal;
+mod portal_access;
+mod profile;
+mod registration;
+mod retrieval;
+mod search;
+mod wizard;
