@@ -116,6 +116,27 @@ test("a group given in bulk changes portal prices; a Buyer requests integration 
     await expect(contactPage.getByText("Integration is active for this account.")).toBeVisible();
   });
 
+  await test.step("staff limit the inventory the customer sees to one location", async () => {
+    await post(page.request, "listings/locations/create", {
+      "location[name]": "Inventory Dock",
+      "location[code]": "INV-1",
+      "location[street]": "2 Dock St",
+      "location[city]": "Salem",
+      "location[region]": "",
+      "location[postal_code]": "97301",
+      "location[country]": "United States",
+    });
+    await page.goto(`/customers/${customer}`);
+    await hydrated(page);
+    await expect(page.getByText("The portal shows the inventory of all locations.")).toBeVisible();
+    await page.getByText("Configure Inventory Availability").click();
+    await page.getByLabel("Only the locations ticked below").check();
+    await page.getByLabel("Inventory Dock").check();
+    await page.getByRole("button", { name: "Save inventory availability" }).click();
+    await expect(page.getByText("Inventory availability saved.")).toBeVisible();
+    await expect(page.getByText("The portal shows the inventory of 1 location.")).toBeVisible();
+  });
+
   await test.step("staff keep a note, and the Activity tab shows the changes with before and after", async () => {
     await page.goto(`/customers/${customer}?tab=notes`);
     await hydrated(page);

@@ -6,7 +6,7 @@
 use crate::common;
 
 use app::customers::ListQuery;
-use app::integration::{CustomerIntegration, IntegrationOptions, IntegrationStatus};
+use app::integration::{CustomerIntegration, IntegrationOptions, IntegrationStatus, InventoryChoice};
 use app::portal::CatalogPage;
 use common::portal::*;
 use common::sharing::ok;
@@ -377,8 +377,13 @@ async fn account_number_inventory_and_price_list_email(engine: Engine) {
     assert!(status.is_success(), "{body}");
     assert_eq!(catalog_skus().await, ["N-BEANS"]);
     let state = integration(&app, customer).await;
-    assert!(state.inventory_limited);
-    let visible: Vec<_> = state
+    assert_eq!((state.inventory_limited, state.ticked_locations), (true, 1));
+    let (status, body) = app
+        .call("integration/inventory_of_customer", &[("customer_id", &id)])
+        .await;
+    let choice: InventoryChoice = ok(status, &body);
+    assert!(choice.limited);
+    let visible: Vec<_> = choice
         .locations
         .iter()
         .map(|l| (l.name.as_str(), l.visible))

@@ -1,7 +1,7 @@
 //! Server functions of integration: the portal's request (a Buyer of the customer), and staff's
 //! decision and tools on the customer's page.
 
-use super::{CustomerIntegration, IntegrationOptions};
+use super::{CustomerIntegration, IntegrationOptions, InventoryChoice};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -157,15 +157,27 @@ pub async fn integration_of_customer(customer_id: i64) -> Result<CustomerIntegra
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;
-    let (inventory_limited, locations) = db::inventory(&mut conn, customer_id).await?;
+    let (inventory_limited, ticked_locations) = db::inventory_limit(&mut conn, customer_id).await?;
     Ok(CustomerIntegration {
         status: db::status(&mut conn, customer_id).await?,
         account_number: customer.account_number,
         version: customer.version,
         requests: db::requests(&mut conn, customer_id).await?,
         inventory_limited,
-        locations,
+        ticked_locations,
     })
+}
+
+/// Every supplier location, ticked when the customer sees its inventory: the form of
+/// "Configure Inventory Availability".
+#[server(endpoint = "integration/inventory_of_customer")]
+pub async fn inventory_of_customer(customer_id: i64) -> Result<InventoryChoice, AppError> {
+    require_staff().await?;
+    let db = app_state()?.db;
+    live_customer(&db, customer_id).await?;
+    let mut conn = db.pool.acquire().await?;
+    let (limited, locations) = db::inventory(&mut conn, customer_id).await?;
+    Ok(InventoryChoice { limited, locations })
 }
 
 /// Staff make the integration Active (from Requested, or directly).

@@ -2,10 +2,10 @@
 //! "Add Customer Account#", "Configure Inventory Availability" and "Copy Price List Email".
 
 use super::api::{
-    integration_of_customer, ActivateIntegration, PriceListEmail, SendBackIntegration, SetAccountNumber,
-    SetInventory,
+    integration_of_customer, inventory_of_customer, ActivateIntegration, PriceListEmail, SendBackIntegration,
+    SetAccountNumber, SetInventory,
 };
-use super::{CustomerIntegration, IntegrationStatus, Transaction};
+use super::{CustomerIntegration, IntegrationStatus, InventoryChoice, Transaction};
 use crate::ui::{any_error, date_time, error_of, field_errors_of, successes, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -35,6 +35,9 @@ pub fn IntegrationCard(customer_id: i64) -> impl IntoView {
         <section class="card" aria-labelledby="integration-heading">
             <h2 id="integration-heading">"Integration"</h2>
             <FormNotice error=failure/>
+            {move || matches!(inventory.value().get(), Some(Ok(()))).then(|| view! {
+                <p class="notice success" role="status">"Inventory availability saved."</p>
+            })}
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -138,63 +141,90 @@ fn AccountNumberPart(
     }
 }
 
-/// "Configure Inventory Availability": which supplier locations' inventory the portal shows.
+/// "Configure Inventory Availability": which supplier locations' inventory the portal shows. The
+/// locations load when it is opened.
 #[component]
 fn InventoryPart(
     customer_id: i64,
     data: CustomerIntegration,
     inventory: ServerAction<SetInventory>,
 ) -> impl IntoView {
-    let limited = RwSignal::new(data.inventory_limited);
+    let load = Action::new(move |_: &()| inventory_of_customer(customer_id));
+    let scope = match (data.inventory_limited, data.ticked_locations) {
+        (false, _) => "all locations".to_string(),
+        (true, 1) => "1 location".to_string(),
+        (true, n) => format!("{n} locations"),
+    };
+    view! {
+        <p class="muted">{format!("The portal shows the inventory of {scope}.")}</p>
+        <details on:toggle=move |_| {
+            if load.value().get_untracked().is_none() && !load.pending().get_untracked() {
+                load.dispatch(());
+            }
+        }>
+            <summary class="button">"Configure Inventory Availability"</summary>
+            {move || match load.value().get() {
+                None => view! { <p class="muted" role="status">"Loading locations…"</p> }.into_any(),
+                Some(Ok(choice)) => view! { <InventoryForm customer_id choice inventory/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+            }}
+        </details>
+    }
+}
+
+#[component]
+fn InventoryForm(
+    customer_id: i64,
+    choice: InventoryChoice,
+    inventory: ServerAction<SetInventory>,
+) -> impl IntoView {
+    let limited = RwSignal::new(choice.limited);
     let ticked = RwSignal::new(
-        data.locations
+        choice
+            .locations
             .iter()
-            .filter(|l| l.visible && data.inventory_limited)
+            .filter(|l| l.visible && choice.limited)
             .map(|l| l.location_id)
             .collect::<BTreeSet<_>>(),
     );
     view! {
-        <details>
-            <summary class="button">"Configure Inventory Availability"</summary>
-            <fieldset>
-                <legend>"Locations whose inventory this customer sees in the portal"</legend>
-                <div class="field checkbox">
-                    <input id="inventory-all" type="radio" name="inventory-scope" prop:checked=move || !limited.get()
-                        on:change=move |_| limited.set(false)/>
-                    <label for="inventory-all">"All locations"</label>
-                </div>
-                <div class="field checkbox">
-                    <input id="inventory-some" type="radio" name="inventory-scope" prop:checked=move || limited.get()
-                        on:change=move |_| limited.set(true)/>
-                    <label for="inventory-some">"Only the locations ticked below"</label>
-                </div>
-                <ul class="group-list">
-                    {data.locations.iter().map(|l| {
-                        let id = l.location_id;
-                        let input_id = format!("inventory-{id}");
-                        view! {
-                            <li class="field checkbox">
-                                <input id=input_id.clone() type="checkbox" disabled=move || !limited.get()
-                                    prop:checked=move || ticked.with(|t| t.contains(&id))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        ticked.update(|t| { if on { t.insert(id); } else { t.remove(&id); } });
-                                    }/>
-                                <label for=input_id>{l.name.clone()}</label>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                <button type="button" disabled=move || inventory.pending().get() on:click=move |_| {
-                    inventory.dispatch(SetInventory {
-                        customer_id,
-                        limited: limited.get_untracked(),
-                        location_ids: ticked.get_untracked().into_iter().collect(),
-                    });
-                }>"Save inventory availability"</button>
-                {move || matches!(inventory.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">"Saved."</p> })}
-            </fieldset>
-        </details>
+        <fieldset>
+            <legend>"Locations whose inventory this customer sees in the portal"</legend>
+            <div class="field checkbox">
+                <input id="inventory-all" type="radio" name="inventory-scope" prop:checked=move || !limited.get()
+                    on:change=move |_| limited.set(false)/>
+                <label for="inventory-all">"All locations"</label>
+            </div>
+            <div class="field checkbox">
+                <input id="inventory-some" type="radio" name="inventory-scope" prop:checked=move || limited.get()
+                    on:change=move |_| limited.set(true)/>
+                <label for="inventory-some">"Only the locations ticked below"</label>
+            </div>
+            <ul class="group-list">
+                {choice.locations.iter().map(|l| {
+                    let id = l.location_id;
+                    let input_id = format!("inventory-{id}");
+                    view! {
+                        <li class="field checkbox">
+                            <input id=input_id.clone() type="checkbox" disabled=move || !limited.get()
+                                prop:checked=move || ticked.with(|t| t.contains(&id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    ticked.update(|t| { if on { t.insert(id); } else { t.remove(&id); } });
+                                }/>
+                            <label for=input_id>{l.name.clone()}</label>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" disabled=move || inventory.pending().get() on:click=move |_| {
+                inventory.dispatch(SetInventory {
+                    customer_id,
+                    limited: limited.get_untracked(),
+                    location_ids: ticked.get_untracked().into_iter().collect(),
+                });
+            }>"Save inventory availability"</button>
+        </fieldset>
     }
 }
 

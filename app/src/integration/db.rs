@@ -163,6 +163,22 @@ pub async fn request_recipients(
         .collect()
 }
 
+/// Whether the customer's portal shows the inventory of some locations only, and how many.
+pub async fn inventory_limit(conn: &mut AnyConnection, customer_id: i64) -> Result<(bool, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT inventory_limited,
+             (SELECT COUNT(*) FROM customer_inventory_locations v WHERE v.customer_id = c.id) AS ticked
+         FROM customers c WHERE c.id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        row.try_get::<i64, _>("inventory_limited")? != 0,
+        row.try_get("ticked")?,
+    ))
+}
+
 /// Every supplier location, ticked when the customer sees its inventory.
 pub async fn inventory(
     conn: &mut AnyConnection,

@@ -133,6 +133,15 @@ pub struct CustomerIntegration {
     pub requests: Vec<IntegrationRequest>,
     /// The portal shows only the inventory of the ticked locations (otherwise all of it).
     pub inventory_limited: bool,
+    /// How many locations are ticked. The locations themselves load when the form is opened:
+    /// every supplier location on every customer's page would grow with the supplier.
+    pub ticked_locations: i64,
+}
+
+/// "Configure Inventory Availability" once opened: every supplier location, ticked or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryChoice {
+    pub limited: bool,
     pub locations: Vec<InventoryLocation>,
 }
 
