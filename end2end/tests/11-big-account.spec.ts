@@ -136,16 +136,22 @@ test("many locations and document requests page, and select all reaches every pa
     await hydrated(page);
     const panel = page.locator("section.requests-panel");
     const rows = panel.locator("table.requests-list > tbody > tr");
-    await expect(panel.getByText("60 open, 0 ready to send, 1 with a recommendation.")).toBeVisible();
+    // Other tests may have made requirements defaults: the figures come from the server.
+    const first = await post(request, "requests/of_customer", { customer_id: customer, page: "0" });
+    const pages = Math.ceil(first.total / 50);
+    expect(pages).toBeGreaterThan(1);
+    await expect(panel.getByText(`${first.open} open, 0 ready to send, 1 with a recommendation.`)).toBeVisible();
     await expect(rows).toHaveCount(50);
-    await expect(panel.getByText("Page 1 of 2")).toBeVisible();
+    await expect(panel.getByText(`Page 1 of ${pages}`)).toBeVisible();
     await panel.getByRole("button", { name: "Accept all recommendations (1)" }).click();
-    await expect(panel.getByText("60 open, 1 ready to send, 0 with a recommendation.")).toBeVisible();
+    await expect(panel.getByText(`${first.open} open, 1 ready to send, 0 with a recommendation.`)).toBeVisible();
     await panel.getByLabel("Select all 1 ready to send, on every page").check();
     await expect(panel.getByText("1 selected")).toBeVisible();
-    await panel.getByRole("button", { name: "Next" }).click();
-    await expect(panel.getByText("Page 2 of 2")).toBeVisible();
-    await expect(rows).toHaveCount(10);
+    for (let n = 2; n <= pages; n++) {
+      await panel.getByRole("button", { name: "Next" }).click();
+      await expect(panel.getByText(`Page ${n} of ${pages}`)).toBeVisible();
+    }
+    await expect(rows).toHaveCount(first.total - 50 * (pages - 1));
     await expect(panel.getByLabel("Select HACCP Plan for Mill 59")).toBeChecked();
   });
 });

@@ -4,9 +4,9 @@
 use crate::common;
 
 use app::customers::ListQuery;
-use app::profile::{CustomerProfile, Source};
+use app::profile::{CustomerLink, CustomerProfile, Source};
 use common::portal::assert_refused_at;
-use common::sharing::ok;
+use common::sharing::{documents_contact, ok};
 use common::*;
 use serde_json::json;
 
@@ -39,6 +39,33 @@ async fn parents_sources_and_details(engine: Engine) {
     let uptown = create(&app, "Coffee Uptown", "CU-1", "Seattle").await;
     let downtown = create(&app, "Coffee Downtown", "CD-1", "Seattle").await;
     let tea = create(&app, "Tea House", "TH-1", "Boise").await;
+
+    // The parent picker finds accounts by their own name, not this one, and not by a contact's
+    // name (the customers list would find Tea House by its contact Gil Coffee).
+    documents_contact(&app, tea, "Gil Coffee", "gil@tea.example").await;
+    let (status, body) = app
+        .call(
+            "profile/parents",
+            &[("customer_id", &uptown.to_string()), ("q", "COFFEE")],
+        )
+        .await;
+    let found: Vec<CustomerLink> = ok(status, &body);
+    assert_eq!(
+        found.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Coffee Downtown", "Coffee Holdings"]
+    );
+    let listed = list(
+        &app,
+        &ListQuery {
+            q: "coffee".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(
+        listed.rows.iter().any(|c| c.id == tea),
+        "the list finds it by its contact"
+    );
 
     // Admins keep the answers; a repeat is refused at the field.
     for answer in ["Trade show", "Referral"] {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use app::retrieval::{LinkState, SharedCustomer};
+use app::retrieval::{LinkState, SharedPage};
 use common::sharing::*;
 use common::*;
 use reqwest::StatusCode;
@@ -90,7 +90,7 @@ async fn the_email_leads_the_contact_to_an_account_and_the_download(engine: Engi
         .is_some());
     let contact = new_contact_account(&app, &link).await;
     let (status, body) = call_as(&contact, &app.url, "shared/documents", &[]).await;
-    let shared: Vec<SharedCustomer> = ok(status, &body);
+    let shared = ok::<SharedPage>(status, &body).customers;
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].name, "Coffee Uptown");
     assert_eq!(shared[0].groups[0].name, "Plant PA");
@@ -102,6 +102,44 @@ async fn the_email_leads_the_contact_to_an_account_and_the_download(engine: Engi
         .unwrap();
     assert_eq!(download.status(), StatusCode::OK);
     assert_eq!(download.bytes().await.unwrap().to_vec(), pdf("PA"));
+    // Sent again and again, the documents come fifty to a page.
+    for _ in 0..59 {
+        sqlx::query(
+            "INSERT INTO document_requests (customer_id, type_id, location_id, document_id, status, created_at, sent_at)
+             SELECT customer_id, type_id, location_id, document_id, status, created_at, sent_at
+             FROM document_requests WHERE id = $1",
+        )
+        .bind(request)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let page_of = |page: i64| {
+        let contact = contact.clone();
+        let url = app.url.clone();
+        async move {
+            let (status, body) =
+                call_as(&contact, &url, "shared/documents", &[("page", &page.to_string())]).await;
+            let shared: SharedPage = ok(status, &body);
+            let ids: Vec<i64> = shared
+                .customers
+                .iter()
+                .flat_map(|c| &c.groups)
+                .flat_map(|g| &g.documents)
+                .map(|d| d.request_id)
+                .collect();
+            (shared.total, shared.page, ids)
+        }
+    };
+    let (total, _, first) = page_of(0).await;
+    let (_, _, second) = page_of(1).await;
+    assert_eq!((total, first.len(), second.len()), (60, 50, 10));
+    assert!(
+        first.windows(2).all(|w| w[0] > w[1]),
+        "newest first within a type"
+    );
+    assert!(second.iter().all(|id| !first.contains(id)));
+    assert_eq!(page_of(9).await.1, 1, "past the end: the last page");
     // Staff see the download on the request.
     let row = requests(&app, customer)
         .await
@@ -150,7 +188,7 @@ async fn a_contact_sees_only_what_was_sent_to_their_customers(engine: Engine) {
     let ana = new_contact_account(&app, &ana_link).await;
 
     let (status, body) = call_as(&ana, &app.url, "shared/documents", &[]).await;
-    let shared: Vec<SharedCustomer> = ok(status, &body);
+    let shared = ok::<SharedPage>(status, &body).customers;
     assert_eq!(
         shared.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
         ["Coffee Uptown"]

@@ -1,7 +1,7 @@
 //! Customer queries: the list page, one customer, create, update with a version check, the Trash.
 
 pub use super::filters::{count_matching, export_rows, matching_ids, push_filters};
-pub use super::page::list_page;
+pub use super::page::{by_own_text, list_page};
 use super::{name_order, search};
 use super::{Customer, CustomerSummary, TrashedCustomer};
 use crate::activity::db::{record, record_change, Actor, Change};

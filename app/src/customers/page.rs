@@ -14,6 +14,20 @@ use crate::text_search::{push_like, trigram_query, words};
 use sqlx::Row;
 
 pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, sqlx::Error> {
+    page(db, query, true).await
+}
+
+/// The first page of customers whose own name, account number or city holds every word of `q`,
+/// not found by their contacts: a picker of accounts (the parent account) looks for companies.
+pub async fn by_own_text(db: &Db, q: &str) -> Result<Vec<CustomerSummary>, sqlx::Error> {
+    let query = ListQuery {
+        q: q.to_string(),
+        ..Default::default()
+    };
+    Ok(page(db, &query, false).await?.rows)
+}
+
+async fn page(db: &Db, query: &ListQuery, with_contacts: bool) -> Result<CustomerPageData, sqlx::Error> {
     // Walking backwards (Previous, Last) reads the order reversed, then turns the page around.
     let backwards = query.before.is_some() || query.last;
     let walk = Walk {
@@ -27,7 +41,7 @@ pub async fn list_page(db: &Db, query: &ListQuery) -> Result<CustomerPageData, s
         },
     };
     let mut rows = walk.by_own_text(db).await?;
-    if !walk.words.is_empty() {
+    if with_contacts && !walk.words.is_empty() {
         rows.extend(walk.by_contacts(db).await?);
         rows.sort_by(|a, b| {
             let order = a.1.cmp(&b.1);

@@ -89,13 +89,9 @@ pub async fn delete_source(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
 /// the list's first page, found by its indexes (a walk in name order checking each name took a
 /// second when the matches sit far down the alphabet).
 pub async fn search_customers(db: &Db, q: &str, except: i64) -> Result<Vec<CustomerLink>, sqlx::Error> {
-    let query = crate::customers::ListQuery {
-        q: q.chars().take(100).collect(),
-        ..Default::default()
-    };
-    Ok(crate::customers::db::list_page(db, &query)
+    let q: String = q.chars().take(100).collect();
+    Ok(crate::customers::db::by_own_text(db, &q)
         .await?
-        .rows
         .into_iter()
         .filter(|c| c.id != except)
         .take(20)

@@ -1,6 +1,6 @@
 //! Server functions of the Document Retrieval Site, called by contacts (never by staff).
 
-use super::{LinkState, SharedCustomer, SignedInContact};
+use super::{LinkState, SharedPage, SignedInContact};
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -101,11 +101,11 @@ pub async fn current_contact() -> Result<Option<SignedInContact>, AppError> {
     }))
 }
 
-/// The documents shared with the calling contact's customers.
+/// A page (from 0) of the documents shared with the calling contact's customers.
 #[server(endpoint = "shared/documents")]
-pub async fn shared_documents() -> Result<Vec<SharedCustomer>, AppError> {
+pub async fn shared_documents(#[server(default)] page: i64) -> Result<SharedPage, AppError> {
     let session = session::require_contact().await?;
-    Ok(db::shared(&app_state()?.db, &session, CalendarDate::from_ms(now_ms())).await?)
+    Ok(db::shared(&app_state()?.db, &session, CalendarDate::from_ms(now_ms()), page).await?)
 }
 
 /// From an expired link: emails the contact a new one. Only the contact's own mailbox receives it,

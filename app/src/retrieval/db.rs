@@ -1,8 +1,9 @@
 //! Queries of the Document Retrieval Site: links, contact accounts and sessions, what a contact
 //! may see, and downloads.
 
-use super::{SharedCustomer, SharedDocument, SharedGroup};
+use super::{SharedCustomer, SharedDocument, SharedGroup, SharedPage};
 use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::listings::PAGE_SIZE;
 use crate::mail::LinkRule;
 use crate::state::Db;
 use sqlx::{AnyConnection, Row};
@@ -206,21 +207,33 @@ const SHARED_WITH_CONTACT: &str = "FROM customer_contacts cc
      LEFT JOIN items i ON i.id = r.item_id
      WHERE cc.contact_id = $1 AND ($2 < 0 OR cc.customer_id = $2)";
 
-/// The documents shared with each of the contact's customers, by customer, then location/item.
+/// A page of the documents shared with the contact's customers (`PAGE_SIZE` from page `page`,
+/// zero-based), by customer, then location/item; and how many there are in all.
 pub async fn shared(
     db: &Db,
     session: &ContactSession,
     today: CalendarDate,
-) -> Result<Vec<SharedCustomer>, sqlx::Error> {
+    page: i64,
+) -> Result<SharedPage, sqlx::Error> {
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) {SHARED_WITH_CONTACT}"
+    )))
+    .bind(session.contact_id)
+    .bind(session.scope())
+    .fetch_one(&db.pool)
+    .await?;
+    let page = page.clamp(0, (total - 1).max(0) / PAGE_SIZE);
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT r.id, cu.id AS customer_id, cu.name AS customer, t.level, t.name AS type_name,
              COALESCE(l.name, i.name) AS listing_name, COALESCE(r.location_id, r.item_id) AS listing_id, d.title, d.effective_on, d.expires_on, f.file_name, f.size
          {SHARED_WITH_CONTACT}
          ORDER BY cu.name_key, cu.id, t.level, COALESCE(l.name_key, i.name_key), listing_id, t.name_key, r.id DESC
-         LIMIT 5000"
+         LIMIT $3 OFFSET $4"
     )))
     .bind(session.contact_id)
     .bind(session.scope())
+    .bind(PAGE_SIZE)
+    .bind(page * PAGE_SIZE)
     .fetch_all(&db.pool)
     .await?;
     let mut customers: Vec<(i64, SharedCustomer)> = Vec::new();
@@ -270,7 +283,11 @@ pub async fn shared(
         }
         last_group = Some((level, listing_id));
     }
-    Ok(customers.into_iter().map(|(_, c)| c).collect())
+    Ok(SharedPage {
+        customers: customers.into_iter().map(|(_, c)| c).collect(),
+        page,
+        total,
+    })
 }
 
 /// The stored file of a request shared with the contact; `None` when the contact may not have it.

@@ -42,6 +42,17 @@ pub struct SignedInContact {
     pub email: String,
 }
 
+/// A page of the documents shared with a contact (a contact of 200 customers has hundreds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPage {
+    /// The customers of this page's documents, each with the documents of this page.
+    pub customers: Vec<SharedCustomer>,
+    /// Zero-based.
+    pub page: i64,
+    /// Documents in all.
+    pub total: i64,
+}
+
 /// The documents shared with one customer of the contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedCustomer {

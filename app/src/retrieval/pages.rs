@@ -5,11 +5,11 @@ use super::api::{
     check_link, current_contact, shared_documents, ContactSignIn, ContactSignOut, CreateAccount,
     RequestNewLink,
 };
-use super::{LinkState, SharedCustomer};
+use super::{LinkState, SharedPage};
 use crate::documents::human_size;
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// The frame of the site's pages: not the staff navigation.
 #[component]
@@ -144,7 +144,17 @@ pub fn SharedDocumentsPage() -> impl IntoView {
     let sign_out = ServerAction::<ContactSignOut>::new();
     let changes = move || (sign_in.version().get(), sign_out.version().get());
     let me = Resource::new(changes, |_| current_contact());
-    let documents = Resource::new(changes, |_| shared_documents());
+    // `?page=2` is the second page of documents.
+    let query = use_query_map();
+    let page = Memo::new(move |_| {
+        query
+            .with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1) - 1)
+            .max(0)
+    });
+    let documents = Resource::new(
+        move || (changes(), page.get()),
+        |(_, page)| shared_documents(page),
+    );
     view! {
         <SiteFrame>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -160,7 +170,7 @@ pub fn SharedDocumentsPage() -> impl IntoView {
                             <h1>"Your documents"</h1>
                             <p>"Need another document? "<a href="/shared/ask">"Ask for a document"</a></p>
                             {match documents.await {
-                                Ok(customers) => view! { <SharedList customers/> }.into_any(),
+                                Ok(shared) => view! { <SharedList shared/> }.into_any(),
                                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
                             }}
                         }.into_any(),
@@ -177,12 +187,36 @@ pub fn SharedDocumentsPage() -> impl IntoView {
     }
 }
 
+/// "Documents 51–100 of 352" with Previous and Next.
 #[component]
-fn SharedList(customers: Vec<SharedCustomer>) -> impl IntoView {
-    if customers.is_empty() {
+fn SharedPager(page: i64, shown: usize, total: i64) -> impl IntoView {
+    let first = page * crate::listings::PAGE_SIZE + 1;
+    let last = first + shown as i64 - 1;
+    (total > crate::listings::PAGE_SIZE).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages of documents">
+                <span>{format!("Documents {first}–{last} of {total}")}</span>
+                {(page > 0).then(|| view! { <a href=format!("/shared?page={page}") rel="prev">"Previous"</a> })}
+                {(last < total).then(|| view! { <a href=format!("/shared?page={}", page + 2) rel="next">"Next"</a> })}
+            </nav>
+        }
+    })
+}
+
+#[component]
+fn SharedList(shared: SharedPage) -> impl IntoView {
+    if shared.customers.is_empty() {
         return view! { <p class="empty">"No documents have been shared with you yet."</p> }.into_any();
     }
-    customers
+    let shown = shared
+        .customers
+        .iter()
+        .flat_map(|c| &c.groups)
+        .map(|g| g.documents.len())
+        .sum();
+    let pager = view! { <SharedPager page=shared.page shown total=shared.total/> };
+    let customers = shared
+        .customers
         .into_iter()
         .map(|customer| {
             view! {
@@ -217,6 +251,6 @@ fn SharedList(customers: Vec<SharedCustomer>) -> impl IntoView {
                 </section>
             }
         })
-        .collect_view()
-        .into_any()
+        .collect_view();
+    view! { {customers}{pager} }.into_any()
 }
