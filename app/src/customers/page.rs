@@ -8,7 +8,7 @@
 
 use super::db::summary_from_row;
 use super::{search, CustomerPageData, CustomerSummary, ListQuery, PAGE_SIZE};
-use crate::sql::{Bind, Sql};
+use crate::sql::{estimated_rows, Bind, Sql};
 use crate::state::{Backend, Db};
 use crate::text_search::{push_like, trigram_query, words};
 use sqlx::Row;
@@ -102,6 +102,17 @@ async fn group_members_at_most(db: &Db, group: i64, limit: i64) -> Result<i64, s
 /// With a narrowing filter, customers of up to this many contacts are gathered and sorted.
 const GATHER_WITH_FILTERS: i64 = 100_000;
 
+/// On PostgreSQL, customers whose own text matches, when the planner expects at most this many
+/// (and not so few that it gathers them itself), are gathered from the trigram index and sorted
+/// rather than found by walking the list's order.
+const GATHER_OWN_MATCHES: i64 = 10_000;
+
+/// Below this many expected matches PostgreSQL's planner gathers them from the index by itself.
+const PLANNER_GATHERS: i64 = 500;
+
+/// How far a search walks the list's order for a page of such matches before gathering them.
+const SHORT_WALK: i64 = 2_000;
+
 struct Walk<'q> {
     query: &'q ListQuery,
     ascending: bool,
@@ -135,6 +146,21 @@ impl Walk<'_> {
                     .map(|c| vec![Bind::Int(if self.by_name { c.name_order } else { c.id })]);
                 self.order(&mut sql, &["s.rowid"], after);
             }
+            None if self.gathers_own_matches(db).await? => {
+                // Matches may cluster in name order ("Coffee …" names sort together: a walk Z-A
+                // read 83,000 customers to reach them). A short walk finds a page of matches
+                // spread through the list ("portland"); failing that, they are gathered from the
+                // trigram index and sorted. `OFFSET 0` keeps PostgreSQL from walking the order
+                // inside the subquery.
+                let walked = self.walk_a_little(db).await?;
+                if walked.len() > PAGE_SIZE {
+                    return Ok(walked);
+                }
+                sql.push("FROM (SELECT * FROM customers c WHERE 1 = 1");
+                self.filters(&mut sql, &self.words);
+                sql.push(" OFFSET 0) c WHERE 1 = 1");
+                self.order_by_list(&mut sql);
+            }
             None => {
                 sql.push("FROM customers c WHERE 1 = 1");
                 self.filters(&mut sql, &self.words);
@@ -142,6 +168,37 @@ impl Walk<'_> {
             }
         }
         self.fetch(db, sql).await
+    }
+
+    /// The matches among the next `SHORT_WALK` customers of the list's order.
+    async fn walk_a_little(&self, db: &Db) -> Result<Vec<(CustomerSummary, OrderKey)>, sqlx::Error> {
+        let mut sql = Sql::default();
+        sql.push(COLUMNS);
+        sql.push("FROM (SELECT * FROM customers c WHERE 1 = 1");
+        self.filters(&mut sql, &[]);
+        self.order_by_list_up_to(&mut sql, SHORT_WALK);
+        sql.push(") c WHERE 1 = 1");
+        push_like(&mut sql, "c.search_text", &self.words);
+        self.order_by_list(&mut sql);
+        self.fetch(db, sql).await
+    }
+
+    /// Whether the customers whose own text holds the words are few enough, by PostgreSQL's
+    /// estimate, to gather, and many enough that its planner would walk (words of three letters
+    /// or more: the trigram index finds those).
+    async fn gathers_own_matches(&self, db: &Db) -> Result<bool, sqlx::Error> {
+        if db.backend != Backend::Postgres
+            || self.words.is_empty()
+            || self.words.iter().any(|w| w.chars().count() < 3)
+        {
+            return Ok(false);
+        }
+        let mut probe = Sql::default();
+        probe.push("SELECT c.id FROM customers c WHERE 1 = 1");
+        self.filters(&mut probe, &self.words);
+        // Fewer, and the planner itself reads them from the trigram index.
+        let expected = estimated_rows(&db.pool, &probe).await?;
+        Ok((PLANNER_GATHERS..=GATHER_OWN_MATCHES).contains(&expected))
     }
 
     /// Customers one of whose contacts holds every word in their name or email.
@@ -235,20 +292,30 @@ impl Walk<'_> {
 
     /// Orders by the list's own columns (name key and id, or id) from the cursor.
     fn order_by_list(&self, sql: &mut Sql) {
+        self.order_by_list_up_to(sql, PAGE_SIZE as i64 + 1);
+    }
+
+    /// The same, `limit` rows.
+    fn order_by_list_up_to(&self, sql: &mut Sql, limit: i64) {
         if self.by_name {
             let after = self
                 .cursor
                 .as_ref()
                 .map(|c| vec![Bind::Text(c.name_key.clone()), Bind::Int(c.id)]);
-            self.order(sql, &["c.name_key", "c.id"], after);
+            self.order_up_to(sql, &["c.name_key", "c.id"], after, limit);
         } else {
             let after = self.cursor.as_ref().map(|c| vec![Bind::Int(c.id)]);
-            self.order(sql, &["c.id"], after);
+            self.order_up_to(sql, &["c.id"], after, limit);
         }
     }
 
     /// ` AND (columns) > (cursor) ORDER BY columns LIMIT` a page and one more.
     fn order(&self, sql: &mut Sql, columns: &[&str], after: Option<Vec<Bind>>) {
+        self.order_up_to(sql, columns, after, PAGE_SIZE as i64 + 1);
+    }
+
+    /// The same, `limit` rows.
+    fn order_up_to(&self, sql: &mut Sql, columns: &[&str], after: Option<Vec<Bind>>, limit: i64) {
         let (cmp, dir) = if self.ascending {
             (">", "ASC")
         } else {
@@ -263,11 +330,7 @@ impl Walk<'_> {
             sql.push(")");
         }
         let order_by: Vec<String> = columns.iter().map(|column| format!("{column} {dir}")).collect();
-        sql.push(&format!(
-            " ORDER BY {} LIMIT {}",
-            order_by.join(", "),
-            PAGE_SIZE + 1
-        ));
+        sql.push(&format!(" ORDER BY {} LIMIT {limit}", order_by.join(", ")));
     }
 
     async fn fetch(&self, db: &Db, sql: Sql) -> Result<Vec<(CustomerSummary, OrderKey)>, sqlx::Error> {
