@@ -189,7 +189,9 @@ pub async fn insert_customers(tx: &mut AnyConnection, count: usize) -> Result<()
 /// each, which makes searches faster.
 pub async fn optimize(db: &Db) -> Result<(), sqlx::Error> {
     if db.backend == app::state::Backend::Postgres {
-        sqlx::query("ANALYZE").execute(&db.pool).await?;
+        // What autovacuum does on a live server some minutes after a bulk load: the visibility
+        // map it sets lets counts read an index alone (7 ms for 100,000 customers, not 34).
+        sqlx::query("VACUUM ANALYZE").execute(&db.pool).await?;
     } else {
         for table in [
             "customer_search",

@@ -119,6 +119,17 @@ async fn items_have_unique_skus_exact_prices_and_pages(engine: Engine) {
     assert_eq!((page.rows.len(), page.total, page.page_count()), (50, 60, 2));
     let second: Page<ItemRow> = list(&app, "listings/items/list", "", 1).await;
     assert_eq!(second.rows.len(), 10);
+    // The last page is read from the end of the order, and still in name order.
+    let names: Vec<&str> = page
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|r| r.name.as_str())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+    assert_eq!(names[59], "Item 060");
     let beyond: Page<ItemRow> = list(&app, "listings/items/list", "", 9).await;
     assert_eq!(beyond.page, 1, "a page past the end shows the last page");
     let found: Page<ItemRow> = list(&app, "listings/items/list", "sku-057", 0).await;

