@@ -143,7 +143,93 @@ async fn ship_to_locations_keep_one_default_and_download_as_csv(engine: Engine) 
     assert_eq!(app.count("SELECT COUNT(*) FROM ship_to_locations").await, 2);
 }
 
+/// A page of the customer's Contacts tab, after `after`.
+async fn assigned_page(
+    app: &TestApp,
+    customer: i64,
+    after: Option<i64>,
+) -> app::contacts::CustomerContactsPage {
+    let mut form = vec![("customer_id", customer.to_string())];
+    form.extend(after.map(|id| ("after", id.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = app.call("contacts/of_customer", &form).await;
+    ok(status, &body)
+}
+
+fn last_names(page: &app::contacts::CustomerContactsPage) -> Vec<String> {
+    page.rows.iter().map(|r| r.contact.last_name.clone()).collect()
+}
+
+/// The Contacts tab reads a customer's contacts in name order from the assignments' copies of
+/// their names: filled when a contact is added or assigned, changed when the contact is renamed.
+async fn a_customers_contacts_follow_their_names_page_by_page(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let customer = create(&app, "Coffee Uptown", "CU-1", "Portland").await;
+    let other = create(&app, "Tea House", "TH-1", "Boise").await;
+    let mut ids = Vec::new();
+    for n in 0..55 {
+        let (status, body) = app
+            .call(
+                "contacts/create",
+                &[
+                    ("customer_id", &customer.to_string()),
+                    ("contact[first_name]", "Pat"),
+                    ("contact[last_name]", &format!("Name{n:02}")),
+                    ("contact[email]", &format!("pat{n}@coffee.example")),
+                    ("contact[phone]", ""),
+                    ("contact[job_title]", ""),
+                ],
+            )
+            .await;
+        ids.push(ok::<i64>(status, &body));
+    }
+    // Assigned to a second customer, the contact is in that customer's list under its name.
+    let (status, body) = app
+        .call(
+            "contacts/assign",
+            &[
+                ("customer_id", &other.to_string()),
+                ("contact_id", &ids[7].to_string()),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    assert_eq!(last_names(&assigned_page(&app, other, None).await), ["Name07"]);
+
+    let expected: Vec<String> = (0..55).map(|n| format!("Name{n:02}")).collect();
+    let first = assigned_page(&app, customer, None).await;
+    assert_eq!(last_names(&first), expected[..50]);
+    assert!(first.has_next);
+    let second = assigned_page(&app, customer, first.rows.last().map(|r| r.contact.id)).await;
+    assert_eq!(last_names(&second), expected[50..]);
+    assert!(!second.has_next);
+
+    // Renamed, Name03 moves to the end of both customers' lists.
+    let (status, body) = app
+        .call(
+            "contacts/update",
+            &[
+                ("id", &ids[3].to_string()),
+                ("version", "1"),
+                ("contact[first_name]", "Pat"),
+                ("contact[last_name]", "Zed"),
+                ("contact[email]", "pat3@coffee.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let first = assigned_page(&app, customer, None).await;
+    assert_eq!(first.rows[3].contact.last_name, "Name04");
+    let second = assigned_page(&app, customer, first.rows.last().map(|r| r.contact.id)).await;
+    assert_eq!(last_names(&second).last().map(String::as_str), Some("Zed"));
+    assert_eq!(second.rows.len(), 5);
+}
+
 on_both_databases!(
+    a_customers_contacts_follow_their_names_page_by_page,
     the_contacts_page_finds_contacts_by_customer_and_keeps_roles,
     ship_to_locations_keep_one_default_and_download_as_csv,
 );

@@ -291,10 +291,16 @@ async fn name_key_of(db: &Db, id: i64) -> Result<Option<NameKey>, sqlx::Error> {
     .transpose()
 }
 
-/// ` AND` contacts after (`>`) or before (`<`) `from` in name order.
-fn push_from(sql: &mut Sql, cmp: &str, from: Option<NameKey>) {
+/// The columns of the Contacts page's name order.
+const CONTACT_ORDER: &str = "c.last_name, c.first_name, c.id";
+
+/// The same order of a customer's contacts, from its assignments' copies of their names.
+const ASSIGNED_ORDER: &str = "cc.last_name, cc.first_name, cc.contact_id";
+
+/// ` AND` contacts after (`>`) or before (`<`) `from` in the name order of `columns`.
+fn push_from(sql: &mut Sql, columns: &str, cmp: &str, from: Option<NameKey>) {
     if let Some(from) = from {
-        sql.push(&format!(" AND (c.last_name, c.first_name, c.id) {cmp} ("));
+        sql.push(&format!(" AND ({columns}) {cmp} ("));
         sql.bind(Bind::Text(from.last_name));
         sql.push(", ");
         sql.bind(Bind::Text(from.first_name));
@@ -335,10 +341,9 @@ async fn walk(
         _ => sql.push(&format!("SELECT {COLUMNS} FROM contacts c WHERE 1 = 1")),
     }
     push_like(&mut sql, "c.search_text", words);
-    push_from(&mut sql, cmp, from);
-    sql.push(&format!(
-        " ORDER BY c.last_name {dir}, c.first_name {dir}, c.id {dir} LIMIT "
-    ));
+    push_from(&mut sql, CONTACT_ORDER, cmp, from);
+    let order: Vec<String> = CONTACT_ORDER.split(", ").map(|c| format!("{c} {dir}")).collect();
+    sql.push(&format!(" ORDER BY {} LIMIT ", order.join(", ")));
     sql.bind(Bind::Int(limit));
     let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter().map(contact_from_row).collect()
@@ -385,9 +390,9 @@ pub async fn of_customer_page(
     sql.bind(Bind::Int(customer_id));
     push_like(&mut sql, "c.name_text", &words(q));
     if let Some(id) = after {
-        push_from(&mut sql, ">", name_key_of(db, id).await?);
+        push_from(&mut sql, ASSIGNED_ORDER, ">", name_key_of(db, id).await?);
     }
-    sql.push(" ORDER BY c.last_name, c.first_name, c.id LIMIT ");
+    sql.push(&format!(" ORDER BY {ASSIGNED_ORDER} LIMIT "));
     sql.bind(Bind::Int(PAGE_SIZE + 1));
     let found = sql.query().fetch_all(&db.pool).await?;
     let mut rows = found
@@ -471,7 +476,7 @@ async fn customer_contacts(
              (SELECT COUNT(*) FROM customer_contacts o WHERE o.contact_id = c.id AND o.customer_id <> cc.customer_id) AS others
          FROM customer_contacts cc JOIN contacts c ON c.id = cc.contact_id
          WHERE cc.customer_id = $1 AND ($2 < 0 OR cc.contact_id = $2)
-         ORDER BY c.last_name, c.first_name, c.id"
+         ORDER BY {ASSIGNED_ORDER}"
     )))
     .bind(customer_id)
     .bind(only.unwrap_or(-1))
