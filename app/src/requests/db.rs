@@ -3,6 +3,7 @@
 
 use super::{DocumentRef, RequestRow, RequestStatus, RequestsPage, MAX_LISTED};
 use crate::domain::{CalendarDate, DocumentStatus, Level};
+use crate::listings::db::of_request;
 use crate::listings::PAGE_SIZE;
 use crate::sql::{Bind, Sql};
 use sqlx::any::AnyRow;
@@ -13,15 +14,11 @@ use sqlx::{AnyConnection, Row};
 const RECOMMENDED: &str = "d.type_id = r.type_id AND d.replaced_at IS NULL
      AND (d.location_id = r.location_id OR d.item_id = r.item_id)";
 
-/// The name of the request's location or item, looked up by id: joined instead, PostgreSQL hashed
-/// every item (10,000) for a customer's few hundred requests.
-const LISTING_NAME: &str = "COALESCE((SELECT l.name FROM locations l WHERE l.id = r.location_id),
-     (SELECT i.name FROM items i WHERE i.id = r.item_id))";
-
 fn select(today_bind: &str) -> String {
+    let listing_name = of_request("name");
     format!(
         "SELECT r.id, r.status, r.type_id, t.name AS type_name, t.level, r.location_id, r.item_id,
-             {LISTING_NAME} AS listing_name, r.sent_at, r.requested_by_name,
+             {listing_name} AS listing_name, r.sent_at, r.requested_by_name,
              a.id AS doc_id, a.title AS doc_title, a.expires_on AS doc_expires, a.file_id AS doc_file,
              rec.id AS rec_id, rec.title AS rec_title, rec.expires_on AS rec_expires, rec.file_id AS rec_file,
              (SELECT COUNT(*) FROM document_downloads x WHERE x.request_id = r.id) AS downloads,
@@ -123,12 +120,13 @@ pub async fn page_of_customer(
     today: CalendarDate,
     page: i64,
 ) -> Result<RequestsPage, sqlx::Error> {
+    let listing_name = of_request("name");
     let all = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT r.id, r.status,
              CASE WHEN r.status = 'open' AND a.expires_on >= $1 THEN 1 ELSE 0 END AS ready,
              CASE WHEN r.status = 'open' AND r.document_id IS NULL AND EXISTS (
                  SELECT 1 FROM documents d WHERE {RECOMMENDED} AND d.expires_on >= $1) THEN 1 ELSE 0 END AS recommended,
-             {LISTING_NAME} AS listing_name
+             {listing_name} AS listing_name
          FROM document_requests r
          JOIN document_types t ON t.id = r.type_id
          LEFT JOIN documents a ON a.id = r.document_id
