@@ -59,10 +59,10 @@ pub fn RequestsPanel(customer_id: i64) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match requests.await {
                         Ok(requests) => {
-                            let count = requests.page_count();
+                            let (count, current) = (requests.page_count(), requests.page);
                             view! {
                                 <RequestTable customer_id requests show_recommendations selected accept send attached/>
-                                <RequestPager requests_page=page count/>
+                                <RequestPager requests_page=page current count/>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -73,10 +73,10 @@ pub fn RequestsPanel(customer_id: i64) -> impl IntoView {
     }
 }
 
-/// Previous / Next between the pages of requests, and where the reader is.
+/// Previous / Next between the pages of requests, and where the reader is: `current`, the page
+/// the server read (the one asked for, or the last when fewer remain).
 #[component]
-fn RequestPager(requests_page: RwSignal<i64>, count: i64) -> impl IntoView {
-    let current = requests_page.get_untracked().min(count - 1);
+fn RequestPager(requests_page: RwSignal<i64>, current: i64, count: i64) -> impl IntoView {
     (count > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages of document requests">
