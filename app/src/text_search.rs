@@ -53,12 +53,32 @@ pub fn like_pattern(word: &str) -> String {
 /// Appends ` AND …` conditions that keep only rows whose `column` (folded text) holds every word.
 pub fn push_like(sql: &mut Sql, column: &str, words: &[String]) {
     for word in words {
-        sql.push(" AND ");
-        sql.push(column);
-        sql.push(" LIKE ");
-        sql.bind(Bind::Text(like_pattern(word)));
-        sql.push(" ESCAPE '\\'");
+        match email_local_part(word) {
+            // PostgreSQL's trigram index reads every trigram of a pattern, and a domain's are
+            // in every email ("exa", "@ex"): 17 ms for "lee100000@exa" at 300,000 contacts. The
+            // index is asked for the distinctive part before the "@" (0.5 ms); the whole word is
+            // checked on an expression no index serves.
+            Some(local) => {
+                push_pattern(sql, column, local);
+                push_pattern(sql, &format!("({column} || '')"), word);
+            }
+            None => push_pattern(sql, column, word),
+        }
     }
+}
+
+/// The part of a word before its "@", when it is long enough for a trigram index (three letters).
+fn email_local_part(word: &str) -> Option<&str> {
+    let (local, _) = word.split_once('@')?;
+    (local.chars().count() >= 3).then_some(local)
+}
+
+fn push_pattern(sql: &mut Sql, column: &str, word: &str) {
+    sql.push(" AND ");
+    sql.push(column);
+    sql.push(" LIKE ");
+    sql.bind(Bind::Text(like_pattern(word)));
+    sql.push(" ESCAPE '\\'");
 }
 
 /// An FTS5 phrase matching `text` exactly.
@@ -164,6 +184,25 @@ fn rarest_trigrams_query(words: &[String], rows_with: impl Fn(&str) -> i64) -> O
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_email_word_asks_the_index_for_its_local_part() {
+        assert_eq!(email_local_part("lee100000@exa"), Some("lee100000"));
+        assert_eq!(email_local_part("@wombat"), None);
+        assert_eq!(email_local_part("ab@x"), None);
+        assert_eq!(email_local_part("novak"), None);
+        let mut sql = Sql::default();
+        push_like(
+            &mut sql,
+            "c.search_text",
+            &["lee1@exa".to_string(), "novak".to_string()],
+        );
+        assert_eq!(
+            sql.text,
+            " AND c.search_text LIKE $1 ESCAPE '\\' AND (c.search_text || '') LIKE $2 ESCAPE '\\' \
+             AND c.search_text LIKE $3 ESCAPE '\\'"
+        );
+    }
 
     #[test]
     fn accents_and_case_are_folded_away() {
