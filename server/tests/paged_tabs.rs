@@ -78,6 +78,18 @@ async fn a_big_accounts_locations_and_requests_come_a_page_at_a_time(engine: Eng
     assert_eq!(names(&searched), ["Plant 07"]);
     assert_eq!(searched.total, 60);
     assert!(sourced(&app, customer, "zzqx", None).await.rows.is_empty());
+    let (status, body) = app
+        .call(
+            "requirements/sourced",
+            &[
+                ("customer_id", &customer.to_string()),
+                ("level", "location"),
+                ("q", &"x".repeat(201)),
+            ],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(error_of(status, &body).field_errors().unwrap().get("q").is_some());
 
     // Requests: 60 audits and one HACCP Plan, fifty to a page, open first in listing order.
     let page = requests_page(&app, customer, 0).await;

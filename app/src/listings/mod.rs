@@ -107,8 +107,13 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn page_count(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+        page_count(self.total)
     }
+}
+
+/// How many pages of `PAGE_SIZE` rows `total` rows fill: one at least, empty or not.
+pub fn page_count(total: i64) -> i64 {
+    ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
 /// At most this many ids in one list (locations of an item, default requirements).

@@ -80,7 +80,7 @@ pub struct RequestsPage {
 
 impl RequestsPage {
     pub fn page_count(&self) -> i64 {
-        ((self.total + crate::listings::PAGE_SIZE - 1) / crate::listings::PAGE_SIZE).max(1)
+        crate::listings::page_count(self.total)
     }
 }
 
