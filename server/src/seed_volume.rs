@@ -461,26 +461,26 @@ impl Seeder<'_> {
             self.exec("ANALYZE customers, contacts").await?;
         }
         // Every contact at one customer; each customer's first contact receives its documents.
-        // The assignments' copies of the names are given here, not looked up one by one.
+        // The assignments' copies of the names and texts are given here, not looked up one by one.
         self.exec(&format!(
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name)
+            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name, contact_text)
              SELECT {fc} + {j} % {c}, id, CASE WHEN {j} < {c} THEN 1 ELSE 0 END,
-                 CASE WHEN {j} % 4 = 3 THEN 'viewer' ELSE 'buyer' END, {now}, last_name, first_name
+                 CASE WHEN {j} % 4 = 3 THEN 'viewer' ELSE 'buyer' END, {now}, last_name, first_name, name_text
              FROM contacts WHERE id < {fk} + {k}"
         ))
         .await?;
         let second = self.volume.second_assignments;
         self.exec(&format!(
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name)
-             SELECT {fc} + ({j} * 7 + 13) % {c}, id, 0, 'viewer', {now}, last_name, first_name
+            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name, contact_text)
+             SELECT {fc} + ({j} * 7 + 13) % {c}, id, 0, 'viewer', {now}, last_name, first_name, name_text
              FROM contacts WHERE id < {fk} + {second} ON CONFLICT DO NOTHING"
         ))
         .await?;
         for (b, big) in self.ids.big.clone().into_iter().enumerate() {
             let from = fk + (c + b as i64 * BIG_CONTACTS) % (k - BIG_CONTACTS);
             self.exec(&format!(
-                "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name)
-                 SELECT {big}, id, CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END, 'buyer', {now}, last_name, first_name
+                "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, role, added_at, last_name, first_name, contact_text)
+                 SELECT {big}, id, CASE WHEN id % 50 = 0 THEN 1 ELSE 0 END, 'buyer', {now}, last_name, first_name, name_text
                  FROM contacts WHERE id >= {from} AND id < {from} + {BIG_CONTACTS} ON CONFLICT DO NOTHING"
             ))
             .await?;

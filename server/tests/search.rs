@@ -455,6 +455,44 @@ async fn the_customers_list_finds_customers_by_their_contacts(engine: Engine) {
     let csv = response.text().await.unwrap();
     assert!(csv.contains("Zebra Provisions"), "{csv}");
     assert_eq!(csv.lines().count(), 2, "{csv}");
+    // Bulk Configure counts what the list finds: the customers of a word common among contacts
+    // and of a word in customers' own names, each once.
+    for (q, total) in [("example.com", 120), ("zebra", 1)] {
+        let (code, body) = app
+            .call("bulk_requirements/customers", &[("q", q), ("status", "all")])
+            .await;
+        assert!(code.is_success(), "{body}");
+        let found: app::bulk_requirements::Candidates = serde_json::from_str(&body).unwrap();
+        assert_eq!(found.total, total, "{q:?}");
+    }
+    // A contact's new name finds its customer in the group at once; the old name no longer does.
+    let lena: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE email = 'lena.n@zebra.example'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (status, body) = app
+        .call(
+            "contacts/update",
+            &[
+                ("id", &lena.to_string()),
+                ("version", "1"),
+                ("contact[first_name]", "Lena"),
+                ("contact[last_name]", "Svobodová"),
+                ("contact[email]", "lena.s@zebra.example"),
+                ("contact[phone]", ""),
+                ("contact[job_title]", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    for (q, expected) in [("svobodova", vec![lena_at]), ("novakova", vec![])] {
+        let narrowed = ListQuery {
+            group: Some(group),
+            ..search(q, SortKey::NameAsc)
+        };
+        let found: Vec<i64> = every_page(&app, narrowed).await.iter().map(|r| r.id).collect();
+        assert_eq!(found, expected, "{q:?} in the group");
+    }
 }
 
 /// Matches of a word that cluster in name order (every "Coffee …" name sorts together) and

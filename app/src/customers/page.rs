@@ -218,11 +218,8 @@ impl Walk<'_> {
                     "FROM customer_group_members gm {join} customers c ON c.id = gm.customer_id WHERE gm.group_id = "
                 ));
                 sql.bind(Bind::Int(group));
-                sql.push(
-                    " AND EXISTS (SELECT 1 FROM customer_contacts cc JOIN contacts k ON k.id = cc.contact_id
-                     WHERE cc.customer_id = c.id",
-                );
-                push_like(&mut sql, "k.name_text", &self.words);
+                sql.push(" AND EXISTS (SELECT 1 FROM customer_contacts cc WHERE cc.customer_id = c.id");
+                push_like(&mut sql, "cc.contact_text", &self.words);
                 sql.push(")");
                 self.filters(&mut sql, &[]);
                 self.order_by_list(&mut sql);
@@ -269,12 +266,13 @@ impl Walk<'_> {
                 sql.push(")");
             }
             _ => {
-                // Many contacts match: their customers are dense in the list's order.
+                // Many contacts match: their customers are dense in the list's order. The
+                // assignments' copies of the contacts' texts are read beside each customer.
                 sql.push(
                     "FROM customers c WHERE EXISTS (SELECT 1 FROM customer_contacts cc
-                     JOIN contacts k ON k.id = cc.contact_id WHERE cc.customer_id = c.id",
+                     WHERE cc.customer_id = c.id",
                 );
-                push_like(&mut sql, "k.name_text", &self.words);
+                push_like(&mut sql, "cc.contact_text", &self.words);
                 sql.push(")");
             }
         }
