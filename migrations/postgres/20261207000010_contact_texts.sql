@@ -6,7 +6,9 @@ ALTER TABLE customer_contacts ADD COLUMN contact_text TEXT NOT NULL DEFAULT '';
 
 UPDATE customer_contacts cc SET contact_text = k.name_text FROM contacts k WHERE k.id = cc.contact_id;
 
-CREATE INDEX customer_contacts_texts ON customer_contacts (customer_id) INCLUDE (contact_text);
+-- With whether each receives documents: a big account's count of contacts and Documents Contacts
+-- reads this index alone, not 5,000 rows.
+CREATE INDEX customer_contacts_texts ON customer_contacts (customer_id) INCLUDE (documents_contact, contact_text);
 
 CREATE FUNCTION customer_contacts_texted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

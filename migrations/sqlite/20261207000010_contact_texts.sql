@@ -8,7 +8,9 @@ ALTER TABLE customer_contacts ADD COLUMN contact_text TEXT NOT NULL DEFAULT '';
 UPDATE customer_contacts
 SET contact_text = COALESCE((SELECT k.name_text FROM contacts k WHERE k.id = customer_contacts.contact_id), '');
 
-CREATE INDEX customer_contacts_texts ON customer_contacts (customer_id, contact_text);
+-- With whether each receives documents: a big account's count of contacts and Documents Contacts
+-- reads this index alone, not 5,000 rows.
+CREATE INDEX customer_contacts_texts ON customer_contacts (customer_id, documents_contact, contact_text);
 
 CREATE TRIGGER customer_contacts_texted AFTER INSERT ON customer_contacts
 WHEN NEW.contact_text = '' BEGIN

@@ -3,13 +3,17 @@
 use app::state::{now_ms, AppState};
 use std::time::Duration;
 
-/// Every hour, forgets expired sessions (staff and contacts), old links, failed sign-ins too old
-/// to count, and uploads abandoned before their form was sent.
+/// At start and every hour: refreshes the database's statistics where they are stale, and forgets
+/// expired sessions (staff and contacts), old links, failed sign-ins too old to count, and uploads
+/// abandoned before their form was sent.
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
+            if let Err(error) = state.db.refresh_statistics().await {
+                tracing::warn!(%error, "refreshing the database's statistics failed; will retry in an hour");
+            }
             let now = now_ms();
             match app::auth::db::prune(&state.db, now, now - app::auth::api::FAILURE_WINDOW_MS).await {
                 Ok(removed) => tracing::debug!(removed, "housekeeping"),

@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "Customer management for suppliers")]
 struct Cli {

@@ -1,7 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, /healthz, static files, and the rules
 //! that every page request passes (first-run setup, sign-in).
 
-use app::auth::session::staff_from_headers;
+use app::auth::session::{staff_from_headers, CallerCache};
 use app::documents::files;
 use app::error::AppError;
 use app::imports::downloads as imports;
@@ -99,6 +99,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .merge(pkg)
         .merge(pages)
         .layer(middleware::from_fn_with_state(state, page_guard))
+        .layer(middleware::map_request(with_caller_cache))
         .layer(middleware::map_response(server_fn_error_status))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         // Stored files (their responses name a file) go as they are: most are compressed already,
@@ -145,6 +146,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// An empty `CallerCache` in every request: whoever first asks who is calling fills it.
+async fn with_caller_cache(mut request: Request<Body>) -> Request<Body> {
+    request.extensions_mut().insert(CallerCache::default());
+    request
+}
+
 /// Pages need a signed-in staff user; before the first Admin exists, every page leads to setup.
 /// Server functions and stored files check the caller themselves; built files and /healthz are open.
 /// The Document Retrieval Site (/shared) and the portal (/portal) are for contacts, who sign in there.
@@ -164,6 +171,7 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         return next.run(request).await;
     }
     let (headers, uri) = (request.headers().clone(), request.uri().clone());
+    let cache = request.extensions().get::<CallerCache>().cloned();
     let decision = async {
         if !state.staff_exists().await? {
             return Ok::<_, AppError>((path != "/setup").then(|| "/setup".to_string()));
@@ -171,7 +179,11 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         if path == "/setup" {
             return Ok(Some("/login".into()));
         }
-        let signed_in = staff_from_headers(&state, &headers).await?.is_some();
+        let signed_in = match &cache {
+            Some(cache) => cache.staff(&state, &headers).await?,
+            None => staff_from_headers(&state, &headers).await?,
+        }
+        .is_some();
         Ok(match (signed_in, path.as_str()) {
             (true, "/login") => Some("/customers".into()),
             (false, "/login") | (true, _) => None,

@@ -10,6 +10,8 @@ use crate::state::{app_state, now_ms, AppState};
 use axum::http::{header, HeaderMap, HeaderValue};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use tokio::sync::OnceCell;
 
 pub const COOKIE_NAME: &str = "clientele_session";
 pub const SESSION_DAYS: i64 = 14;
@@ -62,6 +64,25 @@ pub fn cookie_header(name: &str, value: &str, max_age_seconds: Option<i64>, secu
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Who a request comes from, looked up once: a page rendered on the server calls a dozen server
+/// functions, and each asks. The server puts an empty one in every request's extensions; the
+/// first to ask fills it, and every clone of the request's parts shares it.
+#[derive(Debug, Clone, Default)]
+pub struct CallerCache(Arc<OnceCell<Option<CurrentUser>>>);
+
+impl CallerCache {
+    pub async fn staff(
+        &self,
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        self.0
+            .get_or_try_init(|| staff_from_headers(state, headers))
+            .await
+            .cloned()
+    }
+}
+
 /// The signed-in staff user of a request, if its cookie names a live session.
 pub async fn staff_from_headers(
     state: &AppState,
@@ -83,9 +104,15 @@ pub fn request_headers() -> HeaderMap {
 /// The calling staff user, or `Unauthorized`.
 pub async fn require_staff() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
-    staff_from_headers(&state, &request_headers())
-        .await?
-        .ok_or(AppError::Unauthorized)
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+    let caller = match parts {
+        Some(parts) => match parts.extensions.get::<CallerCache>() {
+            Some(cache) => cache.staff(&state, &parts.headers).await?,
+            None => staff_from_headers(&state, &parts.headers).await?,
+        },
+        None => None,
+    };
+    caller.ok_or(AppError::Unauthorized)
 }
 
 /// The calling staff user if an Admin, else `Forbidden`.
