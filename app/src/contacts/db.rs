@@ -6,8 +6,8 @@ use super::{
 };
 use crate::domain::{ContactRole, ValidContact};
 use crate::listings::PAGE_SIZE;
-use crate::sql::{Bind, Sql};
-use crate::state::Db;
+use crate::sql::{estimated_rows, gathers_on_postgres, Bind, Sql, SHORT_WALK};
+use crate::state::{Backend, Db};
 use crate::text_search::{push_like, trigram_query, words};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -270,6 +270,7 @@ pub async fn list_page(db: &Db, q: &str, position: Position) -> Result<ContactLi
 }
 
 /// Where a contact stands in name order.
+#[derive(Clone)]
 struct NameKey {
     last_name: String,
     first_name: String,
@@ -328,6 +329,36 @@ async fn walk(
     limit: i64,
 ) -> Result<Vec<Contact>, sqlx::Error> {
     let (cmp, dir) = if backwards { ("<", "DESC") } else { (">", "ASC") };
+    let order: Vec<String> = CONTACT_ORDER.split(", ").map(|c| format!("{c} {dir}")).collect();
+    let order = format!(" ORDER BY {}", order.join(", "));
+    if gathers(db, words).await? {
+        // A short walk finds a page of matches spread through the order ('lena'); failing that,
+        // they cluster ('novak': 170,000 contacts into it) and are gathered, then sorted.
+        // `OFFSET 0` keeps PostgreSQL from walking the order inside the subquery.
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {COLUMNS} FROM (SELECT * FROM contacts c WHERE 1 = 1"
+        ));
+        push_from(&mut sql, CONTACT_ORDER, cmp, from.clone());
+        sql.push(&format!("{order} LIMIT {SHORT_WALK}) c WHERE 1 = 1"));
+        push_like(&mut sql, "c.search_text", words);
+        sql.push(&format!("{order} LIMIT "));
+        sql.bind(Bind::Int(limit));
+        let walked = sql.query().fetch_all(&db.pool).await?;
+        if walked.len() as i64 >= limit {
+            return walked.iter().map(contact_from_row).collect();
+        }
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {COLUMNS} FROM (SELECT * FROM contacts c WHERE 1 = 1"
+        ));
+        push_like(&mut sql, "c.search_text", words);
+        push_from(&mut sql, CONTACT_ORDER, cmp, from);
+        sql.push(&format!(" OFFSET 0) c{order} LIMIT "));
+        sql.bind(Bind::Int(limit));
+        let rows = sql.query().fetch_all(&db.pool).await?;
+        return rows.iter().map(contact_from_row).collect();
+    }
     let mut sql = Sql::default();
     match trigram_query(db, "contact_search", words, COMMON).await? {
         Some(candidates) if candidates.at_most < COMMON => {
@@ -342,11 +373,23 @@ async fn walk(
     }
     push_like(&mut sql, "c.search_text", words);
     push_from(&mut sql, CONTACT_ORDER, cmp, from);
-    let order: Vec<String> = CONTACT_ORDER.split(", ").map(|c| format!("{c} {dir}")).collect();
-    sql.push(&format!(" ORDER BY {} LIMIT ", order.join(", ")));
+    sql.push(&format!("{order} LIMIT "));
     sql.bind(Bind::Int(limit));
     let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter().map(contact_from_row).collect()
+}
+
+/// Whether PostgreSQL should gather the contacts holding `words` rather than walk the name
+/// order for them (`sql::gathers_on_postgres`); words of three letters or more only, which its
+/// trigram index finds.
+async fn gathers(db: &Db, words: &[String]) -> Result<bool, sqlx::Error> {
+    if db.backend != Backend::Postgres || words.is_empty() || words.iter().any(|w| w.chars().count() < 3) {
+        return Ok(false);
+    }
+    let mut probe = Sql::default();
+    probe.push("SELECT c.id FROM contacts c WHERE 1 = 1");
+    push_like(&mut probe, "c.search_text", words);
+    Ok(gathers_on_postgres(estimated_rows(&db.pool, &probe).await?))
 }
 
 /// The customers a contact belongs to, by name.

@@ -8,7 +8,7 @@
 
 use super::db::summary_from_row;
 use super::{search, CustomerPageData, CustomerSummary, ListQuery, PAGE_SIZE};
-use crate::sql::{estimated_rows, Bind, Sql};
+use crate::sql::{estimated_rows, gathers_on_postgres, Bind, Sql, SHORT_WALK};
 use crate::state::{Backend, Db};
 use crate::text_search::{push_like, trigram_query, words};
 use sqlx::Row;
@@ -102,17 +102,6 @@ async fn group_members_at_most(db: &Db, group: i64, limit: i64) -> Result<i64, s
 /// With a narrowing filter, customers of up to this many contacts are gathered and sorted.
 const GATHER_WITH_FILTERS: i64 = 100_000;
 
-/// On PostgreSQL, customers whose own text matches, when the planner expects at most this many
-/// (and not so few that it gathers them itself), are gathered from the trigram index and sorted
-/// rather than found by walking the list's order.
-const GATHER_OWN_MATCHES: i64 = 10_000;
-
-/// Below this many expected matches PostgreSQL's planner gathers them from the index by itself.
-const PLANNER_GATHERS: i64 = 500;
-
-/// How far a search walks the list's order for a page of such matches before gathering them.
-const SHORT_WALK: i64 = 2_000;
-
 struct Walk<'q> {
     query: &'q ListQuery,
     ascending: bool,
@@ -198,7 +187,7 @@ impl Walk<'_> {
         self.filters(&mut probe, &self.words);
         // Fewer, and the planner itself reads them from the trigram index.
         let expected = estimated_rows(&db.pool, &probe).await?;
-        Ok((PLANNER_GATHERS..=GATHER_OWN_MATCHES).contains(&expected))
+        Ok(gathers_on_postgres(expected))
     }
 
     /// Customers one of whose contacts holds every word in their name or email.
