@@ -1,7 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, /healthz, static files, and the rules
 //! that every page request passes (first-run setup, sign-in).
 
-use app::auth::session::{staff_from_headers, CallerCache};
+use app::auth::session::CallerCache;
 use app::documents::files;
 use app::error::AppError;
 use app::imports::downloads as imports;
@@ -171,7 +171,7 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         return next.run(request).await;
     }
     let (headers, uri) = (request.headers().clone(), request.uri().clone());
-    let cache = request.extensions().get::<CallerCache>().cloned();
+    let cache = CallerCache::of(request.extensions());
     let decision = async {
         if !state.staff_exists().await? {
             return Ok::<_, AppError>((path != "/setup").then(|| "/setup".to_string()));
@@ -179,11 +179,7 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         if path == "/setup" {
             return Ok(Some("/login".into()));
         }
-        let signed_in = match &cache {
-            Some(cache) => cache.staff(&state, &headers).await?,
-            None => staff_from_headers(&state, &headers).await?,
-        }
-        .is_some();
+        let signed_in = cache.staff(&state, &headers).await?.is_some();
         Ok(match (signed_in, path.as_str()) {
             (true, "/login") => Some("/customers".into()),
             (false, "/login") | (true, _) => None,

@@ -71,6 +71,11 @@ pub fn cookie_header(name: &str, value: &str, max_age_seconds: Option<i64>, secu
 pub struct CallerCache(Arc<OnceCell<Option<CurrentUser>>>);
 
 impl CallerCache {
+    /// The request's cache, or an empty one of its own when the server put none there.
+    pub fn of(extensions: &axum::http::Extensions) -> CallerCache {
+        extensions.get::<CallerCache>().cloned().unwrap_or_default()
+    }
+
     pub async fn staff(
         &self,
         state: &AppState,
@@ -104,15 +109,13 @@ pub fn request_headers() -> HeaderMap {
 /// The calling staff user, or `Unauthorized`.
 pub async fn require_staff() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
-    let caller = match parts {
-        Some(parts) => match parts.extensions.get::<CallerCache>() {
-            Some(cache) => cache.staff(&state, &parts.headers).await?,
-            None => staff_from_headers(&state, &parts.headers).await?,
-        },
-        None => None,
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return Err(AppError::Unauthorized);
     };
-    caller.ok_or(AppError::Unauthorized)
+    CallerCache::of(&parts.extensions)
+        .staff(&state, &parts.headers)
+        .await?
+        .ok_or(AppError::Unauthorized)
 }
 
 /// The calling staff user if an Admin, else `Forbidden`.
