@@ -321,6 +321,29 @@ impl Seeder<'_> {
             "UPDATE customers SET deleted_at = {now} - {i} * 1000, deleted_by = {staff} WHERE {i} % 100 = 50"
         ))
         .await?;
+        // "How did you hear about us": two customers in three gave one of six answers.
+        for answer in [
+            "Trade show",
+            "Referral",
+            "Web search",
+            "Sales visit",
+            "Catalog",
+            "Distributor",
+        ] {
+            sqlx::query("INSERT INTO referral_sources (name, name_key, created_at) VALUES ($1, $2, $3)")
+                .bind(answer)
+                .bind(answer.to_lowercase())
+                .bind(now)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let sources: i64 = sqlx::query_scalar("SELECT MIN(id) FROM referral_sources")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        self.exec(&format!(
+            "UPDATE customers SET source_id = {sources} + {i} % 6 WHERE {i} % 3 <> 2"
+        ))
+        .await?;
         let groups: i64 = sqlx::query_scalar("SELECT MIN(id) FROM customer_groups")
             .fetch_one(&mut *self.tx)
             .await?;

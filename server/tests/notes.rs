@@ -4,18 +4,27 @@
 use crate::common;
 
 use app::activity::ActivityEntry;
-use app::notes::Note;
+use app::notes::{Note, NotesPage};
 use common::sharing::ok;
 use common::*;
 
 async fn notes_of(client: &reqwest::Client, app: &TestApp, customer: i64) -> Vec<Note> {
-    let (status, body) = call_as(
-        client,
-        &app.url,
-        "notes/of_customer",
-        &[("customer_id", &customer.to_string())],
-    )
-    .await;
+    notes_page(client, app, customer, None).await.notes
+}
+
+async fn notes_page(
+    client: &reqwest::Client,
+    app: &TestApp,
+    customer: i64,
+    before: Option<i64>,
+) -> NotesPage {
+    let customer = customer.to_string();
+    let before = before.map(|id| id.to_string());
+    let mut args = vec![("customer_id", customer.as_str())];
+    if let Some(before) = &before {
+        args.push(("before", before.as_str()));
+    }
+    let (status, body) = call_as(client, &app.url, "notes/of_customer", &args).await;
     ok(status, &body)
 }
 
@@ -193,3 +202,33 @@ async fn staff_keep_notes_and_change_only_their_own(engine: Engine) {
 }
 
 on_both_databases!(staff_keep_notes_and_change_only_their_own);
+
+/// A long-served account's notes come a page at a time, newest first, and the pages meet
+/// without a gap or a repeat.
+async fn notes_come_a_page_at_a_time(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let customer = create(&app, "Coffee Uptown", "CU-1", "Seattle").await;
+    let id = customer.to_string();
+    for n in 1..=60 {
+        let (status, body) = app
+            .call(
+                "notes/add",
+                &[("customer_id", &id), ("body", &format!("Call {n}"))],
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+    }
+    let first = notes_page(&app.client, &app, customer, None).await;
+    let bodies = |page: &NotesPage| page.notes.iter().map(|n| n.body.clone()).collect::<Vec<_>>();
+    let newest: Vec<String> = (11..=60).rev().map(|n| format!("Call {n}")).collect();
+    assert_eq!(bodies(&first), newest);
+    let older = first.older.expect("older notes follow");
+    assert_eq!(Some(older), first.notes.last().map(|n| n.id));
+    let second = notes_page(&app.client, &app, customer, Some(older)).await;
+    let oldest: Vec<String> = (1..=10).rev().map(|n| format!("Call {n}")).collect();
+    assert_eq!(bodies(&second), oldest);
+    assert_eq!(second.older, None);
+}
+
+on_both_databases!(notes_come_a_page_at_a_time);

@@ -169,3 +169,31 @@ async fn parents_sources_and_details(engine: Engine) {
 }
 
 on_both_databases!(parents_sources_and_details);
+
+/// A head office with more sub-accounts than the page names: the first dozen by name, how many
+/// in all, and none from the Trash.
+async fn many_sub_accounts_named_and_counted(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let head = create(&app, "Holdings", "H-1", "Seattle").await;
+    let mut subs = Vec::new();
+    // Created out of name order, so the page's order is the name's.
+    for n in (1..=15).rev() {
+        let sub = create(&app, &format!("Branch {n:02}"), &format!("B-{n}"), "Seattle").await;
+        let (status, body) = save(&app, sub, Some(head), None, "", false).await;
+        assert!(status.is_success(), "{body}");
+        subs.push(sub);
+    }
+    // Branch 01, made last, goes to the Trash.
+    let trashed = subs.pop().expect("a branch").to_string();
+    let (status, body) = app.call("customers/delete", &[("ids[0]", &trashed)]).await;
+    assert!(status.is_success(), "{body}");
+
+    let holding = profile(&app, head).await;
+    let named: Vec<_> = holding.sub_accounts.iter().map(|s| s.name.as_str()).collect();
+    let expected: Vec<String> = (2..=13).map(|n| format!("Branch {n:02}")).collect();
+    assert_eq!(named, expected);
+    assert_eq!(holding.sub_account_count, 14);
+}
+
+on_both_databases!(many_sub_accounts_named_and_counted);

@@ -99,7 +99,7 @@ pub fn ActivityLogPage() -> impl IntoView {
                                         {page.rows.into_iter().map(|row| view! {
                                             <tr>
                                                 <td>{date_time(row.entry.created_at)}</td>
-                                                <td><A href=format!("/customers/{}?tab=activity", row.customer_id)>{row.customer_name}</A></td>
+                                                <td><a href=format!("/customers/{}?tab=activity", row.customer_id)>{row.customer_name}</a></td>
                                                 <td>{row.entry.actor_name}{if row.entry.by_staff { " (staff)" } else { "" }}</td>
                                                 <td>{row.entry.detail}<ChangedValues before=row.entry.before after=row.entry.after/></td>
                                             </tr>

@@ -232,10 +232,10 @@ fn CustomerTable(
                         {row.logo_file_id.map(|logo| view! { <img class="logo small" src=format!("/files/{logo}/inline") alt="" loading="lazy"/> })}
                         {match row.wizard_step {
                             Some(step) => view! {
-                                <A href=crate::wizard::step_path(id, step)>{row.name}</A>
+                                <a href=crate::wizard::step_path(id, step)>{row.name}</a>
                                 " "<span class="badge draft" title="The New Customer wizard is not finished: open to resume">"Draft"</span>
                             }.into_any(),
-                            None => view! { <A href=format!("/customers/{id}")>{row.name}</A> }.into_any(),
+                            None => view! { <a href=format!("/customers/{id}")>{row.name}</a> }.into_any(),
                         }}
                     </td>
                     <td>{row.account_number.unwrap_or_default()}</td>

@@ -64,7 +64,7 @@ pub fn GroupsPage() -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td>
-                                                    <A href=format!("/customers?group={id}")>{group.name.clone()}</A>
+                                                    <a href=format!("/customers?group={id}")>{group.name.clone()}</a>
                                                     {group.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
                                                 </td>
                                                 <td>{group.price_adjustment.to_string()}</td>

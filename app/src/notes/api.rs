@@ -1,6 +1,6 @@
 //! Server functions of the Notes tab: staff add notes; each edits and deletes only their own.
 
-use super::Note;
+use super::NotesPage;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -17,13 +17,14 @@ use {
 /// The longest note, in characters.
 pub const MAX_NOTE: usize = 10_000;
 
+/// A page of the customer's notes, newest first; `before` a note's id for the older ones.
 #[server(endpoint = "notes/of_customer")]
-pub async fn customer_notes(customer_id: i64) -> Result<Vec<Note>, AppError> {
+pub async fn customer_notes(customer_id: i64, before: Option<i64>) -> Result<NotesPage, AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;
-    Ok(db::of_customer(&mut conn, customer_id, user.id).await?)
+    Ok(db::page_of_customer(&mut conn, customer_id, user.id, before).await?)
 }
 
 #[server(endpoint = "notes/add")]

@@ -1,22 +1,28 @@
 //! Note queries.
 
-use super::Note;
+use super::{Note, NotesPage};
+use crate::listings::PAGE_SIZE;
 use sqlx::{AnyConnection, Row};
 
-/// The customer's notes, newest first; `mine` marks those `user_id` wrote.
-pub async fn of_customer(
+/// A page of the customer's notes, newest first, from before note `before` (the newest when
+/// `None`); `mine` marks those `user_id` wrote.
+pub async fn page_of_customer(
     conn: &mut AnyConnection,
     customer_id: i64,
     user_id: i64,
-) -> Result<Vec<Note>, sqlx::Error> {
+    before: Option<i64>,
+) -> Result<NotesPage, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, staff_user_id, author_name, body, version, created_at, updated_at FROM customer_notes
-         WHERE customer_id = $1 ORDER BY id DESC",
+         WHERE customer_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(customer_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(PAGE_SIZE + 1)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
+    let mut notes = rows
+        .iter()
         .map(|row| {
             Ok(Note {
                 id: row.try_get("id")?,
@@ -28,7 +34,15 @@ pub async fn of_customer(
                 updated_at: row.try_get("updated_at")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let older = (notes.len() as i64 > PAGE_SIZE).then(|| {
+        notes.truncate(PAGE_SIZE as usize);
+        notes.last().map(|n| n.id)
+    });
+    Ok(NotesPage {
+        notes,
+        older: older.flatten(),
+    })
 }
 
 /// A note's customer, writer and text.

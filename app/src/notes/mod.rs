@@ -4,7 +4,9 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 
-use crate::ui::{date_time, error_of, field_errors_of, ErrorNotice, Field, FormNotice};
+use crate::ui::{
+    date_time, error_of, field_errors_of, CursorPager, CursorPages, ErrorNotice, Field, FormNotice,
+};
 use api::{customer_notes, AddNote, DeleteNote, EditNote};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,15 @@ pub struct Note {
     pub updated_at: i64,
 }
 
+/// A page of a customer's notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotesPage {
+    /// Newest first.
+    pub notes: Vec<Note>,
+    /// The last note's id when older notes follow.
+    pub older: Option<i64>,
+}
+
 #[component]
 pub fn NotesPanel(customer_id: i64) -> impl IntoView {
     let add = ServerAction::<AddNote>::new();
@@ -31,9 +42,11 @@ pub fn NotesPanel(customer_id: i64) -> impl IntoView {
         crate::ui::successes(Signal::from(edit.value())),
         crate::ui::successes(Signal::from(delete.value())),
     ];
+    // A page of notes at a time: a long-served account has hundreds.
+    let pages = CursorPages::new();
     let notes = Resource::new(
-        move || changes.map(|c| c.get()),
-        move |_| customer_notes(customer_id),
+        move || (changes.map(|c| c.get()), pages.after()),
+        move |(_, before)| customer_notes(customer_id, before),
     );
     let added = Signal::from(add.value());
     // The note being edited, by id.
@@ -65,11 +78,12 @@ pub fn NotesPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match notes.await {
-                        Ok(notes) if notes.is_empty() => view! { <p class="empty">"No notes yet."</p> }.into_any(),
-                        Ok(notes) => view! {
+                        Ok(page) if page.notes.is_empty() => view! { <p class="empty">"No notes yet."</p> }.into_any(),
+                        Ok(page) => view! {
                             <ul class="note-list">
-                                {notes.into_iter().map(|note| view! { <NoteItem note editing edit delete/> }).collect_view()}
+                                {page.notes.into_iter().map(|note| view! { <NoteItem note editing edit delete/> }).collect_view()}
                             </ul>
+                            <CursorPager pages next=page.older label="Pages of notes"/>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

@@ -1,19 +1,18 @@
 //! Queries of the customer's profile and of the "How did you hear about us" answers.
 
-use super::{CustomerLink, CustomerProfile, Source};
+use super::{CustomerLink, CustomerProfile, Source, SourceName};
 use crate::state::Db;
 use sqlx::{AnyConnection, Row};
 
-fn links(rows: &[sqlx::any::AnyRow]) -> Result<Vec<CustomerLink>, sqlx::Error> {
+/// Rows of `id` and `name`, each made into a `T`.
+fn id_names<T>(rows: &[sqlx::any::AnyRow], make: impl Fn(i64, String) -> T) -> Result<Vec<T>, sqlx::Error> {
     rows.iter()
-        .map(|row| {
-            Ok(CustomerLink {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-            })
-        })
+        .map(|row| Ok(make(row.try_get("id")?, row.try_get("name")?)))
         .collect()
 }
+
+/// Sub-accounts named on a customer's Account details; the rest are counted.
+const SUB_ACCOUNTS_SHOWN: i64 = 12;
 
 pub async fn of_customer(conn: &mut AnyConnection, customer_id: i64) -> Result<CustomerProfile, sqlx::Error> {
     let row = sqlx::query(
@@ -31,22 +30,41 @@ pub async fn of_customer(conn: &mut AnyConnection, customer_id: i64) -> Result<C
         }),
         None => None,
     };
+    // The first few by name, and how many in all: a head office may have a thousand.
     let subs = sqlx::query(
-        "SELECT id, name FROM customers WHERE parent_id = $1 AND deleted_at IS NULL ORDER BY name_key, id LIMIT 200",
+        "SELECT id, name FROM customers WHERE parent_id = $1 AND deleted_at IS NULL ORDER BY name_key, id LIMIT $2",
     )
     .bind(customer_id)
+    .bind(SUB_ACCOUNTS_SHOWN)
     .fetch_all(&mut *conn)
     .await?;
+    let sub_account_count = if (subs.len() as i64) < SUB_ACCOUNTS_SHOWN {
+        subs.len() as i64
+    } else {
+        sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE parent_id = $1 AND deleted_at IS NULL")
+            .bind(customer_id)
+            .fetch_one(&mut *conn)
+            .await?
+    };
     Ok(CustomerProfile {
         parent,
-        sub_accounts: links(&subs)?,
+        sub_accounts: id_names(&subs, |id, name| CustomerLink { id, name })?,
+        sub_account_count,
         source_id: row.try_get("source_id")?,
         secondary_phone: row.try_get("secondary_phone")?,
         newsletter: row.try_get::<i64, _>("newsletter")? != 0,
-        sources: sources(conn).await?,
+        sources: source_names(conn).await?,
     })
 }
 
+pub async fn source_names(conn: &mut AnyConnection) -> Result<Vec<SourceName>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name FROM referral_sources ORDER BY name_key, id")
+        .fetch_all(&mut *conn)
+        .await?;
+    id_names(&rows, |id, name| SourceName { id, name })
+}
+
+/// The answers with how many customers gave each, for the Admins' list.
 pub async fn sources(conn: &mut AnyConnection) -> Result<Vec<Source>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.id, s.name, (SELECT COUNT(*) FROM customers c WHERE c.source_id = s.id AND c.deleted_at IS NULL) AS n

@@ -18,7 +18,14 @@ pub struct CustomerLink {
     pub name: String,
 }
 
-/// An answer to "How did you hear about us".
+/// An answer to "How did you hear about us", as a customer's form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceName {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An answer to "How did you hear about us", as Admins keep them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub id: i64,
@@ -30,10 +37,13 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerProfile {
     pub parent: Option<CustomerLink>,
+    /// The first sub-accounts in name order (a dozen)…
     pub sub_accounts: Vec<CustomerLink>,
+    /// …of this many.
+    pub sub_account_count: i64,
     pub source_id: Option<i64>,
     pub secondary_phone: Option<String>,
     pub newsletter: bool,
-    /// Every answer an Admin offers.
-    pub sources: Vec<Source>,
+    /// Every answer an Admin offers (not counted: that reads every customer who gave one).
+    pub sources: Vec<SourceName>,
 }

@@ -106,15 +106,22 @@ fn ProfileForm(
                 </Transition>
                 <p class="field-message" id="parent-message" aria-live="polite">{message("parent")}</p>
             </fieldset>
-            {(!profile.sub_accounts.is_empty()).then(move || view! {
-                <p>
-                    "Sub-accounts: "
-                    {profile.sub_accounts.into_iter().enumerate().map(|(i, s)| view! {
-                        {if i > 0 { ", " } else { "" }}
-                        <A href=format!("/customers/{}", s.id)>{s.name}</A>
-                    }).collect_view()}
-                    " · "<A href=format!("/customers?parent={customer_id}")>"Show them in the list"</A>
-                </p>
+            {(!profile.sub_accounts.is_empty()).then(move || {
+                let more = profile.sub_account_count - profile.sub_accounts.len() as i64;
+                view! {
+                    <p>
+                        {format!("Sub-accounts ({}): ", profile.sub_account_count)}
+                        // Plain links: the router follows them as well, and a row of `A`s, each
+                        // resolving its path and watching the location, cost a big account's page
+                        // more than its queries.
+                        {profile.sub_accounts.into_iter().enumerate().map(|(i, s)| view! {
+                            {if i > 0 { ", " } else { "" }}
+                            <a href=format!("/customers/{}", s.id)>{s.name}</a>
+                        }).collect_view()}
+                        {(more > 0).then(|| format!(" and {more} more"))}
+                        " · "<a href=format!("/customers?parent={customer_id}")>"Show them in the list"</a>
+                    </p>
+                }
             })}
             <div class="field">
                 <label for="source">"How did you hear about us"</label>
