@@ -11,3 +11,7 @@
 DROP INDEX customers_parent;
 CREATE INDEX customers_parent ON customers (parent_id, name_key, id, deleted_at) WHERE parent_id IS NOT NULL;
 CREATE INDEX customers_source ON customers (source_id, deleted_at) WHERE source_id IS NOT NULL;
+
+-- The Trash is read a page at a time, the last deleted first, from a customer's place in it.
+DROP INDEX customers_trash;
+CREATE INDEX customers_trash ON customers (deleted_at, id) WHERE deleted_at IS NOT NULL;

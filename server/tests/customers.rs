@@ -93,9 +93,10 @@ async fn deleted_customers_wait_in_the_trash_for_an_admin(engine: Engine) {
     assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![keep]);
 
     let (_, body) = app.call("customers/trash", &[]).await;
-    let trash: Vec<app::customers::TrashedCustomer> = serde_json::from_str(&body).unwrap();
-    assert_eq!(trash.len(), 2);
-    assert_eq!(trash[0].deleted_by.as_deref(), Some("Ada Admin"));
+    let trash: app::customers::TrashPage = serde_json::from_str(&body).unwrap();
+    assert_eq!(trash.rows.len(), 2);
+    assert_eq!(trash.next, None);
+    assert_eq!(trash.rows[0].deleted_by.as_deref(), Some("Ada Admin"));
 
     let staff = app.client_for_new_user("sam@supplier.example", "staff").await;
     let (status, body) = call_as(
@@ -120,3 +121,44 @@ on_both_databases!(
     a_stale_edit_is_refused_and_shows_the_saved_values,
     deleted_customers_wait_in_the_trash_for_an_admin,
 );
+
+/// A long Trash comes a page at a time, the last deleted first, and the pages meet without a
+/// gap or a repeat.
+async fn the_trash_comes_a_page_at_a_time(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let mut ids = Vec::new();
+    for n in 0..60 {
+        ids.push(create(&app, &format!("Bakery {n:02}"), &format!("B-{n}"), "Portland").await);
+    }
+    // Two deletions, the later one last: the last deleted come first, then by id.
+    for batch in ids.chunks(30) {
+        let names: Vec<String> = (0..batch.len()).map(|i| format!("ids[{i}]")).collect();
+        let values: Vec<String> = batch.iter().map(i64::to_string).collect();
+        let args: Vec<(&str, &str)> = names
+            .iter()
+            .map(String::as_str)
+            .zip(values.iter().map(String::as_str))
+            .collect();
+        let (status, body) = app.call("customers/delete", &args).await;
+        assert!(status.is_success(), "{body}");
+    }
+    let expected: Vec<i64> = ids.iter().rev().copied().collect();
+    let (_, body) = app.call("customers/trash", &[]).await;
+    let first: app::customers::TrashPage = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        first.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        expected[..50]
+    );
+    assert_eq!(first.next, Some(expected[49]));
+    let after = expected[49].to_string();
+    let (_, body) = app.call("customers/trash", &[("after", &after)]).await;
+    let second: app::customers::TrashPage = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        second.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        expected[50..]
+    );
+    assert_eq!(second.next, None);
+}
+
+on_both_databases!(the_trash_comes_a_page_at_a_time);

@@ -1,6 +1,6 @@
 //! Server functions of the customers pages: thin — who is calling, parse, store, say what happened.
 
-use super::{Customer, CustomerPageData, ListQuery, SaveOutcome, TrashedCustomer};
+use super::{Customer, CustomerPageData, ListQuery, SaveOutcome, TrashPage};
 use crate::domain::CompanyInput;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -91,9 +91,9 @@ pub async fn delete_customers(ids: Vec<i64>) -> Result<u64, AppError> {
 }
 
 #[server(endpoint = "customers/trash")]
-pub async fn list_trash() -> Result<Vec<TrashedCustomer>, AppError> {
+pub async fn list_trash(after: Option<i64>) -> Result<TrashPage, AppError> {
     require_staff().await?;
-    Ok(db::trashed(&app_state()?.db, 500).await?)
+    Ok(db::trashed(&app_state()?.db, after).await?)
 }
 
 #[server(endpoint = "customers/restore")]

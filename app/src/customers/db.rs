@@ -3,7 +3,7 @@
 pub use super::filters::{count_matching, export_rows, matching_ids, push_filters};
 pub use super::page::{by_own_text, list_page};
 use super::{name_order, search};
-use super::{Customer, CustomerSummary, TrashedCustomer};
+use super::{Customer, CustomerSummary, TrashPage, TrashedCustomer, PAGE_SIZE};
 use crate::activity::db::{record, record_change, Actor, Change};
 use crate::domain::ValidCompany;
 use crate::integration::IntegrationStatus;
@@ -294,15 +294,35 @@ pub async fn restore(db: &Db, id: i64, actor: &Actor<'_>, now: i64) -> Result<bo
 }
 
 /// The Trash, most recently deleted first.
-pub async fn trashed(db: &Db, limit: i64) -> Result<Vec<TrashedCustomer>, sqlx::Error> {
-    let rows = sqlx::query(
+/// A page of the Trash, the last deleted first, after customer `after` (from the start when
+/// `None`).
+pub async fn trashed(db: &Db, after: Option<i64>) -> Result<TrashPage, sqlx::Error> {
+    let mut sql = Sql::default();
+    sql.push(
         "SELECT c.id, c.name, c.account_number, c.city, c.deleted_at, u.name AS deleted_by
          FROM customers c LEFT JOIN staff_users u ON u.id = c.deleted_by
-         WHERE c.deleted_at IS NOT NULL ORDER BY c.deleted_at DESC, c.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE c.deleted_at IS NOT NULL",
+    );
+    if let Some(after) = after {
+        sql.push(" AND (c.deleted_at, c.id) < (SELECT t.deleted_at, t.id FROM customers t WHERE t.id = ");
+        sql.bind(Bind::Int(after));
+        sql.push(")");
+    }
+    sql.push(" ORDER BY c.deleted_at DESC, c.id DESC LIMIT ");
+    sql.bind(Bind::Int(PAGE_SIZE as i64 + 1));
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let mut rows = trashed_rows(&rows)?;
+    let next = (rows.len() > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE);
+        rows.last().map(|r| r.id)
+    });
+    Ok(TrashPage {
+        rows,
+        next: next.flatten(),
+    })
+}
+
+fn trashed_rows(rows: &[AnyRow]) -> Result<Vec<TrashedCustomer>, sqlx::Error> {
     rows.iter()
         .map(|row| {
             Ok(TrashedCustomer {

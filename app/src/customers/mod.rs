@@ -114,6 +114,15 @@ pub struct TrashedCustomer {
     pub deleted_by: Option<String>,
 }
 
+/// A page of the Trash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashPage {
+    /// The last deleted first.
+    pub rows: Vec<TrashedCustomer>,
+    /// The page's last customer, when more follow.
+    pub next: Option<i64>,
+}
+
 /// Up to how many customers one "Delete selected" may name.
 pub const MAX_BULK: usize = 500;
 /// Customers per page of the list.

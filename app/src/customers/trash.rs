@@ -3,14 +3,19 @@
 use super::api::{list_trash, RestoreCustomer};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::ui::{date_time, ErrorNotice};
+use crate::ui::{date_time, CursorPager, CursorPages, ErrorNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
     let restore = ServerAction::<RestoreCustomer>::new();
-    let trash = Resource::new(move || restore.version().get(), |_| list_trash());
+    // A page at a time: a supplier that cleans up its customers may have thousands here.
+    let pages = CursorPages::new();
+    let trash = Resource::new(
+        move || (restore.version().get(), pages.after()),
+        |(_, after)| list_trash(after),
+    );
     let user = use_context::<Resource<Result<Option<CurrentUser>, AppError>>>();
     let is_admin = move || async move {
         match user {
@@ -31,15 +36,15 @@ pub fn TrashPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let admin = is_admin().await;
                     match trash.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="empty">"The Trash is empty."</p> }.into_any(),
-                        Ok(rows) => view! {
+                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"The Trash is empty."</p> }.into_any(),
+                        Ok(page) => view! {
                             <table class="list">
                                 <thead><tr>
                                     <th scope="col">"Name"</th><th scope="col">"Account #"</th><th scope="col">"City"</th>
                                     <th scope="col">"Deleted"</th><th scope="col">"By"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {rows.into_iter().map(|row| {
+                                    {page.rows.into_iter().map(|row| {
                                         let id = row.id;
                                         let label = format!("Restore {}", row.name);
                                         view! {
@@ -58,6 +63,7 @@ pub fn TrashPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <CursorPager pages next=page.next label="Pages of the Trash"/>
                             {(!admin).then(|| view! { <p class="muted">"Only an Admin can restore customers."</p> })}
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
