@@ -155,3 +155,25 @@ test("many locations and document requests page, and select all reaches every pa
     await expect(panel.getByLabel("Select HACCP Plan for Mill 59")).toBeChecked();
   });
 });
+
+// A long-served account's notes: fifty at a time, newest first, and the older ones a page on.
+test("many notes come a page at a time, newest first", async ({ page }) => {
+  await signInAsAdmin(page);
+  const request = page.request;
+  const customer = await createCustomer(request, "Numbat Noodles", "NN-1");
+  for (let n = 1; n <= 55; n++) {
+    await post(request, "notes/add", { customer_id: customer, body: `Call ${String(n).padStart(2, "0")}` });
+  }
+  await page.goto(`/customers/${customer}?tab=notes`);
+  await hydrated(page);
+  const notes = page.locator("ul.note-list > li");
+  await expect(notes).toHaveCount(50);
+  await expect(notes.first()).toContainText("Call 55");
+  await page.getByRole("navigation", { name: "Pages of notes" }).getByRole("button", { name: "Next" }).click();
+  await expect(notes).toHaveCount(5);
+  await expect(notes.first()).toContainText("Call 05");
+  await expect(notes.last()).toContainText("Call 01");
+  await page.getByRole("navigation", { name: "Pages of notes" }).getByRole("button", { name: "Previous" }).click();
+  await expect(notes).toHaveCount(50);
+  await expect(notes.first()).toContainText("Call 55");
+});
