@@ -236,6 +236,16 @@ async fn a_new_document_keeps_the_old_one_as_a_previous_version(engine: Engine) 
         .to_str()
         .unwrap()
         .contains("filename*=UTF-8''Audit%202026%20%E2%80%93%20Caf%C3%A9.pdf"));
+
+    // Share Settings count each type's documents, every version; other lists do not count.
+    let (status, body) = app.call("documents/types/counted", &[]).await;
+    assert!(status.is_success(), "{body}");
+    let counted: Vec<DocumentType> = serde_json::from_str(&body).unwrap();
+    let of_audit = |list: &[DocumentType]| list.iter().find(|t| t.id == audit).map(|t| t.documents);
+    assert_eq!(of_audit(&counted), Some(Some(2)));
+    assert!(counted.iter().all(|t| t.id == audit || t.documents == Some(0)));
+    let listed = types(&app).await;
+    assert_eq!(of_audit(&listed), Some(None));
 }
 
 async fn status_says_valid_expiring_or_expired(engine: Engine) {

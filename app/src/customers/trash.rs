@@ -36,7 +36,11 @@ pub fn TrashPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let admin = is_admin().await;
                     match trash.await {
-                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"The Trash is empty."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() && pages.on_first() => view! { <p class="empty">"The Trash is empty."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! {
+                            <p class="empty">"Nothing more in the Trash."</p>
+                            <CursorPager pages next=None label="Pages of the Trash"/>
+                        }.into_any(),
                         Ok(page) => view! {
                             <table class="list">
                                 <thead><tr>

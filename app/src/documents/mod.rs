@@ -28,8 +28,9 @@ pub struct DocumentType {
     pub hidden: bool,
     /// Newly added customers start with a requirement of this type.
     pub default_required: bool,
-    /// How many documents of this type are stored (any version).
-    pub documents: i64,
+    /// How many documents of this type are stored (any version), where it is asked for (Share
+    /// Settings' list of types); `None` elsewhere: counting reads every document.
+    pub documents: Option<i64>,
 }
 
 /// A document as the lists of a location or an item show it.

@@ -78,7 +78,11 @@ pub fn NotesPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match notes.await {
-                        Ok(page) if page.notes.is_empty() => view! { <p class="empty">"No notes yet."</p> }.into_any(),
+                        Ok(page) if page.notes.is_empty() && pages.on_first() => view! { <p class="empty">"No notes yet."</p> }.into_any(),
+                        Ok(page) if page.notes.is_empty() => view! {
+                            <p class="empty">"No older notes."</p>
+                            <CursorPager pages next=None label="Pages of notes"/>
+                        }.into_any(),
                         Ok(page) => view! {
                             <ul class="note-list">
                                 {page.notes.into_iter().map(|note| view! { <NoteItem note editing edit delete/> }).collect_view()}

@@ -23,6 +23,11 @@ impl CursorPages {
     pub fn after(&self) -> Option<i64> {
         self.pages.with(|p| p.last().copied().flatten())
     }
+
+    /// The first page is shown (untracked): an empty later page is not an empty list.
+    pub fn on_first(&self) -> bool {
+        self.pages.with_untracked(|p| p.len() <= 1)
+    }
 }
 
 impl Default for CursorPages {
