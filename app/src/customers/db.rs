@@ -293,7 +293,6 @@ pub async fn restore(db: &Db, id: i64, actor: &Actor<'_>, now: i64) -> Result<bo
     Ok(true)
 }
 
-/// The Trash, most recently deleted first.
 /// A page of the Trash, the last deleted first, after customer `after` (from the start when
 /// `None`).
 pub async fn trashed(db: &Db, after: Option<i64>) -> Result<TrashPage, sqlx::Error> {
