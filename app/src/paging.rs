@@ -73,6 +73,16 @@ impl Position {
     }
 }
 
+/// Cuts `rows`, read one more than a page of `size`, to the page; the cursor of the next page (the
+/// last row's id, by `id`) when that one more was there.
+pub fn next_cursor<T>(rows: &mut Vec<T>, size: usize, id: impl Fn(&T) -> i64) -> Option<i64> {
+    if rows.len() <= size {
+        return None;
+    }
+    rows.truncate(size);
+    rows.last().map(id)
+}
+
 /// Previous / Next / First / Last links of a keyset page whose first and last rows are `first` and
 /// `last`, keeping the other parameters `keep`.
 #[leptos::component]

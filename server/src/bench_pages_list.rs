@@ -444,6 +444,12 @@ pub async fn pages(db: &Db, big: i64) -> Result<Vec<Page>, sqlx::Error> {
         form("Email Log: first page", "mail/log", &[]),
         get("Page /customers/trash", "/customers/trash".into()),
         form("Trash", "customers/trash", &[]),
+        get("Page /share-settings (document types)", "/share-settings".into()),
+        form(
+            "Share Settings: document types counted",
+            "documents/types/counted",
+            &[],
+        ),
         get("Page Bulk Configure", "/share-settings/bulk-requirements".into()),
         form(
             "Bulk Configure: customers 'coffee'",

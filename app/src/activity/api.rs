@@ -30,16 +30,8 @@ pub async fn activity_log(filter: ActivityFilter) -> Result<LogPage, AppError> {
     require_admin().await?;
     let query = log_query(&filter)?;
     let mut rows = super::db::log(&app_state()?.db, &query, LOG_PAGE_SIZE + 1).await?;
-    let more = rows.len() as i64 > LOG_PAGE_SIZE;
-    rows.truncate(LOG_PAGE_SIZE as usize);
-    Ok(LogPage {
-        next_before: if more {
-            rows.last().map(|r| r.entry.id)
-        } else {
-            None
-        },
-        rows,
-    })
+    let next_before = crate::paging::next_cursor(&mut rows, LOG_PAGE_SIZE as usize, |r| r.entry.id);
+    Ok(LogPage { rows, next_before })
 }
 
 /// The filter as typed, or the messages for the fields at fault.

@@ -311,14 +311,8 @@ pub async fn trashed(db: &Db, after: Option<i64>) -> Result<TrashPage, sqlx::Err
     sql.bind(Bind::Int(PAGE_SIZE as i64 + 1));
     let rows = sql.query().fetch_all(&db.pool).await?;
     let mut rows = trashed_rows(&rows)?;
-    let next = (rows.len() > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE);
-        rows.last().map(|r| r.id)
-    });
-    Ok(TrashPage {
-        rows,
-        next: next.flatten(),
-    })
+    let next = crate::paging::next_cursor(&mut rows, PAGE_SIZE, |r| r.id);
+    Ok(TrashPage { rows, next })
 }
 
 fn trashed_rows(rows: &[AnyRow]) -> Result<Vec<TrashedCustomer>, sqlx::Error> {

@@ -3,7 +3,7 @@
 use super::api::{list_trash, RestoreCustomer};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::ui::{date_time, CursorPager, CursorPages, ErrorNotice};
+use crate::ui::{date_time, CursorEmpty, CursorPager, CursorPages, ErrorNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -36,10 +36,8 @@ pub fn TrashPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let admin = is_admin().await;
                     match trash.await {
-                        Ok(page) if page.rows.is_empty() && pages.on_first() => view! { <p class="empty">"The Trash is empty."</p> }.into_any(),
                         Ok(page) if page.rows.is_empty() => view! {
-                            <p class="empty">"Nothing more in the Trash."</p>
-                            <CursorPager pages next=None label="Pages of the Trash"/>
+                            <CursorEmpty pages none="The Trash is empty." no_more="Nothing more in the Trash." label="Pages of the Trash"/>
                         }.into_any(),
                         Ok(page) => view! {
                             <table class="list">

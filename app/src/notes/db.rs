@@ -35,14 +35,8 @@ pub async fn page_of_customer(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let older = (notes.len() as i64 > PAGE_SIZE).then(|| {
-        notes.truncate(PAGE_SIZE as usize);
-        notes.last().map(|n| n.id)
-    });
-    Ok(NotesPage {
-        notes,
-        older: older.flatten(),
-    })
+    let older = crate::paging::next_cursor(&mut notes, PAGE_SIZE as usize, |n| n.id);
+    Ok(NotesPage { notes, older })
 }
 
 /// A note's customer, writer and text.

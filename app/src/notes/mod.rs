@@ -5,7 +5,8 @@ pub mod api;
 pub mod db;
 
 use crate::ui::{
-    date_time, error_of, field_errors_of, CursorPager, CursorPages, ErrorNotice, Field, FormNotice,
+    date_time, error_of, field_errors_of, CursorEmpty, CursorPager, CursorPages, ErrorNotice, Field,
+    FormNotice,
 };
 use api::{customer_notes, AddNote, DeleteNote, EditNote};
 use leptos::prelude::*;
@@ -78,10 +79,8 @@ pub fn NotesPanel(customer_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match notes.await {
-                        Ok(page) if page.notes.is_empty() && pages.on_first() => view! { <p class="empty">"No notes yet."</p> }.into_any(),
                         Ok(page) if page.notes.is_empty() => view! {
-                            <p class="empty">"No older notes."</p>
-                            <CursorPager pages next=None label="Pages of notes"/>
+                            <CursorEmpty pages none="No notes yet." no_more="No older notes." label="Pages of notes"/>
                         }.into_any(),
                         Ok(page) => view! {
                             <ul class="note-list">

@@ -23,11 +23,6 @@ impl CursorPages {
     pub fn after(&self) -> Option<i64> {
         self.pages.with(|p| p.last().copied().flatten())
     }
-
-    /// The first page is shown (untracked): an empty later page is not an empty list.
-    pub fn on_first(&self) -> bool {
-        self.pages.with_untracked(|p| p.len() <= 1)
-    }
 }
 
 impl Default for CursorPages {
@@ -66,5 +61,25 @@ pub fn CursorPager(pages: CursorPages, next: Option<i64>, label: &'static str) -
                 <button type="button" on:click=move |_| pages.pages.update(|p| p.push(Some(id)))>"Next"</button>
             })}
         </nav>
+    }
+}
+
+/// What an empty page says: `none` on the first (the list is empty); on a later one, whose rows
+/// went after it was reached, `no_more` and the way back.
+#[component]
+pub fn CursorEmpty(
+    pages: CursorPages,
+    none: &'static str,
+    no_more: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    if pages.pages.with_untracked(|p| p.len() <= 1) {
+        view! { <p class="empty">{none}</p> }.into_any()
+    } else {
+        view! {
+            <p class="empty">{no_more}</p>
+            <CursorPager pages next=None label/>
+        }
+        .into_any()
     }
 }

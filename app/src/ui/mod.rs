@@ -4,7 +4,7 @@ use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
 
 mod cursor_pages;
-pub use cursor_pages::{CursorPager, CursorPages, CursorSearch};
+pub use cursor_pages::{CursorEmpty, CursorPager, CursorPages, CursorSearch};
 
 /// A field's own check: given the field's key and value, the message to show, if any.
 pub type FieldCheck = fn(&str, &str) -> Result<(), String>;
