@@ -445,11 +445,7 @@ pub async fn pages(db: &Db, big: i64) -> Result<Vec<Page>, sqlx::Error> {
         get("Page /customers/trash", "/customers/trash".into()),
         form("Trash", "customers/trash", &[]),
         get("Page /share-settings (document types)", "/share-settings".into()),
-        form(
-            "Share Settings: document types counted",
-            "documents/types/counted",
-            &[],
-        ),
+        form("Share Settings: document types", "documents/types", &[]),
         get("Page Bulk Configure", "/share-settings/bulk-requirements".into()),
         form(
             "Bulk Configure: customers 'coffee'",

@@ -237,15 +237,49 @@ async fn a_new_document_keeps_the_old_one_as_a_previous_version(engine: Engine) 
         .unwrap()
         .contains("filename*=UTF-8''Audit%202026%20%E2%80%93%20Caf%C3%A9.pdf"));
 
-    // Share Settings count each type's documents, every version; other lists do not count.
-    let (status, body) = app.call("documents/types/counted", &[]).await;
-    assert!(status.is_success(), "{body}");
-    let counted: Vec<DocumentType> = serde_json::from_str(&body).unwrap();
-    let of_audit = |list: &[DocumentType]| list.iter().find(|t| t.id == audit).map(|t| t.documents);
-    assert_eq!(of_audit(&counted), Some(Some(2)));
-    assert!(counted.iter().all(|t| t.id == audit || t.documents == Some(0)));
+    // Each type counts its documents, every version (kept by the database as they are added).
     let listed = types(&app).await;
-    assert_eq!(of_audit(&listed), Some(None));
+    assert_eq!(
+        listed.iter().find(|t| t.id == audit).map(|t| t.documents),
+        Some(2)
+    );
+    assert!(listed.iter().all(|t| t.id == audit || t.documents == 0));
+
+    // A custom type holding a document is not deleted; the message says how many it holds.
+    let form = [
+        ("document_type[name]", "Kosher Certificate"),
+        ("document_type[level]", "location"),
+        ("document_type[description]", ""),
+        ("document_type[validity_days]", ""),
+    ];
+    let (status, body) = app.call("documents/types/create", &form).await;
+    assert!(status.is_success(), "{body}");
+    let kosher: i64 = serde_json::from_str(&body).unwrap();
+    let file = upload_ok(&app, "document", "kosher.pdf", pdf("kosher")).await;
+    let (status, body) = add_document(
+        &app,
+        "location",
+        plant,
+        kosher,
+        "Kosher 2026",
+        (&day(0), &day(9)),
+        &file,
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call("documents/types/delete", &[("id", &kosher.to_string())])
+        .await;
+    assert!(
+        error_of(status, &body)
+            .to_string()
+            .contains("1 document(s) of this type are stored"),
+        "{body}"
+    );
+    assert!(types(&app)
+        .await
+        .iter()
+        .any(|t| t.id == kosher && t.documents == 1));
 }
 
 async fn status_says_valid_expiring_or_expired(engine: Engine) {

@@ -17,14 +17,7 @@ use {
 #[server(endpoint = "documents/types")]
 pub async fn list_document_types() -> Result<Vec<DocumentType>, AppError> {
     require_staff().await?;
-    Ok(db::types(&app_state()?.db, false).await?)
-}
-
-/// The same, with how many documents each type has (Share Settings' list of types).
-#[server(endpoint = "documents/types/counted")]
-pub async fn counted_document_types() -> Result<Vec<DocumentType>, AppError> {
-    require_staff().await?;
-    Ok(db::types(&app_state()?.db, true).await?)
+    Ok(db::types(&app_state()?.db).await?)
 }
 
 #[server(endpoint = "documents/types/create")]
@@ -106,7 +99,7 @@ pub async fn delete_document_type(id: i64) -> Result<(), AppError> {
             current.name
         )));
     }
-    let stored = db::documents_of_type(&db, id).await?;
+    let stored = current.documents;
     if stored > 0 {
         return Err(AppError::Refused(format!(
             "{} cannot be deleted: {} document(s) of this type are stored. Hide it instead.",
@@ -136,7 +129,7 @@ pub async fn save_default_requirements(type_ids: String) -> Result<(), AppError>
     require_admin().await?;
     let db = app_state()?.db;
     let ids = crate::listings::parse_ids(&type_ids).map_err(|e| AppError::field("type_ids", e))?;
-    let known: Vec<i64> = db::types(&db, false)
+    let known: Vec<i64> = db::types(&db)
         .await?
         .into_iter()
         .filter(|t| !t.hidden)

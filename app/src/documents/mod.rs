@@ -28,9 +28,8 @@ pub struct DocumentType {
     pub hidden: bool,
     /// Newly added customers start with a requirement of this type.
     pub default_required: bool,
-    /// How many documents of this type are stored (any version), where it is asked for (Share
-    /// Settings' list of types); `None` elsewhere: counting reads every document.
-    pub documents: Option<i64>,
+    /// How many documents of this type are stored (any version), kept by the database.
+    pub documents: i64,
 }
 
 /// A document as the lists of a location or an item show it.

@@ -2,8 +2,8 @@
 //! newly added customers start from.
 
 use super::api::{
-    counted_document_types, list_document_types, CreateDocumentType, DeleteDocumentType,
-    SaveDefaultRequirements, SetDocumentTypeHidden, UpdateDocumentType,
+    list_document_types, CreateDocumentType, DeleteDocumentType, SaveDefaultRequirements,
+    SetDocumentTypeHidden, UpdateDocumentType,
 };
 use super::DocumentType;
 use crate::auth::CurrentUser;
@@ -54,7 +54,7 @@ pub fn DocumentTypesPage() -> impl IntoView {
                 update.version().get(),
             )
         },
-        |_| counted_document_types(),
+        |_| list_document_types(),
     );
     let created = Signal::from(create.value());
     let change_error = Signal::derive(move || {
@@ -129,7 +129,7 @@ fn TypeTable(
                 {rows.into_iter().map(|t| {
                     let id = t.id;
                     let hidden = t.hidden;
-                    let can_delete = !t.builtin && t.documents == Some(0);
+                    let can_delete = !t.builtin && t.documents == 0;
                     view! {
                         <tr class:muted=hidden>
                             <th scope="row">
@@ -138,7 +138,7 @@ fn TypeTable(
                             </th>
                             <td>{t.validity_days.map_or("—".to_string(), |d| format!("{d} days"))}</td>
                             <td>{if t.builtin { "Built-in" } else { "Custom" }}</td>
-                            <td>{t.documents.map(|n| n.to_string()).unwrap_or_default()}</td>
+                            <td>{t.documents}</td>
                             <td>
                                 <input type="checkbox" id=format!("shown-{id}") checked=!hidden
                                     aria-label=format!("Show {}", t.name)
