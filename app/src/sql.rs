@@ -8,6 +8,8 @@ pub enum Bind {
     Text(String),
     /// Text or NULL.
     MaybeText(Option<String>),
+    /// An integer or NULL.
+    MaybeInt(Option<i64>),
 }
 
 /// A piece of SQL with its placeholders numbered from 1 in the order the binds are pushed.
@@ -36,6 +38,7 @@ impl Sql {
                 Bind::Int(value) => query.bind(value),
                 Bind::Text(value) => query.bind(value),
                 Bind::MaybeText(value) => query.bind(value),
+                Bind::MaybeInt(value) => query.bind(value),
             },
         )
     }
@@ -49,6 +52,7 @@ impl Sql {
                 Bind::Int(value) => query.bind(*value),
                 Bind::Text(value) => query.bind(value.clone()),
                 Bind::MaybeText(value) => query.bind(value.clone()),
+                Bind::MaybeInt(value) => query.bind(*value),
             },
         )
     }
@@ -88,6 +92,33 @@ fn rows_of_plan_line(line: &str) -> Option<i64> {
 /// Whether the connection is to SQLite (else PostgreSQL).
 pub fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("sqlite")
+}
+
+/// `count` new ids of `table` (its `id`), for rows inserted with them: known before the rows are
+/// written, they need not be matched up with the rows afterwards. On SQLite the caller's
+/// transaction must already hold the write lock (have written), so no one else takes them.
+pub async fn reserve_ids(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    count: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if is_sqlite(conn) {
+        let last: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(MAX(id), 0) FROM {table}"
+        )))
+        .fetch_one(&mut *conn)
+        .await?;
+        return Ok((last + 1..=last + count as i64).collect());
+    }
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+    )))
+    .bind(count as i64)
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// How many rows of `width` values one multi-row statement carries: about 2,000 values, well

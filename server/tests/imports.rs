@@ -16,6 +16,7 @@ on_both_databases!(
     a_customers_file_is_previewed_then_imported_all_or_nothing,
     a_contacts_file_assigns_contacts_by_account_number,
     the_list_exports_its_search_and_the_export_imports_again,
+    a_big_import_takes_its_place_in_name_order,
 );
 
 async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engine) {
@@ -155,6 +156,74 @@ async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engi
     assert!(
         matches!(error_of(status, &body), app::error::AppError::Refused(m) if m.contains("imported already"))
     );
+}
+
+/// Over a thousand new customers are numbered in name order as they are inserted, between the
+/// customers already there, and their contacts' assignments carry the contacts' names and texts.
+async fn a_big_import_takes_its_place_in_name_order(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    for (name, account) in [
+        ("Aardvark Supplies", "OLD-1"),
+        ("Imported Company 000600 Annex", "OLD-2"),
+        ("Zulu Foods", "OLD-3"),
+    ] {
+        create(&app, name, account, "Salem").await;
+    }
+    let mut rows = vec![customer_header()];
+    rows.extend((1..=1_200).rev().map(customer_row));
+    let id = start_import(&app, "customers", "big.xlsx", workbook(&rows)).await;
+    assert_eq!(previewed(settled(&app, id).await).new, 1_200);
+    let (status, body) = run_import(&app, id, true, false).await;
+    assert!(status.is_success(), "{status} {body}");
+    assert!(matches!(settled(&app, id).await, ImportStatus::Imported { .. }));
+
+    let by_name = ids(&app, "SELECT id FROM customers ORDER BY name_key, id").await;
+    assert_eq!(by_name.len(), 1_203);
+    assert_eq!(
+        ids(&app, "SELECT id FROM customers ORDER BY name_order").await,
+        by_name
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers WHERE name_order IS NULL")
+            .await,
+        0
+    );
+    // The list reads that order, by name and by a search (SQLite's index keyed by name_order).
+    let listed = every_page(&app, ListQuery::default()).await;
+    assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), by_name);
+    let found = every_page(
+        &app,
+        ListQuery {
+            q: "company 0006".into(),
+            ..ListQuery::default()
+        },
+    )
+    .await;
+    let expected: Vec<i64> = listed
+        .iter()
+        .filter(|c| c.name.to_lowercase().contains("company") && c.name.contains("0006"))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(expected.len(), 112, "000006, 000060–69, 000600–699 and the Annex");
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), expected);
+
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM customer_contacts cc JOIN contacts k ON k.id = cc.contact_id
+             WHERE cc.last_name = k.last_name AND cc.first_name = k.first_name AND cc.contact_text = k.name_text"
+        )
+        .await,
+        1_200
+    );
+    assert_eq!(
+        found_contacts(&app, "person1200@").await,
+        ["person1200@import.example"]
+    );
+}
+
+async fn ids(app: &TestApp, sql: &'static str) -> Vec<i64> {
+    sqlx::query_scalar(sql).fetch_all(&app.db.pool).await.unwrap()
 }
 
 async fn a_contacts_file_assigns_contacts_by_account_number(engine: Engine) {

@@ -99,7 +99,7 @@ pub(crate) fn company_values(company: &ValidCompany) -> [Option<String>; 12] {
     let a = &company.address;
     [
         Some(company.name.as_str().to_string()),
-        Some(company.name.as_str().to_lowercase()),
+        Some(company.name.key()),
         account.map(|n| n.as_str().to_string()),
         account.map(|n| n.key()),
         Some(a.street.clone()),

@@ -80,6 +80,64 @@ pub async fn renumber(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Numbers for many new customers at once, each given as its name key and id: strictly between
+/// its neighbours among the `placed` customers ((name key, id, number), in name order), each run
+/// of new customers between two neighbours spread evenly over their gap. In the order given;
+/// `None` when a gap has no room for its run.
+pub fn spread(placed: &[(String, i64, i64)], new: &[(String, i64)]) -> Option<Vec<i64>> {
+    let mut order: Vec<usize> = (0..new.len()).collect();
+    order.sort_by(|&a, &b| (&new[a].0, new[a].1).cmp(&(&new[b].0, new[b].1)));
+    let mut numbers = vec![0; new.len()];
+    let mut next = 0; // The first of `order` not yet numbered.
+    while next < order.len() {
+        let first = &new[order[next]];
+        // The placed customers before it, then the new ones before the next placed customer.
+        let gap = placed.partition_point(|(key, id, _)| (key, *id) < (&first.0, first.1));
+        let run_end = match placed.get(gap) {
+            Some((key, id, _)) => {
+                next + order[next..].partition_point(|&i| (&new[i].0, new[i].1) < (key, *id))
+            }
+            None => order.len(),
+        };
+        let low = gap.checked_sub(1).map_or(0, |g| placed[g].2);
+        let high = placed.get(gap).map_or(SPAN, |p| p.2);
+        let step = (high - low) / (run_end - next + 1) as i64;
+        if step < 1 {
+            return None;
+        }
+        for (k, &i) in order[next..run_end].iter().enumerate() {
+            numbers[i] = low + step * (k as i64 + 1);
+        }
+        next = run_end;
+    }
+    Some(numbers)
+}
+
+/// Numbers for many new customers (see [`spread`]), reading every placed customer once: cheaper
+/// than numbering them after they are inserted, which rewrites every customer twice.
+pub async fn spread_new(
+    conn: &mut AnyConnection,
+    new: &[(String, i64)],
+) -> Result<Option<Vec<i64>>, sqlx::Error> {
+    // Sorted by number, which is the name order; PostgreSQL keeps name keys in byte order
+    // (`COLLATE "C"`), as Rust compares them.
+    let placed = sqlx::query(
+        "SELECT name_key, id, name_order FROM customers WHERE name_order IS NOT NULL ORDER BY name_order",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            row.try_get("name_key")?,
+            row.try_get("id")?,
+            row.try_get("name_order")?,
+        ))
+    })
+    .collect::<Result<Vec<(String, i64, i64)>, sqlx::Error>>()?;
+    Ok(spread(&placed, new))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +168,42 @@ mod tests {
             low = between(Some(low), Some(high)).expect("room");
         }
         assert!(low < high);
+    }
+    fn keyed(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
+        pairs.iter().map(|(k, id)| (k.to_string(), *id)).collect()
+    }
+
+    #[test]
+    fn new_customers_spread_between_their_neighbours_in_name_order() {
+        let placed = vec![("bravo".to_string(), 1, 100), ("delta".to_string(), 2, 200)];
+        let new = keyed(&[
+            ("echo", 9),
+            ("alpha", 5),
+            ("charlie", 7),
+            ("bravo", 8),
+            ("charlie", 6),
+        ]);
+        let numbers = spread(&placed, &new).expect("room");
+        // Name order: alpha 5 | bravo 1 (100) | bravo 8, charlie 6, charlie 7 | delta 2 (200) | echo 9.
+        assert_eq!(numbers[1], 50);
+        assert_eq!((numbers[3], numbers[4], numbers[2]), (125, 150, 175));
+        assert_eq!(numbers[0], 200 + (SPAN - 200) / 2);
+        let mut all: Vec<(String, i64, i64)> = placed.clone();
+        all.extend(new.iter().zip(&numbers).map(|((k, id), n)| (k.clone(), *id, *n)));
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        assert!(all.windows(2).all(|w| w[0].2 < w[1].2), "{all:?}");
+    }
+
+    #[test]
+    fn a_gap_without_room_for_its_run_gives_no_numbers() {
+        let placed = vec![("a".to_string(), 1, 10), ("c".to_string(), 2, 12)];
+        assert_eq!(spread(&placed, &keyed(&[("b", 3)])), Some(vec![11]));
+        assert_eq!(spread(&placed, &keyed(&[("b", 3), ("bb", 4)])), None);
+    }
+
+    #[test]
+    fn into_an_empty_list_new_customers_are_spread_over_the_whole_range() {
+        let numbers = spread(&[], &keyed(&[("b", 2), ("a", 1)])).expect("room");
+        assert_eq!(numbers, vec![2 * (SPAN / 3), SPAN / 3]);
     }
 }

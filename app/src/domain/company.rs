@@ -15,6 +15,11 @@ impl CompanyName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// What the name order sorts by: the name in lower case.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
 }
 
 /// The supplier's own number for a customer, unique among customers, compared ignoring case.

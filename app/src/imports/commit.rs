@@ -184,6 +184,25 @@ pub(super) async fn insert_contacts(
     Ok(contacts.len())
 }
 
+/// An insert of assignments, each with the copies it keeps of its contact's names and text
+/// (see [`contact_copies`]).
+pub(super) const INSERT_ASSIGNMENTS: &str = "INSERT INTO customer_contacts (customer_id, contact_id,
+     documents_contact, added_at, last_name, first_name, contact_text)";
+
+/// An assignment's copies of its contact's names and text, when the import knows the contact as
+/// stored (it made or saved it); left empty, a trigger fills them from the stored contact, one
+/// lookup per assignment (a second of a 100,000-row import on PostgreSQL).
+pub(super) fn contact_copies(stored: Option<&ValidContact>) -> [Bind; 3] {
+    match stored {
+        Some(c) => [
+            text(&c.last_name),
+            text(&c.first_name),
+            text(&crate::contacts::db::name_text(c)),
+        ],
+        None => [text(""), text(""), text("")],
+    }
+}
+
 pub(super) async fn record_activity(
     tx: &mut AnyConnection,
     entries: impl Iterator<Item = (i64, &'static str, String)>,

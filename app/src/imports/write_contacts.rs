@@ -1,7 +1,9 @@
 //! Writing the rows of a contacts import: new contacts, updates of existing ones, and their
 //! assignments to the customers their rows name.
 
-use super::commit::{insert_contacts, record_activity, CommitError, Writing};
+use super::commit::{
+    contact_copies, insert_contacts, record_activity, CommitError, Writing, INSERT_ASSIGNMENTS,
+};
 use super::contact_rows::ContactRow;
 use super::plan::Plan;
 use super::ImportReport;
@@ -54,26 +56,30 @@ pub(super) async fn write_contacts(
             }
         }
     }
-    let pairs: Vec<(i64, i64)> = chosen
+    // Each assignment with the contact as stored, when the import made or saved it.
+    let pairs: Vec<(i64, i64, Option<&ValidContact>)> = chosen
         .iter()
         .flat_map(|(row, contact_id)| {
+            let stored = (row.existing.is_none() || choice.update_existing).then_some(&row.contact);
             row.customer_ids
                 .iter()
-                .map(move |customer| (*customer, *contact_id))
+                .map(move |customer| (*customer, *contact_id, stored))
         })
         .collect();
     let mut assigned_pairs = Vec::new();
-    for chunk in pairs.chunks(rows_per_statement(4)) {
+    for chunk in pairs.chunks(rows_per_statement(7)) {
         let sql = Sql::insert_values(
             tx,
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
-            chunk.iter().map(|(customer, contact)| {
-                vec![
+            INSERT_ASSIGNMENTS,
+            chunk.iter().map(|(customer, contact, stored)| {
+                let mut values = vec![
                     Bind::Int(*customer),
                     Bind::Int(*contact),
                     Bind::Int(0),
                     Bind::Int(now),
-                ]
+                ];
+                values.extend(contact_copies(*stored));
+                values
             }),
             "ON CONFLICT DO NOTHING RETURNING customer_id, contact_id",
         );

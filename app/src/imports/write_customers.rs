@@ -1,15 +1,16 @@
 //! Writing the rows of a customers import: new customers in multi-row statements, updates,
 //! their place in name order, and the contacts of their rows.
 
-use super::commit::{insert_contacts, record_activity, text, CommitError, Writing};
+use super::commit::{
+    contact_copies, insert_contacts, record_activity, text, CommitError, Writing, INSERT_ASSIGNMENTS,
+};
 use super::customer_rows::CustomerRow;
-use super::existing::name_postal_key;
 use super::plan::Plan;
 use super::ImportReport;
 use crate::contacts::search_texts;
 use crate::customers::{db::company_values, name_order, search::search_text};
 use crate::domain::ValidContact;
-use crate::sql::{rows_per_statement, Bind, Sql};
+use crate::sql::{reserve_ids, rows_per_statement, Bind, Sql};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -36,55 +37,26 @@ pub(super) async fn write_customers(
     let mut written: Vec<(&CustomerRow, i64, bool)> = Vec::with_capacity(total);
     let started = std::time::Instant::now();
     let new_rows: Vec<&CustomerRow> = plan.good.iter().filter(|r| r.existing.is_none()).collect();
-    for chunk in new_rows.chunks(rows_per_statement(17)) {
+    let ids = reserve_ids(tx, "customers", new_rows.len()).await?;
+    let name_orders = new_name_orders(tx, &new_rows, &ids).await?;
+    let mut numbered = new_rows.iter().zip(ids).zip(name_orders).collect::<Vec<_>>();
+    for chunk in numbered.chunks_mut(rows_per_statement(19)) {
         let sql = Sql::insert_values(
             tx,
-            "INSERT INTO customers (name, name_key, account_number, account_key, street, city, region,
-                 postal_code, country, phone, website, logo_file_id, search_text, active, version,
-                 created_at, updated_at)",
-            chunk.iter().map(|row| {
-                let company = &row.company;
-                let mut values: Vec<Bind> =
-                    company_values(company).into_iter().map(Bind::MaybeText).collect();
+            "INSERT INTO customers (id, name_order, name, name_key, account_number, account_key, street,
+                 city, region, postal_code, country, phone, website, logo_file_id, search_text, active,
+                 version, created_at, updated_at)",
+            chunk.iter().map(|((row, id), name_order)| {
+                let mut values = vec![Bind::Int(*id), Bind::MaybeInt(*name_order)];
+                values.extend(company_values(&row.company).into_iter().map(Bind::MaybeText));
                 values.push(text(&customer_search_text(row)));
                 values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
                 values
             }),
-            "RETURNING id, account_key, name_key, postal_code",
+            "",
         );
-        // Rows come back in no promised order; each is known by its account number, or by its
-        // name and postal code (unique among the file's rows without one).
-        let mut ids: HashMap<(Option<String>, String, String), i64> = HashMap::new();
-        for returned in sql.into_query().fetch_all(&mut *tx).await? {
-            let account: Option<String> = returned.try_get("account_key")?;
-            let name: String = returned.try_get("name_key")?;
-            let postal: String = returned.try_get("postal_code")?;
-            let key = match account {
-                Some(account) => (Some(account), String::new(), String::new()),
-                None => {
-                    let (name, postal) = name_postal_key(&name, &postal);
-                    (None, name, postal)
-                }
-            };
-            ids.insert(key, returned.try_get("id")?);
-        }
-        for row in chunk {
-            let company = &row.company;
-            let key = match &company.account_number {
-                Some(number) => (Some(number.key()), String::new(), String::new()),
-                None => {
-                    let (name, postal) = name_postal_key(company.name.as_str(), &company.address.postal_code);
-                    (None, name, postal)
-                }
-            };
-            let id = *ids.get(&key).ok_or_else(|| {
-                CommitError::Refused(format!(
-                    "Row {}: the new customer could not be found again.",
-                    row.number
-                ))
-            })?;
-            written.push((row, id, true));
-        }
+        sql.into_query().execute(&mut *tx).await?;
+        written.extend(chunk.iter().map(|((row, id), _)| (**row, *id, true)));
         done += chunk.len();
         report.created += chunk.len();
         progress(done, total);
@@ -221,6 +193,29 @@ async fn update_customer(
     Ok(())
 }
 
+/// The place in name order of each new customer (of id `ids`), when they are many; `None` for
+/// each when they are few (they are placed one by one once written) or there is no room between
+/// their neighbours (every customer is numbered afresh).
+async fn new_name_orders(
+    tx: &mut AnyConnection,
+    rows: &[&CustomerRow],
+    ids: &[i64],
+) -> Result<Vec<Option<i64>>, sqlx::Error> {
+    let unplaced = vec![None; rows.len()];
+    if rows.len() <= PLACE_ONE_BY_ONE {
+        return Ok(unplaced);
+    }
+    let keyed: Vec<(String, i64)> = rows
+        .iter()
+        .zip(ids)
+        .map(|(row, id)| (row.company.name.key(), *id))
+        .collect();
+    Ok(match name_order::spread_new(tx, &keyed).await? {
+        Some(numbers) => numbers.into_iter().map(Some).collect(),
+        None => unplaced,
+    })
+}
+
 /// Gives new and renamed customers their place in name order.
 async fn place_in_name_order(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let unplaced: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE name_order IS NULL")
@@ -286,18 +281,22 @@ async fn assign_contacts(
         }
     }
     let created = insert_contacts(tx, &new, now, &mut ids).await?;
+    let made: HashMap<String, &ValidContact> = new.iter().map(|(c, _)| (c.email.key(), *c)).collect();
     let mut assigned = 0;
-    for chunk in contacts.chunks(rows_per_statement(4)) {
+    for chunk in contacts.chunks(rows_per_statement(7)) {
         let sql = Sql::insert_values(
             tx,
-            "INSERT INTO customer_contacts (customer_id, contact_id, documents_contact, added_at)",
+            INSERT_ASSIGNMENTS,
             chunk.iter().map(|(contact, customer_id, created)| {
-                vec![
+                let key = contact.email.key();
+                let mut values = vec![
                     Bind::Int(*customer_id),
-                    Bind::Int(ids.get(&contact.email.key()).copied().unwrap_or_default()),
+                    Bind::Int(ids.get(&key).copied().unwrap_or_default()),
                     Bind::Int(i64::from(*created)),
                     Bind::Int(now),
-                ]
+                ];
+                values.extend(contact_copies(made.get(&key).copied()));
+                values
             }),
             "ON CONFLICT DO NOTHING",
         );
