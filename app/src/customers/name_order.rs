@@ -138,6 +138,24 @@ pub async fn spread_new(
     Ok(spread(&placed, new))
 }
 
+/// Gives customers their numbers ((id, number) each) in one statement on SQLite, in name order:
+/// its index keyed by the number is then written in ascending order, once.
+pub async fn set_on_sqlite(conn: &mut AnyConnection, mut placed: Vec<(i64, i64)>) -> Result<(), sqlx::Error> {
+    if placed.is_empty() {
+        return Ok(());
+    }
+    placed.sort_unstable_by_key(|(_, number)| *number);
+    let pairs: Vec<String> = placed.iter().map(|(id, n)| format!("[{id},{n}]")).collect();
+    sqlx::query(
+        "UPDATE customers SET name_order = j.value ->> 1 FROM json_each($1) AS j
+         WHERE customers.id = j.value ->> 0",
+    )
+    .bind(format!("[{}]", pairs.join(",")))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! The import itself: one transaction that checks the rows again against what is stored now,
-//! then writes all the chosen rows or none. Rows go in as multi-row statements of a few dozen
-//! rows ([`rows_per_statement`]), so a 100,000-row file is thousands of statements, not hundreds
-//! of thousands.
+//! then writes all the chosen rows or none. Rows go in as multi-row statements of a thousand rows
+//! or more ([`rows_per_statement`]), so a 100,000-row file is a few hundred statements, not
+//! hundreds of thousands.
 
 use super::columns::Layout;
 use super::plan::Plan;

@@ -10,7 +10,7 @@ use super::ImportReport;
 use crate::contacts::search_texts;
 use crate::customers::{db::company_values, name_order, search::search_text};
 use crate::domain::ValidContact;
-use crate::sql::{reserve_ids, rows_per_statement, Bind, Sql};
+use crate::sql::{is_sqlite, reserve_ids, rows_per_statement, Bind, Sql};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -39,15 +39,24 @@ pub(super) async fn write_customers(
     let new_rows: Vec<&CustomerRow> = plan.good.iter().filter(|r| r.existing.is_none()).collect();
     let ids = reserve_ids(tx, "customers", new_rows.len()).await?;
     let name_orders = new_name_orders(tx, &new_rows, &ids).await?;
-    let mut numbered = new_rows.iter().zip(ids).zip(name_orders).collect::<Vec<_>>();
-    for chunk in numbered.chunks_mut(rows_per_statement(19)) {
+    // PostgreSQL takes the places with the rows: given afterwards, every new row would be written
+    // again with all its indexes (2.8 s of a 100,000-row import). SQLite takes them afterwards in
+    // one statement: given with the rows, its name-ordered trigram index is written out at the end
+    // of each of a thousand statements (11 s instead of 4).
+    let at_insert = !is_sqlite(tx);
+    let numbered: Vec<_> = new_rows
+        .iter()
+        .zip(ids.iter().copied())
+        .zip(name_orders.clone())
+        .collect();
+    for chunk in numbered.chunks(rows_per_statement(19)) {
         let sql = Sql::insert_values(
             tx,
             "INSERT INTO customers (id, name_order, name, name_key, account_number, account_key, street,
                  city, region, postal_code, country, phone, website, logo_file_id, search_text, active,
                  version, created_at, updated_at)",
             chunk.iter().map(|((row, id), name_order)| {
-                let mut values = vec![Bind::Int(*id), Bind::MaybeInt(*name_order)];
+                let mut values = vec![Bind::Int(*id), Bind::MaybeInt(name_order.filter(|_| at_insert))];
                 values.extend(company_values(&row.company).into_iter().map(Bind::MaybeText));
                 values.push(text(&customer_search_text(row)));
                 values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
@@ -60,6 +69,14 @@ pub(super) async fn write_customers(
         done += chunk.len();
         report.created += chunk.len();
         progress(done, total);
+    }
+    if !at_insert {
+        let placed: Vec<(i64, i64)> = ids
+            .iter()
+            .zip(&name_orders)
+            .filter_map(|(id, number)| number.map(|n| (*id, n)))
+            .collect();
+        name_order::set_on_sqlite(tx, placed).await?;
     }
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
