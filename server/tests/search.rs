@@ -129,17 +129,14 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
             SortKey::NewestFirst,
             SortKey::OldestFirst,
         ] {
-            let mut expected: Vec<i64> = everyone
-                .iter()
-                .filter(|r| q.split(' ').all(|w| searchable(r).contains(w)))
-                .map(|r| r.id)
-                .collect();
-            match sort {
-                SortKey::NameAsc => {}
-                SortKey::NameDesc => expected.reverse(),
-                SortKey::NewestFirst => expected.sort_by(|a, b| b.cmp(a)),
-                SortKey::OldestFirst => expected.sort(),
-            }
+            let expected = sorted(
+                everyone
+                    .iter()
+                    .filter(|r| q.split(' ').all(|w| searchable(r).contains(w)))
+                    .map(|r| r.id)
+                    .collect(),
+                sort,
+            );
             let query = ListQuery {
                 q: q.into(),
                 sort,
@@ -150,6 +147,71 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
         }
     }
     assert!(everyone.iter().filter(|r| searchable(r).contains("ers")).count() > 50);
+
+    // A group's customers (walked from the group's own index by name), with and without a word,
+    // every sort; a member renamed moves in the group too.
+    let group: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_groups (name, name_key, price_adjustment_bp, tax_exempt, created_at, updated_at)
+         VALUES ('Every third', 'every third', 0, 0, 0, 0) RETURNING id",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let members: Vec<i64> = everyone.iter().step_by(3).map(|r| r.id).collect();
+    for id in &members {
+        sqlx::query(
+            "INSERT INTO customer_group_members (customer_id, group_id, added_at) VALUES ($1, $2, 0)",
+        )
+        .bind(*id)
+        .bind(group)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let mut renamed = company("Zz Again Roasters", "", "Lyon");
+    renamed.extend([("id", id.as_str()), ("version", "2"), ("active", "on")]);
+    let (status, body) = app.call("customers/update", &renamed).await;
+    assert!(status.is_success(), "{body}");
+    let everyone = every_page(&app, ListQuery::default()).await;
+    assert_eq!(
+        everyone.last().map(|r| r.name.as_str()),
+        Some("Zz Again Roasters")
+    );
+    for q in ["", "ers"] {
+        for sort in SortKey::ALL {
+            let expected = sorted(
+                everyone
+                    .iter()
+                    .filter(|r| members.contains(&r.id) && searchable(r).contains(q))
+                    .map(|r| r.id)
+                    .collect(),
+                sort,
+            );
+            assert!(
+                expected.len() > if q.is_empty() { 50 } else { 5 },
+                "{q:?}: {expected:?}"
+            );
+            let query = ListQuery {
+                q: q.into(),
+                sort,
+                group: Some(group),
+                ..ListQuery::default()
+            };
+            let found: Vec<i64> = every_page(&app, query).await.iter().map(|r| r.id).collect();
+            assert_eq!(found, expected, "group, search {q:?} sorted {sort:?}");
+        }
+    }
+}
+
+/// Customer ids in name order, put in `sort`'s order.
+fn sorted(mut by_name: Vec<i64>, sort: SortKey) -> Vec<i64> {
+    match sort {
+        SortKey::NameAsc => {}
+        SortKey::NameDesc => by_name.reverse(),
+        SortKey::NewestFirst => by_name.sort_by(|a, b| b.cmp(a)),
+        SortKey::OldestFirst => by_name.sort(),
+    }
+    by_name
 }
 
 /// Contacts `(first name, last name, email)` straight into the database, none at a customer.

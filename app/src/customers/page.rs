@@ -150,13 +150,50 @@ impl Walk<'_> {
                 sql.push(" OFFSET 0) c WHERE 1 = 1");
                 self.order_by_list(&mut sql);
             }
-            None => {
-                sql.push("FROM customers c WHERE 1 = 1");
-                self.filters(&mut sql, &self.words);
-                self.order_by_list(&mut sql);
-            }
+            None => match self.query.group {
+                Some(group) => {
+                    self.push_from_group(&mut sql, db, group);
+                    self.filters(&mut sql, &self.words);
+                    self.order_by_group(&mut sql);
+                }
+                None => {
+                    sql.push("FROM customers c WHERE 1 = 1");
+                    self.filters(&mut sql, &self.words);
+                    self.order_by_list(&mut sql);
+                }
+            },
         }
         self.fetch(db, sql).await
+    }
+
+    /// `FROM` the group's memberships and their customers, for a walk of the group in the
+    /// list's order ([`Self::order_by_group`]): a group's customers are sparse in the whole
+    /// list's order. CROSS JOIN makes SQLite start from the group (PostgreSQL has no such join
+    /// with ON).
+    fn push_from_group(&self, sql: &mut Sql, db: &Db, group: i64) {
+        let join = match db.backend {
+            Backend::Sqlite => "CROSS JOIN",
+            Backend::Postgres => "JOIN",
+        };
+        sql.push(&format!(
+            "FROM customer_group_members gm {join} customers c ON c.id = gm.customer_id WHERE gm.group_id = "
+        ));
+        sql.bind(Bind::Int(group));
+    }
+
+    /// Orders by the memberships' copies of the list's columns (name key and customer, or
+    /// customer), which their index by group holds in order, from the cursor.
+    fn order_by_group(&self, sql: &mut Sql) {
+        if self.by_name {
+            let after = self
+                .cursor
+                .as_ref()
+                .map(|c| vec![Bind::Text(c.name_key.clone()), Bind::Int(c.id)]);
+            self.order(sql, &["gm.name_key", "gm.customer_id"], after);
+        } else {
+            let after = self.cursor.as_ref().map(|c| vec![Bind::Int(c.id)]);
+            self.order(sql, &["gm.customer_id"], after);
+        }
     }
 
     /// The matches among the next `SHORT_WALK` customers of the list's order.
@@ -197,21 +234,14 @@ impl Walk<'_> {
         sql.push(COLUMNS);
         if let Some(group) = self.query.group {
             if group_members_at_most(db, group, SMALL_GROUP).await? < SMALL_GROUP {
-                // A group's customers are few: each is checked, then they are sorted. CROSS JOIN
-                // makes SQLite start from the group (PostgreSQL has no such join with ON).
-                let join = match db.backend {
-                    Backend::Sqlite => "CROSS JOIN",
-                    Backend::Postgres => "JOIN",
-                };
-                sql.push(&format!(
-                    "FROM customer_group_members gm {join} customers c ON c.id = gm.customer_id WHERE gm.group_id = "
-                ));
-                sql.bind(Bind::Int(group));
+                // A group's customers are few: each is checked in the list's order until a page
+                // is found.
+                self.push_from_group(&mut sql, db, group);
                 sql.push(" AND EXISTS (SELECT 1 FROM customer_contacts cc WHERE cc.customer_id = c.id");
                 push_like(&mut sql, "cc.contact_text", &self.words);
                 sql.push(")");
                 self.filters(&mut sql, &[]);
-                self.order_by_list(&mut sql);
+                self.order_by_group(&mut sql);
                 return self.fetch(db, sql).await;
             }
         }
