@@ -150,24 +150,8 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
 
     // A group's customers (walked from the group's own index by name), with and without a word,
     // every sort; a member renamed moves in the group too.
-    let group: i64 = sqlx::query_scalar(
-        "INSERT INTO customer_groups (name, name_key, price_adjustment_bp, tax_exempt, created_at, updated_at)
-         VALUES ('Every third', 'every third', 0, 0, 0, 0) RETURNING id",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
     let members: Vec<i64> = everyone.iter().step_by(3).map(|r| r.id).collect();
-    for id in &members {
-        sqlx::query(
-            "INSERT INTO customer_group_members (customer_id, group_id, added_at) VALUES ($1, $2, 0)",
-        )
-        .bind(*id)
-        .bind(group)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    }
+    let group = new_group(&app, "Every third", &members).await;
     let mut renamed = company("Zz Again Roasters", "", "Lyon");
     renamed.extend([("id", id.as_str()), ("version", "2"), ("active", "on")]);
     let (status, body) = app.call("customers/update", &renamed).await;
@@ -201,6 +185,30 @@ async fn search_pages_follow_the_list_order(engine: Engine) {
             assert_eq!(found, expected, "group, search {q:?} sorted {sort:?}");
         }
     }
+}
+
+/// A group (straight into the database) of these customers.
+async fn new_group(app: &TestApp, name: &str, members: &[i64]) -> i64 {
+    let group: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_groups (name, name_key, price_adjustment_bp, tax_exempt, created_at, updated_at)
+         VALUES ($1, $2, 0, 0, 0, 0) RETURNING id",
+    )
+    .bind(name.to_string())
+    .bind(name.to_lowercase())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    for id in members {
+        sqlx::query(
+            "INSERT INTO customer_group_members (customer_id, group_id, added_at) VALUES ($1, $2, 0)",
+        )
+        .bind(*id)
+        .bind(group)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    group
 }
 
 /// Customer ids in name order, put in `sort`'s order.
@@ -560,22 +568,9 @@ async fn the_customers_list_finds_customers_by_their_contacts(engine: Engine) {
     // With a filter that leaves few customers (a group; an integration status), those of them
     // with such contacts, in every sort.
     let grouped: Vec<i64> = ids.iter().copied().step_by(7).collect();
-    let group: i64 = sqlx::query_scalar(
-        "INSERT INTO customer_groups (name, name_key, price_adjustment_bp, tax_exempt, created_at, updated_at)
-         VALUES ('Few', 'few', 0, 0, 0, 0) RETURNING id",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    for id in grouped.iter().chain([&lena_at]) {
-        sqlx::query(
-            "INSERT INTO customer_group_members (customer_id, group_id, added_at) VALUES ($1, $2, 0)",
-        )
-        .bind(*id)
-        .bind(group)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let members: Vec<i64> = grouped.iter().copied().chain([lena_at]).collect();
+    let group = new_group(&app, "Few", &members).await;
+    for id in &members {
         sqlx::query("UPDATE customers SET integration_status = 'requested' WHERE id = $1")
             .bind(*id)
             .execute(&app.db.pool)

@@ -153,7 +153,7 @@ impl Walk<'_> {
             None => match self.query.group {
                 Some(group) => {
                     self.push_from_group(&mut sql, db, group);
-                    self.filters(&mut sql, &self.words);
+                    self.filters_but_group(&mut sql, &self.words);
                     self.order_by_group(&mut sql);
                 }
                 None => {
@@ -240,7 +240,7 @@ impl Walk<'_> {
                 sql.push(" AND EXISTS (SELECT 1 FROM customer_contacts cc WHERE cc.customer_id = c.id");
                 push_like(&mut sql, "cc.contact_text", &self.words);
                 sql.push(")");
-                self.filters(&mut sql, &[]);
+                self.filters_but_group(&mut sql, &[]);
                 self.order_by_group(&mut sql);
                 return self.fetch(db, sql).await;
             }
@@ -302,9 +302,17 @@ impl Walk<'_> {
 
     /// Live customers passing the list's filters, and holding `words` in their own text.
     fn filters(&self, sql: &mut Sql, words: &[String]) {
-        sql.push(" AND c.deleted_at IS NULL");
-        super::filters::push_filters_only(sql, self.query);
-        push_like(sql, "c.search_text", words);
+        push_live_filtered(sql, self.query, words);
+    }
+
+    /// The same but the group, for a walk of the group ([`Self::push_from_group`]): asked
+    /// again, PostgreSQL joins the group to itself and sorts all its customers (20 ms, not 1).
+    fn filters_but_group(&self, sql: &mut Sql, words: &[String]) {
+        let others = ListQuery {
+            group: None,
+            ..self.query.clone()
+        };
+        push_live_filtered(sql, &others, words);
     }
 
     /// Orders by the list's own columns (name key and id, or id) from the cursor.
@@ -365,6 +373,12 @@ impl Walk<'_> {
             })
             .collect()
     }
+}
+
+fn push_live_filtered(sql: &mut Sql, query: &ListQuery, words: &[String]) {
+    sql.push(" AND c.deleted_at IS NULL");
+    super::filters::push_filters_only(sql, query);
+    push_like(sql, "c.search_text", words);
 }
 
 /// Where a customer stands in each order of the list.
