@@ -187,6 +187,7 @@ mod tests {
         }
         assert!(low < high);
     }
+
     fn keyed(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
         pairs.iter().map(|(k, id)| (k.to_string(), *id)).collect()
     }
