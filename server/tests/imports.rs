@@ -158,7 +158,7 @@ async fn a_customers_file_is_previewed_then_imported_all_or_nothing(engine: Engi
     );
 }
 
-/// Over a thousand new customers are numbered in name order as they are inserted, between the
+/// Over a thousand new customers are numbered in name order by the import itself, between the
 /// customers already there, and their contacts' assignments carry the contacts' names and texts.
 async fn a_big_import_takes_its_place_in_name_order(engine: Engine) {
     let app = TestApp::start(engine).await;
