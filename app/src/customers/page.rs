@@ -181,19 +181,10 @@ impl Walk<'_> {
         sql.bind(Bind::Int(group));
     }
 
-    /// Orders by the memberships' copies of the list's columns (name key and customer, or
-    /// customer), which their index by group holds in order, from the cursor.
+    /// Orders by the memberships' copies of the list's columns, which their index by group holds
+    /// in order, from the cursor.
     fn order_by_group(&self, sql: &mut Sql) {
-        if self.by_name {
-            let after = self
-                .cursor
-                .as_ref()
-                .map(|c| vec![Bind::Text(c.name_key.clone()), Bind::Int(c.id)]);
-            self.order(sql, &["gm.name_key", "gm.customer_id"], after);
-        } else {
-            let after = self.cursor.as_ref().map(|c| vec![Bind::Int(c.id)]);
-            self.order(sql, &["gm.customer_id"], after);
-        }
+        self.order_by_keys(sql, ("gm.name_key", "gm.customer_id"), PAGE_SIZE as i64 + 1);
     }
 
     /// The matches among the next `SHORT_WALK` customers of the list's order.
@@ -322,15 +313,21 @@ impl Walk<'_> {
 
     /// The same, `limit` rows.
     fn order_by_list_up_to(&self, sql: &mut Sql, limit: i64) {
+        self.order_by_keys(sql, ("c.name_key", "c.id"), limit);
+    }
+
+    /// Orders by the list's keys as these columns hold them (name key and customer id, or the
+    /// id alone when sorted by date), from the cursor, `limit` rows.
+    fn order_by_keys(&self, sql: &mut Sql, (name_key, id): (&str, &str), limit: i64) {
         if self.by_name {
             let after = self
                 .cursor
                 .as_ref()
                 .map(|c| vec![Bind::Text(c.name_key.clone()), Bind::Int(c.id)]);
-            self.order_up_to(sql, &["c.name_key", "c.id"], after, limit);
+            self.order_up_to(sql, &[name_key, id], after, limit);
         } else {
             let after = self.cursor.as_ref().map(|c| vec![Bind::Int(c.id)]);
-            self.order_up_to(sql, &["c.id"], after, limit);
+            self.order_up_to(sql, &[id], after, limit);
         }
     }
 

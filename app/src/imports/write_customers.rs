@@ -43,20 +43,17 @@ pub(super) async fn write_customers(
     // again with all its indexes (2.8 s of a 100,000-row import). SQLite takes them afterwards in
     // one statement: given with the rows, its name-ordered trigram index is written out at the end
     // of each statement (11 s instead of 4, with statements of 2,000 values).
-    let at_insert = !is_sqlite(tx);
-    let numbered: Vec<_> = new_rows
-        .iter()
-        .zip(ids.iter().copied())
-        .zip(name_orders.clone())
-        .collect();
+    let sqlite = is_sqlite(tx);
+    let at_insert = name_orders.as_deref().filter(|_| !sqlite);
+    let numbered: Vec<(usize, &&CustomerRow)> = new_rows.iter().enumerate().collect();
     for chunk in numbered.chunks(rows_per_statement(19)) {
         let sql = Sql::insert_values(
             tx,
             "INSERT INTO customers (id, name_order, name, name_key, account_number, account_key, street,
                  city, region, postal_code, country, phone, website, logo_file_id, search_text, active,
                  version, created_at, updated_at)",
-            chunk.iter().map(|((row, id), name_order)| {
-                let mut values = vec![Bind::Int(*id), Bind::MaybeInt(name_order.filter(|_| at_insert))];
+            chunk.iter().map(|(i, row)| {
+                let mut values = vec![Bind::Int(ids[*i]), Bind::MaybeInt(at_insert.map(|n| n[*i]))];
                 values.extend(company_values(&row.company).into_iter().map(Bind::MaybeText));
                 values.push(text(&customer_search_text(row)));
                 values.extend([Bind::Int(1), Bind::Int(1), Bind::Int(now), Bind::Int(now)]);
@@ -65,18 +62,13 @@ pub(super) async fn write_customers(
             "",
         );
         sql.into_query().execute(&mut *tx).await?;
-        written.extend(chunk.iter().map(|((row, id), _)| (**row, *id, true)));
+        written.extend(chunk.iter().map(|(i, row)| (**row, ids[*i], true)));
         done += chunk.len();
         report.created += chunk.len();
         progress(done, total);
     }
-    if !at_insert {
-        let placed: Vec<(i64, i64)> = ids
-            .iter()
-            .zip(&name_orders)
-            .filter_map(|(id, number)| number.map(|n| (*id, n)))
-            .collect();
-        name_order::set_on_sqlite(tx, placed).await?;
+    if let (true, Some(numbers)) = (sqlite, name_orders) {
+        name_order::set_on_sqlite(tx, ids.iter().copied().zip(numbers).collect()).await?;
     }
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
@@ -210,27 +202,23 @@ async fn update_customer(
     Ok(())
 }
 
-/// The place in name order of each new customer (of id `ids`), when they are many; `None` for
-/// each when they are few (they are placed one by one once written) or there is no room between
-/// their neighbours (every customer is numbered afresh).
+/// The place in name order of each new customer (of id `ids`), when they are many; `None` when
+/// they are few (they are placed one by one once written) or there is no room between their
+/// neighbours (every customer is numbered afresh).
 async fn new_name_orders(
     tx: &mut AnyConnection,
     rows: &[&CustomerRow],
     ids: &[i64],
-) -> Result<Vec<Option<i64>>, sqlx::Error> {
-    let unplaced = vec![None; rows.len()];
+) -> Result<Option<Vec<i64>>, sqlx::Error> {
     if rows.len() <= PLACE_ONE_BY_ONE {
-        return Ok(unplaced);
+        return Ok(None);
     }
     let keyed: Vec<(String, i64)> = rows
         .iter()
         .zip(ids)
         .map(|(row, id)| (row.company.name.key(), *id))
         .collect();
-    Ok(match name_order::spread_new(tx, &keyed).await? {
-        Some(numbers) => numbers.into_iter().map(Some).collect(),
-        None => unplaced,
-    })
+    name_order::spread_new(tx, &keyed).await
 }
 
 /// Gives new and renamed customers their place in name order.
