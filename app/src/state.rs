@@ -27,6 +27,8 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// What searches learn of the trigram indexes to choose how to search (SQLite).
+    pub trigram_counts: std::sync::Arc<crate::text_search::TrigramCounts>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -72,7 +74,11 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            trigram_counts: Default::default(),
+        })
     }
 }
 

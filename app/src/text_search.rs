@@ -6,6 +6,8 @@ use crate::sql::{Bind, Sql};
 use crate::state::{Backend, Db};
 use sqlx::Row;
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower case without accents: "Zoë Müller, Café" → "zoe muller, cafe". Letters that are not a
@@ -102,6 +104,49 @@ pub struct TrigramQuery {
     pub at_most: i64,
 }
 
+/// How many rows of a trigram index hold a trigram, or yield a query, counted up to a limit:
+/// planning statistics, as a database keeps of its own indexes. They choose how a search runs,
+/// never what it finds, so a count a minute old serves; every keystroke of a search asks for
+/// the same common trigrams ("har", "arb" …), and counting them cost more than the search.
+#[derive(Debug, Default)]
+pub struct TrigramCounts {
+    counted: Mutex<HashMap<String, (i64, Instant)>>,
+}
+
+impl TrigramCounts {
+    /// How long a count is used.
+    const FRESH_FOR: Duration = Duration::from_secs(60);
+    /// The most counts kept; when full, all are forgotten.
+    const MOST: usize = 20_000;
+
+    fn get(&self, key: &str, now: Instant) -> Option<i64> {
+        let counted = self
+            .counted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        counted
+            .get(key)
+            .filter(|(_, at)| now.duration_since(*at) < Self::FRESH_FOR)
+            .map(|(count, _)| *count)
+    }
+
+    fn put(&self, key: String, count: i64, now: Instant) {
+        let mut counted = self
+            .counted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if counted.len() >= Self::MOST {
+            counted.clear();
+        }
+        counted.insert(key, (count, now));
+    }
+}
+
+/// What a count is remembered by: the index, the limit, and the trigram or query counted.
+fn count_key(table: &str, limit: i64, counted: &str) -> String {
+    format!("{table}\u{1f}{limit}\u{1f}{counted}")
+}
+
 /// The query asking the FTS5 trigram index `table` (whose indexed column is `search_text`) for
 /// candidates of every word: each word's two rarest trigrams. A word's common trigrams (the "acc"
 /// of every account number, the "com" of every email) cost the most to read and narrow the
@@ -122,22 +167,37 @@ pub async fn trigram_query(
     if all.is_empty() {
         return Ok(None);
     }
-    // Counting a trigram's rows up to a limit costs little however common it is (FTS5's own
-    // vocabulary table reads a common trigram's whole list); beyond the limit, all are alike.
-    let mut sql = Sql::default();
-    for (i, trigram) in all.iter().enumerate() {
-        sql.push(if i == 0 { "SELECT " } else { " UNION ALL SELECT " });
-        sql.bind(Bind::Text(trigram.clone()));
-        sql.push(&format!(
-            " AS term, COUNT(*) AS doc FROM (SELECT rowid FROM {table} WHERE {table} MATCH "
-        ));
-        sql.bind(Bind::Text(phrase(trigram)));
-        sql.push(&format!(" LIMIT {count_limit})"));
-    }
-    let rows = sql.query().fetch_all(&db.pool).await?;
+    let now = Instant::now();
+    let counts = &db.trigram_counts;
     let mut rows_with = HashMap::new();
-    for row in rows {
-        rows_with.insert(row.try_get::<String, _>("term")?, row.try_get::<i64, _>("doc")?);
+    let mut uncounted = Vec::new();
+    for trigram in all {
+        match counts.get(&count_key(table, count_limit, &trigram), now) {
+            Some(count) => {
+                rows_with.insert(trigram, count);
+            }
+            None => uncounted.push(trigram),
+        }
+    }
+    if !uncounted.is_empty() {
+        // Counting a trigram's rows up to a limit costs little however common it is (FTS5's
+        // own vocabulary table reads a common trigram's whole list); beyond the limit, all are
+        // alike.
+        let mut sql = Sql::default();
+        for (i, trigram) in uncounted.iter().enumerate() {
+            sql.push(if i == 0 { "SELECT " } else { " UNION ALL SELECT " });
+            sql.bind(Bind::Text(trigram.clone()));
+            sql.push(&format!(
+                " AS term, COUNT(*) AS doc FROM (SELECT rowid FROM {table} WHERE {table} MATCH "
+            ));
+            sql.bind(Bind::Text(phrase(trigram)));
+            sql.push(&format!(" LIMIT {count_limit})"));
+        }
+        for row in sql.query().fetch_all(&db.pool).await? {
+            let (trigram, count) = (row.try_get::<String, _>("term")?, row.try_get::<i64, _>("doc")?);
+            counts.put(count_key(table, count_limit, &trigram), count, now);
+            rows_with.insert(trigram, count);
+        }
     }
     let Some(mut query) = rarest_trigrams_query(words, |t| rows_with.get(t).copied().unwrap_or(0)) else {
         return Ok(None);
@@ -146,13 +206,20 @@ pub async fn trigram_query(
         // Common trigrams can still be rare together ("harbor creamery", a last name such as
         // "novak" whose letters are everywhere): the query's own rows are counted, so that it
         // is used whenever it yields few.
-        let yields: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH $1 LIMIT {count_limit})"
-        )))
-        .bind(query.query.clone())
-        .fetch_one(&db.pool)
-        .await?;
-        query.at_most = yields;
+        let key = count_key(table, count_limit, &query.query);
+        query.at_most = match counts.get(&key, now) {
+            Some(count) => count,
+            None => {
+                let yields: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH $1 LIMIT {count_limit})"
+                )))
+                .bind(query.query.clone())
+                .fetch_one(&db.pool)
+                .await?;
+                counts.put(key, yields, now);
+                yields
+            }
+        };
     }
     Ok(Some(query))
 }
@@ -220,6 +287,29 @@ mod tests {
     #[test]
     fn like_wildcards_in_a_query_are_taken_literally() {
         assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn a_count_serves_for_a_minute_then_is_counted_again() {
+        let counts = TrigramCounts::default();
+        let then = Instant::now();
+        let key = count_key("contact_search", 5_000, "nov");
+        assert_eq!(counts.get(&key, then), None);
+        counts.put(key.clone(), 3_030, then);
+        assert_eq!(counts.get(&key, then + Duration::from_secs(59)), Some(3_030));
+        assert_eq!(counts.get(&count_key("contact_search", 500, "nov"), then), None);
+        assert_eq!(counts.get(&key, then + TrigramCounts::FRESH_FOR), None);
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        let counts = TrigramCounts::default();
+        let now = Instant::now();
+        for i in 0..TrigramCounts::MOST + 10 {
+            counts.put(i.to_string(), 1, now);
+        }
+        assert!(counts.counted.lock().unwrap().len() <= TrigramCounts::MOST);
+        assert_eq!(counts.get(&(TrigramCounts::MOST + 9).to_string(), now), Some(1));
     }
 
     #[test]

@@ -223,6 +223,33 @@ async fn admins_filter_the_log_across_customers(engine: Engine) {
         ),
         (downtown, "Tea Downtown")
     );
+    // One customer's entries a page at a time, newest first, each once.
+    let (status, body) = log_page(&app.client, &app, filter("coffee", "", "", "", "")).await;
+    let first: LogPage = ok(status, &body);
+    let mut next = filter("coffee", "", "", "", "");
+    next["before"] = json!(first.next_before.expect("a second page"));
+    let (status, body) = log_page(&app.client, &app, next).await;
+    let second: LogPage = ok(status, &body);
+    assert_eq!(second.next_before, None);
+    let ids: Vec<i64> = first
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|row| {
+            assert_eq!(
+                (row.customer_id, row.customer_name.as_str()),
+                (uptown, "Coffee Uptown")
+            );
+            row.entry.id
+        })
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, each once");
+    let uptowns: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customer_activity WHERE customer_id = $1")
+        .bind(uptown)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len() as i64, uptowns);
     let (status, body) = log_page(&app.client, &app, filter("", "customer_created", "", "", "")).await;
     assert_eq!(ok::<LogPage>(status, &body).rows.len(), 2);
     let sam: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = 'sam@supplier.example'")

@@ -20,6 +20,7 @@ mod imports;
 mod integration;
 mod listings;
 mod notes;
+mod orders_page;
 mod paged_tabs;
 mod portal;
 mod portal_access;

@@ -106,17 +106,19 @@ pub struct LogQuery {
 /// Entries newest first, with their customer.
 pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, sqlx::Error> {
     let mut sql = Sql::default();
-    sql.push(
-        "SELECT a.id, a.customer_id, k.name AS customer_name, a.actor_name, a.staff_user_id, a.action, a.detail,
-             a.before_value, a.after_value, a.created_at
-         FROM customer_activity a JOIN customers k ON k.id = a.customer_id WHERE 1 = 1",
-    );
+    sql.push(" WHERE 1 = 1");
     if let Some(customer_id) = query.customer_id {
         sql.push(" AND a.customer_id = ");
         sql.bind(Bind::Int(customer_id));
     }
-    crate::customers::search::push_customer_words(db, &mut sql, "a.customer_id", "k", &query.customer_words)
-        .await?;
+    let by_customer_text = crate::customers::search::push_customer_words(
+        db,
+        &mut sql,
+        "a.customer_id",
+        "k",
+        &query.customer_words,
+    )
+    .await?;
     if let Some(action) = &query.action {
         sql.push(" AND a.action = ");
         sql.bind(Bind::Text(action.clone()));
@@ -144,6 +146,21 @@ pub async fn log(db: &Db, query: &LogQuery, limit: i64) -> Result<Vec<LogRow>, s
     }
     sql.push(" ORDER BY a.id DESC LIMIT ");
     sql.bind(Bind::Int(limit));
+    // The page's entries are chosen on indexes alone, then read with their customers' names:
+    // otherwise every matching entry is read in full and sorted (a name matching 179 customers:
+    // their 3,600 entries read for 51).
+    let join = if by_customer_text {
+        " JOIN customers k ON k.id = a.customer_id"
+    } else {
+        ""
+    };
+    sql.text = format!(
+        "SELECT a.id, a.customer_id, k.name AS customer_name, a.actor_name, a.staff_user_id, a.action, a.detail,
+             a.before_value, a.after_value, a.created_at
+         FROM customer_activity a JOIN customers k ON k.id = a.customer_id
+         WHERE a.id IN (SELECT a.id FROM customer_activity a{join}{}) ORDER BY a.id DESC",
+        sql.text
+    );
     let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter()
         .map(|row| {

@@ -61,16 +61,16 @@ pub async fn few_matching(db: &Db, words: &[String], limit: i64) -> Result<Optio
 }
 
 /// ` AND {column} IN (…)` for the customers of `words` when they are few (see [`few_matching`]),
-/// else ` AND` the customer `alias` holds every word (the caller joins it).
+/// else ` AND` the customer `alias` holds every word: then `true`, and the caller joins it.
 pub async fn push_customer_words(
     db: &Db,
     sql: &mut Sql,
     column: &str,
     alias: &str,
     words: &[String],
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     if words.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     match few_matching(db, words, FEW_CUSTOMERS).await? {
         Some(ids) => {
@@ -80,10 +80,13 @@ pub async fn push_customer_words(
                 sql.bind(Bind::Int(id));
             }
             sql.push(")");
+            Ok(false)
         }
-        None => push_like(sql, &format!("{alias}.search_text"), words),
+        None => {
+            push_like(sql, &format!("{alias}.search_text"), words);
+            Ok(true)
+        }
     }
-    Ok(())
 }
 
 /// At most this many customers are looked up one by one in another list's index.

@@ -194,14 +194,16 @@ impl OrderQuery {
         })
     }
 
-    async fn conditions(&self, db: &Db) -> Result<Sql, sqlx::Error> {
+    /// ` WHERE …` the orders' conditions, and whether they name the customer `k` (the caller
+    /// joins it).
+    async fn conditions(&self, db: &Db) -> Result<(Sql, bool), sqlx::Error> {
         let mut sql = Sql::default();
         sql.push(" WHERE 1 = 1");
         if let Some(customer_id) = self.customer_id {
             sql.push(" AND o.customer_id = ");
             sql.bind(Bind::Int(customer_id));
         }
-        crate::customers::search::push_customer_words(
+        let by_customer_text = crate::customers::search::push_customer_words(
             db,
             &mut sql,
             "o.customer_id",
@@ -217,19 +219,19 @@ impl OrderQuery {
             sql.push(" AND o.created_at < ");
             sql.bind(Bind::Int(until));
         }
-        Ok(sql)
+        Ok((sql, by_customer_text))
     }
 }
 
 /// Orders newest first, one page (from 0).
 pub async fn page(db: &Db, query: &OrderQuery, page: i64) -> Result<Page<Order>, sqlx::Error> {
     let from = "FROM orders o JOIN customers k ON k.id = o.customer_id";
-    let mut count = query.conditions(db).await?;
+    let (mut count, _) = query.conditions(db).await?;
     count.text = format!("SELECT COUNT(*) AS n {from}{}", count.text);
     let total: i64 = count.query().fetch_one(&db.pool).await?.try_get("n")?;
     let last = ((total + ORDERS_PAGE_SIZE - 1) / ORDERS_PAGE_SIZE - 1).max(0);
     let page = page.clamp(0, last);
-    let mut sql = query.conditions(db).await?;
+    let (mut sql, _) = query.conditions(db).await?;
     sql.text = format!("SELECT {ORDER_COLUMNS} {from}{}", sql.text);
     sql.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ");
     sql.bind(Bind::Int(ORDERS_PAGE_SIZE));
@@ -254,11 +256,7 @@ pub async fn page(db: &Db, query: &OrderQuery, page: i64) -> Result<Page<Order>,
 pub async fn keyset_page(db: &Db, query: &OrderQuery, position: Position) -> Result<OrderPage, sqlx::Error> {
     let backwards = position.backwards();
     let (cmp, dir) = if backwards { (">", "ASC") } else { ("<", "DESC") };
-    let mut sql = query.conditions(db).await?;
-    sql.text = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o JOIN customers k ON k.id = o.customer_id{}",
-        sql.text
-    );
+    let (mut sql, by_customer_text) = query.conditions(db).await?;
     if let Position::After(id) | Position::Before(id) = position {
         sql.push(&format!(
             " AND (o.created_at, o.id) {cmp} (SELECT c.created_at, c.id FROM orders c WHERE c.id = "
@@ -266,8 +264,21 @@ pub async fn keyset_page(db: &Db, query: &OrderQuery, position: Position) -> Res
         sql.bind(Bind::Int(id));
         sql.push(")");
     }
-    sql.push(&format!(" ORDER BY o.created_at {dir}, o.id {dir} LIMIT "));
+    let order = format!(" ORDER BY o.created_at {dir}, o.id {dir}");
+    sql.push(&format!("{order} LIMIT "));
     sql.bind(Bind::Int(ORDERS_PAGE_SIZE + 1));
+    // The page's orders are chosen on indexes alone, then read with their customers' names:
+    // otherwise every matching order is read in full and sorted.
+    let join = if by_customer_text {
+        " JOIN customers k ON k.id = o.customer_id"
+    } else {
+        ""
+    };
+    sql.text = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o JOIN customers k ON k.id = o.customer_id
+         WHERE o.id IN (SELECT o.id FROM orders o{join}{}){order}",
+        sql.text
+    );
     let mut orders = sql
         .query()
         .fetch_all(&db.pool)
