@@ -94,9 +94,10 @@ pub fn is_sqlite(conn: &sqlx::AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("sqlite")
 }
 
-/// `count` new ids of `table` (its `id`), ascending, for rows inserted with them: known before the rows are
-/// written, they need not be matched up with the rows afterwards. On SQLite the caller's
-/// transaction must already hold the write lock (have written), so no one else takes them.
+/// `count` new ids of `table` (its `id`), ascending, for rows inserted with them: known before
+/// the rows are written, they need not be matched up with the rows afterwards. On SQLite the
+/// caller's transaction must already hold the write lock (have written), so no one else takes
+/// them.
 pub async fn reserve_ids(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
