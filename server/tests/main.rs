@@ -9,6 +9,7 @@ mod activity;
 mod assets;
 mod bulk_requirements;
 mod cli;
+mod contact_search;
 mod contacts;
 mod customer_documents;
 mod customers;
