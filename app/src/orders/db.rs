@@ -226,12 +226,16 @@ impl OrderQuery {
 /// Orders newest first, one page (from 0).
 pub async fn page(db: &Db, query: &OrderQuery, page: i64) -> Result<Page<Order>, sqlx::Error> {
     let from = "FROM orders o JOIN customers k ON k.id = o.customer_id";
-    let (mut count, _) = query.conditions(db).await?;
-    count.text = format!("SELECT COUNT(*) AS n {from}{}", count.text);
+    // The conditions are worked out once: a customer's name is looked up in the customers.
+    let (conditions, _) = query.conditions(db).await?;
+    let count = Sql {
+        text: format!("SELECT COUNT(*) AS n {from}{}", conditions.text),
+        binds: conditions.binds.clone(),
+    };
     let total: i64 = count.query().fetch_one(&db.pool).await?.try_get("n")?;
     let last = ((total + ORDERS_PAGE_SIZE - 1) / ORDERS_PAGE_SIZE - 1).max(0);
     let page = page.clamp(0, last);
-    let (mut sql, _) = query.conditions(db).await?;
+    let mut sql = conditions;
     sql.text = format!("SELECT {ORDER_COLUMNS} {from}{}", sql.text);
     sql.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ");
     sql.bind(Bind::Int(ORDERS_PAGE_SIZE));
