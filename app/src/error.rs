@@ -64,6 +64,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Refused(String),
+    /// Too much of a costly kind of work is under way (password checks, say): try again soon.
+    #[error("{0}")]
+    Busy(String),
     #[error("Something went wrong on our side. If it happens again, quote reference {0}.")]
     Internal(String),
 }
@@ -115,6 +118,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

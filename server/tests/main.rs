@@ -17,6 +17,7 @@ mod documents;
 mod email;
 mod files;
 mod groups;
+mod hardening;
 mod imports;
 mod integration;
 mod listings;

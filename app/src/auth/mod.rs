@@ -33,9 +33,23 @@ impl CurrentUser {
 }
 
 /// Where to go after signing in: a path of this site only, never another site.
+///
+/// Checked as the browser will read it: browsers drop tabs and line breaks anywhere in a URL,
+/// trim spaces and control characters around it, and read a backslash as a slash, so
+/// `/\t/other.host` and `/\\other.host` both mean `//other.host`, another site. The address
+/// returned is the one checked, cleaned the same way.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/customers".into())
+    next.and_then(|next| {
+        let cleaned: String = next
+            .trim_matches(|c: char| c <= ' ')
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .map(|c| if c == '\\' { '/' } else { c })
+            .collect();
+        let own_path = cleaned.starts_with('/') && !cleaned.starts_with("//");
+        own_path.then_some(cleaned)
+    })
+    .unwrap_or_else(|| "/customers".into())
 }
 
 #[component]
@@ -118,8 +132,42 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/customers?q=a".into())), "/customers?q=a");
-        assert_eq!(safe_next(Some("//evil.example".into())), "/customers");
-        assert_eq!(safe_next(Some("https://evil.example".into())), "/customers");
+        assert_eq!(safe_next(Some("/orders#top".into())), "/orders#top");
         assert_eq!(safe_next(None), "/customers");
+    }
+
+    #[test]
+    fn next_never_leads_to_another_site_however_it_is_spelled() {
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "HTTPS://evil.example/x",
+            "javascript:alert(1)",
+            "evil.example/x",
+            // What `/login?next=/%09/evil.example/x` decodes to: the browser drops the tab.
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "\u{0}//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile.into())), "/customers", "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn next_is_returned_as_the_browser_will_read_it() {
+        assert_eq!(safe_next(Some(" /contacts\t?q=a\n".into())), "/contacts?q=a");
+        assert_eq!(safe_next(Some("/a\\b".into())), "/a/b");
+        // Percent-encoded slashes stay part of a path: the browser does not decode them there.
+        assert_eq!(
+            safe_next(Some("/%2F%2Fevil.example".into())),
+            "/%2F%2Fevil.example"
+        );
     }
 }
