@@ -133,6 +133,9 @@ pub struct AppState {
     staff_exists: Arc<AtomicBool>,
     /// Previews and imports under way in this process.
     pub imports: crate::imports::jobs::Jobs,
+    /// Whether a reverse proxy in front says who the client is (`X-Forwarded-For`): only then is
+    /// that header believed, since a client can send anything.
+    pub trust_forwarded_for: bool,
 }
 
 impl AppState {
@@ -143,6 +146,7 @@ impl AppState {
             public_url,
             staff_exists: Arc::new(AtomicBool::new(false)),
             imports: Default::default(),
+            trust_forwarded_for: false,
         }
     }
 

@@ -53,10 +53,17 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
         reminders: crate::reminders::Schedule::new("UTC", "9")?,
         site_addr: addr,
         leptos,
+        trust_forwarded_for: false,
     };
     config.check_built_files()?;
     let app = crate::build(&config).await?;
-    tokio::spawn(async move { axum::serve(crate::without_delay(listener), app).await });
+    tokio::spawn(async move {
+        axum::serve(
+            crate::without_delay(listener),
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     let db = Db::connect(&database_url).await.map_err(error)?;
 
     let customer = seed(&db, options.items).await.map_err(error)?;

@@ -20,6 +20,8 @@ pub struct Config {
     pub reminders: crate::reminders::Schedule,
     pub site_addr: SocketAddr,
     pub leptos: LeptosOptions,
+    /// `TRUST_FORWARDED_FOR=true`: a reverse proxy in front sets `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -55,6 +57,7 @@ impl Config {
             )?,
             site_addr,
             leptos,
+            trust_forwarded_for: var("TRUST_FORWARDED_FOR").is_some_and(|v| v == "true"),
         })
     }
 
@@ -93,6 +96,7 @@ mod tests {
             mail_from: DEFAULT_MAIL_FROM.into(),
             reminders: crate::reminders::Schedule::new("UTC", "9").unwrap(),
             site_addr: addr,
+            trust_forwarded_for: false,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")
                 .hash_files(hash_files)

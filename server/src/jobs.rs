@@ -15,7 +15,7 @@ pub fn spawn_housekeeping(state: AppState) {
                 tracing::warn!(%error, "refreshing the database's statistics failed; will retry in an hour");
             }
             let now = now_ms();
-            match app::auth::db::prune(&state.db, now, now - app::auth::api::FAILURE_WINDOW_MS).await {
+            match prune_sign_ins(&state.db, now).await {
                 Ok(removed) => tracing::debug!(removed, "housekeeping"),
                 Err(error) => tracing::warn!(%error, "housekeeping failed; will retry in an hour"),
             }
@@ -33,4 +33,9 @@ pub fn spawn_housekeeping(state: AppState) {
             }
         }
     });
+}
+
+/// Expired staff sessions, failed sign-ins past their window, and browsers long unused.
+async fn prune_sign_ins(db: &app::state::Db, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(app::auth::db::prune(db, now).await? + app::auth::throttle::prune(db, now).await?)
 }

@@ -28,13 +28,15 @@ use config::Config;
 /// (40 ms on Linux), and every page rendered on the server took 44 ms however little it cost.
 pub fn without_delay(
     listener: tokio::net::TcpListener,
-) -> impl axum::serve::Listener<Io = tokio::net::TcpStream, Addr = std::net::SocketAddr> {
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
     use axum::serve::ListenerExt;
-    listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::warn!("cannot turn Nagle's algorithm off for a connection: {error}");
-        }
-    })
+    listener.tap_io(no_delay)
+}
+
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::warn!("cannot turn Nagle's algorithm off for a connection: {error}");
+    }
 }
 
 /// Connects to the database (migrating it), opens the file store and builds the HTTP app.
@@ -46,7 +48,8 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
         .await
         .map_err(|e| format!("folding search texts: {e}"))?;
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
-    let state = AppState::new(db, files, config.public_url.clone());
+    let mut state = AppState::new(db, files, config.public_url.clone());
+    state.trust_forwarded_for = config.trust_forwarded_for;
     jobs::spawn_housekeeping(state.clone());
     reminders::spawn(state.clone(), config.reminders.clone());
     match &config.smtp_url {

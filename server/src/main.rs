@@ -112,12 +112,15 @@ async fn serve(config: Config) -> Result<(), String> {
         config.site_addr,
         config.database_url
     );
-    axum::serve(server::without_delay(listener), app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        server::without_delay(listener),
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn create_admin(config: &Config, name: &str, email: &str, password: &str) -> Result<(), String> {

@@ -1,6 +1,8 @@
-//! What a stranger can send does not take the server down: floods of costly requests are bounded.
+//! What a stranger can send does not take the server down or lock anyone out: floods of costly
+//! requests are bounded, guessed passwords slowed down without stopping the person they target.
 
-use crate::common::{spawn_server, wait_until_up, Engine, TestApp};
+use crate::common;
+use common::*;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -77,3 +79,102 @@ async fn a_flood_of_sign_ins_is_checked_a_few_at_a_time_in_bounded_memory() {
     );
     assert!(peak < 300.0, "the server peaked at {peak:.0} MB");
 }
+
+async fn sign_in(
+    client: &reqwest::Client,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    call_as(
+        client,
+        &app.url,
+        "auth/sign_in",
+        &[("email", email), ("password", password)],
+    )
+    .await
+}
+
+/// Thirty guesses at the Admin's email from a stranger slowed down every sign-in to it for 15
+/// minutes, the Admin's own included. Now the browser the Admin signed in with before is counted
+/// apart; browsers new to the email stay slowed down.
+async fn a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let usual = new_client();
+    let first = usual
+        .post(format!("{}/api/auth/sign_in", app.url))
+        .header("Accept", "application/json")
+        .form(&[("email", "ada@supplier.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(first.status().is_success());
+    let device = cookie_set(&first, "clientele_device").expect("the browser is given a device token");
+    assert!(
+        device.contains("HttpOnly") && device.contains("SameSite=Lax"),
+        "{device}"
+    );
+    let token = device["clientele_device=".len()..].split(';').next().unwrap();
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM known_devices")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 64);
+    assert_ne!(stored, token, "the database keeps the token's hash only");
+
+    let stranger = new_client();
+    let mut last = String::new();
+    for _ in 0..30 {
+        let (status, body) = sign_in(&stranger, &app, "ADA@supplier.example", "a guess at it").await;
+        last = error_of(status, &body).to_string();
+    }
+    assert!(
+        last.starts_with("Too many failed sign-ins for this email. Try again in"),
+        "{last}"
+    );
+    let (status, body) = sign_in(&stranger, &app, "ada@supplier.example", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let (status, _) = sign_in(&new_client(), &app, "ada@supplier.example", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a browser new to the email still waits"
+    );
+
+    let (status, body) = sign_in(&usual, &app, "ada@supplier.example", PASSWORD).await;
+    assert!(status.is_success(), "the Admin's usual browser signs in: {body}");
+    // The stranger's failures still count against strangers.
+    let (status, _) = sign_in(&stranger, &app, "ada@supplier.example", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// One address guessing a password for one email after another is slowed down as a whole, while
+/// a browser that signed in to its email before still signs in from there.
+async fn one_address_guessing_across_many_emails_is_slowed_down(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let usual = new_client();
+    let (status, _) = sign_in(&usual, &app, "ada@supplier.example", PASSWORD).await;
+    assert!(status.is_success());
+    let stranger = new_client();
+    for i in 0..30 {
+        let email = format!("someone{i}@supplier.example");
+        let (status, body) = sign_in(&stranger, &app, &email, "a guess at it").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{i}: {body}");
+    }
+    let (status, body) = sign_in(&stranger, &app, "someone.else@supplier.example", "a guess").await;
+    let message = error_of(status, &body).to_string();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        message.starts_with("Too many failed sign-ins from your network. Try again in"),
+        "{message}"
+    );
+    let (status, body) = sign_in(&usual, &app, "ada@supplier.example", PASSWORD).await;
+    assert!(status.is_success(), "{body}");
+}
+
+on_both_databases!(
+    a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
+    one_address_guessing_across_many_emails_is_slowed_down,
+);

@@ -141,51 +141,13 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
     Ok(())
 }
 
-/// Forgets sessions that have expired and failed sign-ins older than `failures_before`.
-pub async fn prune(db: &Db, now: i64, failures_before: i64) -> Result<u64, sqlx::Error> {
+/// Forgets sessions that have expired.
+pub async fn prune(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     let sessions = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&db.pool)
         .await?;
-    let failures = sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
-        .bind(failures_before)
-        .execute(&db.pool)
-        .await?;
-    Ok(sessions.rows_affected() + failures.rows_affected())
-}
-
-/// Failed sign-ins for an email since `since`, and when the latest was.
-pub async fn recent_failures(
-    db: &Db,
-    email_key: &str,
-    since: i64,
-) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS failures, MAX(failed_at) AS latest FROM sign_in_failures
-         WHERE email_key = $1 AND failed_at > $2",
-    )
-    .bind(email_key)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok((row.try_get("failures")?, row.try_get("latest")?))
-}
-
-pub async fn record_failure(db: &Db, email_key: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sign_in_failures (email_key, failed_at) VALUES ($1, $2)")
-        .bind(email_key)
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(db: &Db, email_key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE email_key = $1")
-        .bind(email_key)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    Ok(sessions.rows_affected())
 }
 
 pub async fn count_staff_in<'c, E>(executor: E) -> Result<i64, sqlx::Error>

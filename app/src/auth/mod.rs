@@ -9,6 +9,8 @@ pub mod db;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use crate::domain::{Email, Password, PersonName, Role};
 use crate::ui::{error_of, field_errors_of, reload_to, Field, FormNotice};

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {
     super::{access, db},
     crate::auth::{
-        api::{settle_sign_in, sign_in_email_key},
+        api::{settle_sign_in, sign_in_attempt},
         session::hash_token,
     },
     crate::mail::link_rule,
@@ -125,9 +125,9 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
     match &link.password_hash {
         None => set_first_password(&state.db, link.contact_id, &password, &confirm).await?,
         Some(hash) => {
-            let email_key = sign_in_email_key(&state.db, &link.email).await?;
+            let attempt = sign_in_attempt(&state, &link.email).await?;
             let account = Some((link.contact_id, Some(hash.clone())));
-            if settle_sign_in(&state.db, &email_key, account, &password)
+            if settle_sign_in(&state, &attempt, account, &password)
                 .await?
                 .is_none()
             {

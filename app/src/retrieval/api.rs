@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {
     super::{db, session},
     crate::auth::{
-        api::{settle_sign_in, sign_in_email_key},
+        api::{settle_sign_in, sign_in_attempt},
         password,
         session::hash_token,
     },
@@ -75,9 +75,9 @@ pub async fn set_first_password(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let email_key = sign_in_email_key(&state.db, &email).await?;
-    let account = db::contact_by_email(&state.db, &email_key).await?;
-    match settle_sign_in(&state.db, &email_key, account, &password).await? {
+    let attempt = sign_in_attempt(&state, &email).await?;
+    let account = db::contact_by_email(&state.db, attempt.email_key()).await?;
+    match settle_sign_in(&state, &attempt, account, &password).await? {
         Some(id) => session::start(&state, id, None).await,
         None => Err(AppError::Refused(
             "That email and password do not match an account. First time here? Use the link in your email."

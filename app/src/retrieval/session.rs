@@ -69,14 +69,14 @@ pub async fn start_for_one_customer(
 fn set_cookie(state: &AppState, token: &str, max_age: Option<i64>) {
     let header = cookie_header(COOKIE_NAME, token, max_age, state.secure_cookies());
     leptos::prelude::expect_context::<leptos_axum::ResponseOptions>()
-        .insert_header(axum::http::header::SET_COOKIE, header);
+        .append_header(axum::http::header::SET_COOKIE, header);
 }
 
 pub async fn end(state: &AppState) -> Result<(), AppError> {
     if let Some(token) = cookie_from_headers(&request_headers(), COOKIE_NAME) {
         super::db::delete_session(&state.db, &hash_token(&token)).await?;
     }
-    leptos::prelude::expect_context::<leptos_axum::ResponseOptions>().insert_header(
+    leptos::prelude::expect_context::<leptos_axum::ResponseOptions>().append_header(
         axum::http::header::SET_COOKIE,
         cookie_header(COOKIE_NAME, "", Some(0), state.secure_cookies()),
     );

@@ -90,9 +90,16 @@ impl TestApp {
                 .site_addr(addr)
                 .site_root(site.display().to_string())
                 .build(),
+            trust_forwarded_for: false,
         };
         let app = server::build(&config).await.expect("app starts");
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
         let db = Db::connect(&database_url).await.expect("second pool");
         TestApp {
             url: format!("http://{addr}"),
@@ -310,8 +317,19 @@ pub async fn session_cookie(app: &TestApp) -> String {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
+    let session = cookie_set(&response, "clientele_session").expect("a session cookie");
+    session.split(';').next().unwrap().to_string()
+}
+
+/// The `Set-Cookie` of a response for the cookie `name`, whole (value and attributes).
+pub fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
 }
 
 /// The date `offset` days from today (UTC), as the date fields take it.
