@@ -95,6 +95,19 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Refused(
                 "The server could not be reached. Check your connection and try again.".into(),
             ),
+            // On the server these are a request that could not be read (a missing or malformed
+            // argument, a body past the limit): the caller's fault, answered 422, not a fault of
+            // ours. What was wrong is logged, not echoed back.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(reason)
+            | ServerFnErrorErr::MissingArg(reason)
+            | ServerFnErrorErr::Deserialization(reason) => {
+                tracing::info!(%reason, "a server function's request could not be read");
+                AppError::field(
+                    "request",
+                    "The request could not be read. Reload the page and try again.",
+                )
+            }
             other => AppError::Internal(format!("client: {other}")),
         }
     }

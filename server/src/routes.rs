@@ -102,6 +102,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(middleware::map_request(with_caller_cache))
         .layer(middleware::map_response(server_fn_error_status))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(refuse_oversized_bodies))
         // Stored files (their responses name a file) go as they are: most are compressed already,
         // and compressing 25 MB on the fly would cost more than it saves. Pages and server
         // functions go with gzip, not brotli, which browsers prefer when offered both: a big
@@ -123,6 +124,23 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 )),
         )
         .layer(TraceLayer::new_for_http())
+}
+
+/// A server function's body over the limit is refused from its declared length, before any of it
+/// is read: 413 with a message (read past the limit, the framework could only fail).
+async fn refuse_oversized_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if request.uri().path().starts_with("/api/") && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        let error = AppError::Refused(format!(
+            "The request is larger than {} MB.",
+            BODY_LIMIT / 1024 / 1024
+        ));
+        return (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response();
+    }
+    next.run(request).await
 }
 
 /// Leptos answers every server-function error with 500; an expected outcome (invalid input, not

@@ -2,6 +2,7 @@
 //! requests are bounded, guessed passwords slowed down without stopping the person they target.
 
 use crate::common;
+use app::customers::ListQuery;
 use common::*;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
@@ -174,7 +175,130 @@ async fn one_address_guessing_across_many_emails_is_slowed_down(engine: Engine) 
     assert!(status.is_success(), "{body}");
 }
 
+/// Every search refuses a text past its limit with 422 at its field: a 600-character search of
+/// the customers list answered 500 Internal (SQLite's trigram count went over its statement
+/// limit).
+async fn every_search_refuses_an_overlong_text_at_its_field(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let customer = create(&app, "Harbor Creamery", "ACC-1", "Portland")
+        .await
+        .to_string();
+    let long = "x".repeat(600);
+    // Each server function, its form, and the field its search is in.
+    type Call<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let forms: Vec<Call> = vec![
+        ("contacts/list", vec![("q", &long)], "q"),
+        ("contacts/search", vec![("q", &long)], "q"),
+        (
+            "contacts/of_customer",
+            vec![("customer_id", &customer), ("q", &long)],
+            "q",
+        ),
+        ("listings/locations/list", vec![("q", &long), ("page", "0")], "q"),
+        ("listings/items/list", vec![("q", &long), ("page", "0")], "q"),
+        (
+            "bulk_requirements/customers",
+            vec![("q", &long), ("status", "all")],
+            "q",
+        ),
+        (
+            "profile/parents",
+            vec![("customer_id", &customer), ("q", &long)],
+            "q",
+        ),
+        (
+            "requirements/sourced",
+            vec![("customer_id", &customer), ("level", "location"), ("q", &long)],
+            "q",
+        ),
+        (
+            "portal/customer",
+            vec![("customer_id", &customer), ("q", &long)],
+            "q",
+        ),
+        (
+            "orders/list",
+            vec![
+                ("filter[customer]", &long),
+                ("filter[from]", ""),
+                ("filter[to]", ""),
+            ],
+            "customer",
+        ),
+    ];
+    let mut answers = Vec::new();
+    for (endpoint, form, field) in forms {
+        answers.push((endpoint, field, app.call(endpoint, &form).await));
+    }
+    let query = ListQuery {
+        q: long.clone(),
+        ..Default::default()
+    };
+    let json_calls = [
+        ("customers/list", serde_json::json!({ "query": query }), "q"),
+        (
+            "activity/log",
+            serde_json::json!({"filter": {"customer": long, "action": "", "who": "", "from": "", "to": "", "before": null}}),
+            "customer",
+        ),
+    ];
+    for (endpoint, body, field) in json_calls {
+        answers.push((endpoint, field, app.call_json(endpoint, body).await));
+    }
+    for (endpoint, field, (status, body)) in answers {
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}: {body}");
+        let error = error_of(status, &body);
+        assert_eq!(
+            error.field_errors().and_then(|e| e.get(field)),
+            Some("Search with at most 200 characters."),
+            "{endpoint}"
+        );
+    }
+    let (status, body) = app.call("contacts/search", &[("q", &"x".repeat(200))]).await;
+    assert!(status.is_success(), "200 characters are searched: {body}");
+}
+
+/// A body past the limit of forms is refused from its declared length (413), and a request whose
+/// arguments cannot be read is the caller's fault (422): both answered 500 before.
+async fn oversized_and_malformed_requests_are_refused_with_a_message(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    // 20 MB declared: the answer comes before the body is sent.
+    let cookie = session_cookie(&app).await;
+    let answer = answer_before_body(
+        &app,
+        &format!(
+            "POST /api/contacts/search HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\nq=",
+            20 * 1024 * 1024
+        ),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("The request is larger than 2 MB."), "{answer}");
+
+    let (status, body) = app.call("contacts/search", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .call("listings/items/list", &[("q", "spelt"), ("page", "not a number")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .call_json("customers/list", serde_json::json!({"query": 7}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        error_of(status, &body)
+            .field_errors()
+            .and_then(|e| e.get("request")),
+        Some("The request could not be read. Reload the page and try again.")
+    );
+}
+
 on_both_databases!(
     a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
     one_address_guessing_across_many_emails_is_slowed_down,
+    every_search_refuses_an_overlong_text_at_its_field,
+    oversized_and_malformed_requests_are_refused_with_a_message,
 );

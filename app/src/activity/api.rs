@@ -28,6 +28,7 @@ pub async fn customer_activity(customer_id: i64) -> Result<Vec<ActivityEntry>, A
 #[server(endpoint = "activity/log", input = leptos::server_fn::codec::Json)]
 pub async fn activity_log(filter: ActivityFilter) -> Result<LogPage, AppError> {
     require_admin().await?;
+    crate::text_search::check_query("customer", &filter.customer)?;
     let query = log_query(&filter)?;
     let mut rows = super::db::log(&app_state()?.db, &query, LOG_PAGE_SIZE + 1).await?;
     let next_before = crate::paging::next_cursor(&mut rows, LOG_PAGE_SIZE as usize, |r| r.entry.id);

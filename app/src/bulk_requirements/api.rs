@@ -25,6 +25,7 @@ fn list_query(q: &str, status: &str) -> ListQuery {
 #[server(endpoint = "bulk_requirements/customers")]
 pub async fn bulk_candidates(q: String, status: String) -> Result<Candidates, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     let db = app_state()?.db;
     let query = list_query(&q, &status);
     // The first customers as the list's first page finds them; the count from the same search.
@@ -55,6 +56,7 @@ pub async fn apply_bulk_requirements(
     add: bool,
 ) -> Result<BulkOutcome, AppError> {
     let user = require_admin().await?;
+    crate::text_search::check_query("q", &q)?;
     let db = app_state()?.db;
     if type_ids.is_empty() {
         return Err(AppError::field("type_ids", "Choose at least one document type."));

@@ -21,6 +21,7 @@ use {
 #[server(endpoint = "contacts/search")]
 pub async fn search_contacts(q: String) -> Result<Vec<Contact>, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     Ok(db::search(&app_state()?.db, &q).await?)
 }
 
@@ -35,6 +36,7 @@ pub async fn customer_contacts(
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let q = q.unwrap_or_default();
+    crate::text_search::check_query("q", &q)?;
     Ok(db::of_customer_page(&db, customer_id, &q, after).await?)
 }
 
@@ -48,6 +50,7 @@ pub async fn list_contacts(
     last: Option<bool>,
 ) -> Result<ContactListPage, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     let position = Position::from_args(after, before, last);
     Ok(db::list_page(&app_state()?.db, &q, position).await?)
 }

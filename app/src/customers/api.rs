@@ -17,6 +17,7 @@ use {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(q = %query.q)))]
 pub async fn list_customers(query: ListQuery) -> Result<CustomerPageData, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &query.q)?;
     Ok(db::list_page(&app_state()?.db, &query).await?)
 }
 

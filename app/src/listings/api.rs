@@ -17,6 +17,7 @@ use {
 #[server(endpoint = "listings/locations/list")]
 pub async fn list_locations(q: String, page: i64) -> Result<Page<LocationRow>, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     Ok(db::location_page(&app_state()?.db, &q, page).await?)
 }
 
@@ -86,6 +87,7 @@ pub async fn delete_location(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "listings/items/list")]
 pub async fn list_items(q: String, page: i64) -> Result<Page<ItemRow>, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     Ok(db::item_page(&app_state()?.db, &q, page).await?)
 }
 

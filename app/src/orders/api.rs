@@ -285,6 +285,7 @@ pub async fn list_orders(
     last: Option<bool>,
 ) -> Result<OrderPage, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("customer", &filter.customer)?;
     let query =
         OrderQuery::from_filter(&filter).map_err(|(field, message)| AppError::field(field, message))?;
     let position = crate::paging::Position::from_args(after, before, last);

@@ -43,6 +43,7 @@ pub async fn customer_portal(
     live_customer(&db, customer_id).await?;
     let (enabled, sunday_reminders) = db::customer_flags(&db, customer_id).await?;
     let q = q.unwrap_or_default();
+    crate::text_search::check_query("q", &q)?;
     let (invitees, has_next, contacts) = db::invitees(&db, customer_id, &q, after, now_ms()).await?;
     Ok(CustomerPortalAccess {
         portal_open: flag(&db, PORTAL_ENABLED).await?,

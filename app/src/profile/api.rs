@@ -28,6 +28,7 @@ pub async fn profile_of_customer(customer_id: i64) -> Result<CustomerProfile, Ap
 #[server(endpoint = "profile/parents")]
 pub async fn parent_candidates(customer_id: i64, q: String) -> Result<Vec<CustomerLink>, AppError> {
     require_staff().await?;
+    crate::text_search::check_query("q", &q)?;
     Ok(db::search_customers(&app_state()?.db, &q, customer_id).await?)
 }
 

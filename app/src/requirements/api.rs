@@ -13,10 +13,6 @@ use {
     crate::state::{app_state, now_ms},
 };
 
-/// The longest search of a customer's locations or items: a name and a code fit many times over.
-#[cfg(feature = "ssr")]
-const MAX_SEARCH: usize = 200;
-
 #[cfg(feature = "ssr")]
 fn parse_level(level: &str) -> Result<Level, AppError> {
     Level::parse(level).map_err(|e| AppError::field("level", e))
@@ -32,12 +28,7 @@ pub async fn sourced_listings(
     after: Option<i64>,
 ) -> Result<SourcedPage, AppError> {
     require_staff().await?;
-    if q.chars().count() > MAX_SEARCH {
-        return Err(AppError::field(
-            "q",
-            format!("Search with at most {MAX_SEARCH} characters."),
-        ));
-    }
+    crate::text_search::check_query("q", &q)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     Ok(db::sourced(&db, customer_id, parse_level(&level)?, &q, after).await?)

@@ -25,13 +25,21 @@ pub async fn upload_as(
 /// sent: how a too-large file is refused at once.
 pub async fn answer_to_declared_length(app: &TestApp, purpose: &str, name: &str, length: usize) -> String {
     let cookie = session_cookie(app).await;
+    answer_before_body(
+        app,
+        &format!(
+            "POST /files?purpose={purpose}&name={name} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+             Content-Length: {length}\r\n\r\n"
+        ),
+    )
+    .await
+}
+
+/// The server's answer to a request of which only `head` is sent, never the body it declares.
+pub async fn answer_before_body(app: &TestApp, head: &str) -> String {
     let mut connection = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
         .await
         .unwrap();
-    let head = format!(
-        "POST /files?purpose={purpose}&name={name} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
-         Content-Length: {length}\r\n\r\n"
-    );
     tokio::io::AsyncWriteExt::write_all(&mut connection, head.as_bytes())
         .await
         .unwrap();
