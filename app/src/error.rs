@@ -79,6 +79,17 @@ impl AppError {
         AppError::Invalid(errors)
     }
 
+    /// Refuses a list of more than `most` at `field` (422), before any of it is looked at.
+    pub fn check_list_len<T>(field: &str, list: &[T], most: usize, what: &str) -> Result<(), AppError> {
+        if list.len() > most {
+            return Err(AppError::field(
+                field,
+                format!("At most {most} {what} at once; {} were sent.", list.len()),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {
             AppError::Invalid(errors) => Some(errors),

@@ -296,9 +296,45 @@ async fn oversized_and_malformed_requests_are_refused_with_a_message(engine: Eng
     );
 }
 
+/// Lists of ids are capped before a write transaction begins: an inventory limited to 6,000
+/// locations, or 600 groups at once, are refused at their field and change nothing.
+async fn id_lists_past_their_cap_are_refused_before_any_write(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let customer = create(&app, "Harbor Creamery", "ACC-1", "Portland").await;
+    let ids: Vec<i64> = (1..=6_000).collect();
+    let calls = [
+        (
+            "integration/inventory",
+            serde_json::json!({"customer_id": customer, "limited": true, "location_ids": ids}),
+            "location_ids",
+            "At most 5000 locations at once; 6000 were sent.",
+        ),
+        (
+            "groups/assign",
+            serde_json::json!({"customer_id": customer, "group_ids": ids[..600]}),
+            "group_ids",
+            "At most 500 groups at once; 600 were sent.",
+        ),
+    ];
+    for (endpoint, body, field, message) in calls {
+        let (status, answer) = app.call_json(endpoint, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}: {answer}");
+        let error = error_of(status, &answer);
+        assert_eq!(error.field_errors().and_then(|e| e.get(field)), Some(message));
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers WHERE inventory_limited <> 0")
+            .await,
+        0
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer_group_members").await, 0);
+}
+
 on_both_databases!(
     a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
     one_address_guessing_across_many_emails_is_slowed_down,
     every_search_refuses_an_overlong_text_at_its_field,
     oversized_and_malformed_requests_are_refused_with_a_message,
+    id_lists_past_their_cap_are_refused_before_any_write,
 );

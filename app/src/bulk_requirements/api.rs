@@ -57,6 +57,13 @@ pub async fn apply_bulk_requirements(
 ) -> Result<BulkOutcome, AppError> {
     let user = require_admin().await?;
     crate::text_search::check_query("q", &q)?;
+    AppError::check_list_len(
+        "customer_ids",
+        &customer_ids,
+        crate::customers::MAX_BULK,
+        "customers",
+    )?;
+    AppError::check_list_len("type_ids", &type_ids, 200, "document types")?;
     let db = app_state()?.db;
     if type_ids.is_empty() {
         return Err(AppError::field("type_ids", "Choose at least one document type."));

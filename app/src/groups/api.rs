@@ -102,6 +102,7 @@ pub async fn groups_of_customer(customer_id: i64) -> Result<CustomerGroups, AppE
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn assign_groups(customer_id: i64, group_ids: Vec<i64>) -> Result<(), AppError> {
     let user = require_staff().await?;
+    AppError::check_list_len("group_ids", &group_ids, 500, "groups")?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;

@@ -316,12 +316,17 @@ pub async fn set_account_number(
     Ok(())
 }
 
+/// The most locations one customer's inventory can be limited to in one change.
+#[cfg(feature = "ssr")]
+const MOST_LOCATIONS: usize = 5_000;
+
 /// "Configure Inventory Availability": the locations whose inventory the customer sees in the
 /// portal; `limited` false shows all of them.
 #[server(endpoint = "integration/inventory", input = leptos::server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn set_inventory(customer_id: i64, limited: bool, location_ids: Vec<i64>) -> Result<(), AppError> {
     let user = require_staff().await?;
+    AppError::check_list_len("location_ids", &location_ids, MOST_LOCATIONS, "locations")?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut tx = db.pool.begin().await?;

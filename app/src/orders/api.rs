@@ -209,12 +209,23 @@ struct CheckedOrder {
 #[cfg(feature = "ssr")]
 fn check_request(order: &OrderRequest) -> Result<CheckedOrder, AppError> {
     let mut errors = FieldErrors::new();
-    let mut merged: Vec<(i64, i64)> = Vec::new();
+    // Far more lines than an order may have are refused before they are read: merging 60,000
+    // lines one by one took quadratic time.
+    if order.lines.len() > MAX_LINES * 4 {
+        errors.add("lines", format!("An order can have at most {MAX_LINES} lines."));
+        return Err(AppError::Invalid(errors));
+    }
+    // The cart's lines by item, in the order first seen; repeats add up.
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(order.lines.len());
+    let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for CartLine { item_id, quantity } in &order.lines {
-        match merged.iter_mut().find(|(id, _)| id == item_id) {
+        match at.get(item_id) {
             // Saturates: a sum beyond any quantity is refused below like any other.
-            Some((_, q)) => *q = q.saturating_add(*quantity),
-            None => merged.push((*item_id, *quantity)),
+            Some(&i) => merged[i].1 = merged[i].1.saturating_add(*quantity),
+            None => {
+                at.insert(*item_id, merged.len());
+                merged.push((*item_id, *quantity));
+            }
         }
     }
     merged.retain(|(_, q)| *q != 0);
@@ -306,4 +317,54 @@ pub async fn customer_orders(customer_id: i64, page: i64) -> Result<(OrderTotals
         db::totals(&db, customer_id).await?,
         db::page(&db, &query, page).await?,
     ))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn order(lines: impl IntoIterator<Item = (i64, i64)>) -> OrderRequest {
+        OrderRequest {
+            ship_to_id: Some(1),
+            po_number: String::new(),
+            note: String::new(),
+            lines: lines
+                .into_iter()
+                .map(|(item_id, quantity)| CartLine { item_id, quantity })
+                .collect(),
+            client_key: "cart-12345678".into(),
+        }
+    }
+
+    fn lines_error(order: &OrderRequest) -> Option<String> {
+        match check_request(order) {
+            Err(AppError::Invalid(errors)) => errors.get("lines").map(str::to_string),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn repeated_items_add_up_in_the_order_first_seen() {
+        let checked = check_request(&order([(7, 2), (3, 1), (7, 5), (9, 0)])).unwrap();
+        assert_eq!(checked.lines, vec![(7, 7), (3, 1)]);
+    }
+
+    #[test]
+    fn too_many_lines_are_refused_however_many_are_sent() {
+        let most = order((1..=MAX_LINES as i64).map(|id| (id, 1)));
+        assert!(check_request(&most).is_ok());
+        let expected = Some(format!("An order can have at most {MAX_LINES} lines."));
+        assert_eq!(
+            lines_error(&order((1..=MAX_LINES as i64 + 1).map(|id| (id, 1)))),
+            expected
+        );
+        let started = std::time::Instant::now();
+        assert_eq!(lines_error(&order((1..=60_000).map(|id| (id, 1)))), expected);
+        assert_eq!(
+            lines_error(&order((1..=1_999).map(|id| (id % 600 + 1, 1)))),
+            expected
+        );
+        // Refused before the lines are merged one by one (quadratic: seconds for 60,000).
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
 }
