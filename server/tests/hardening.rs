@@ -331,10 +331,83 @@ async fn id_lists_past_their_cap_are_refused_before_any_write(engine: Engine) {
     assert_eq!(app.count("SELECT COUNT(*) FROM customer_group_members").await, 0);
 }
 
+/// On PostgreSQL two first-run setups at once could both succeed: two first Admins. Each round,
+/// two setups race; exactly one makes an Admin, the other is told Clientele is set up.
+async fn two_first_run_setups_at_once_make_one_admin(engine: Engine) {
+    for round in 0..3 {
+        let app = TestApp::start(engine).await;
+        let setup = |email: &'static str| {
+            let (client, url) = (new_client(), app.url.clone());
+            async move {
+                call_as(
+                    &client,
+                    &url,
+                    "auth/setup",
+                    &[("name", "Ada Admin"), ("email", email), ("password", PASSWORD)],
+                )
+                .await
+            }
+        };
+        let (first, second) = tokio::join!(setup("ada@supplier.example"), setup("bob@supplier.example"));
+        let made: Vec<_> = [&first, &second]
+            .into_iter()
+            .filter(|(s, _)| s.is_success())
+            .collect();
+        assert_eq!(made.len(), 1, "round {round}: {first:?} {second:?}");
+        let refused = if first.0.is_success() { &second } else { &first };
+        assert_eq!(
+            error_of(refused.0, &refused.1).to_string(),
+            "Clientele is already set up. Sign in instead."
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM staff_users").await, 1);
+    }
+}
+
+/// Two Admins demoting each other at once each saw the other still Admin, and left none. Each
+/// round, both try; one is refused, and an Admin remains.
+async fn two_admins_demoting_each_other_at_once_leave_one(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let bob = app.client_for_new_user("bob@supplier.example", "admin").await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_users ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let (ada_id, bob_id) = (ids[0].to_string(), ids[1].to_string());
+    let demote_bob = [("user_id", bob_id.as_str()), ("role", "staff")];
+    let demote_ada = [("user_id", ada_id.as_str()), ("role", "staff")];
+    for round in 0..5 {
+        let (ada_demotes, bob_demotes) = tokio::join!(
+            app.call("settings/users/role", &demote_bob),
+            call_as(&bob, &app.url, "settings/users/role", &demote_ada),
+        );
+        let admins = app
+            .count("SELECT COUNT(*) FROM staff_users WHERE role = 'admin'")
+            .await;
+        assert_eq!(admins, 1, "round {round}: {ada_demotes:?} {bob_demotes:?}");
+        // Whoever is still Admin makes the other Admin again for the next round.
+        let (status, body) = if ada_demotes.0.is_success() {
+            app.call("settings/users/role", &[("user_id", &bob_id), ("role", "admin")])
+                .await
+        } else {
+            call_as(
+                &bob,
+                &app.url,
+                "settings/users/role",
+                &[("user_id", &ada_id), ("role", "admin")],
+            )
+            .await
+        };
+        assert!(status.is_success(), "{body}");
+    }
+}
+
 on_both_databases!(
     a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
     one_address_guessing_across_many_emails_is_slowed_down,
     every_search_refuses_an_overlong_text_at_its_field,
     oversized_and_malformed_requests_are_refused_with_a_message,
     id_lists_past_their_cap_are_refused_before_any_write,
+    two_first_run_setups_at_once_make_one_admin,
+    two_admins_demoting_each_other_at_once_leave_one,
 );

@@ -35,6 +35,7 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
     // if another writer (the outbox worker, the scheduler) committed meanwhile.
     let hash = crate::auth::password::hash(&details.password).await?;
     let mut tx = state.db.pool.begin().await?;
+    db::lock_staff(&mut tx, state.db.backend).await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
         return Err(already_set_up());
     }

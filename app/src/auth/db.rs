@@ -76,6 +76,22 @@ pub async fn list_staff(db: &Db) -> Result<Vec<CurrentUser>, sqlx::Error> {
     rows.iter().map(user_from_row).collect()
 }
 
+/// Makes changes to who is staff, and with which role, take turns (first-run setup, role
+/// changes): each checks what it will leave (no second first Admin, never no Admin) after the
+/// others are done. PostgreSQL locks the table against other writers (readers go on); SQLite
+/// takes its write lock by writing first.
+pub async fn lock_staff(
+    tx: &mut sqlx::AnyConnection,
+    backend: crate::state::Backend,
+) -> Result<(), sqlx::Error> {
+    let lock = match backend {
+        crate::state::Backend::Postgres => "LOCK TABLE staff_users IN SHARE ROW EXCLUSIVE MODE",
+        crate::state::Backend::Sqlite => "UPDATE staff_users SET role = role WHERE id = -1",
+    };
+    sqlx::query(lock).execute(&mut *tx).await?;
+    Ok(())
+}
+
 pub async fn count_admins<'c, E>(executor: E) -> Result<i64, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,

@@ -49,6 +49,8 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
     let db = app_state()?.db;
     let mut tx = db.pool.begin().await?;
+    // Two Admins demoting each other at once each saw the other still Admin, and left none.
+    db::lock_staff(&mut tx, db.backend).await?;
     if !db::set_role(&mut *tx, user_id, role).await? {
         return Err(AppError::NotFound("This user".into()));
     }
