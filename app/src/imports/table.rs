@@ -36,6 +36,17 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Table, String> {
     if bytes.is_empty() {
         return Err(format!("'{file_name}' is empty."));
     }
+    // The spreadsheet readers are another project's code, and a damaged file has made one panic
+    // (a workbook whose dimension ends before it starts: an overflowing subtraction). A panic in
+    // them is a file that cannot be read, not a failed import.
+    std::panic::catch_unwind(|| read_unchecked(bytes, file_name)).unwrap_or_else(|_| {
+        Err(format!(
+            "'{file_name}' could not be read: it is damaged. Open it in your spreadsheet program and save it again, or save it as CSV."
+        ))
+    })
+}
+
+fn read_unchecked(bytes: &[u8], file_name: &str) -> Result<Table, String> {
     let rows = if bytes.starts_with(b"PK\x03\x04") {
         read_zipped(bytes, file_name)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
