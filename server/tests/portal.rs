@@ -315,6 +315,18 @@ async fn an_invitation_shows_sent_expired_and_accepted_and_resends_with_a_fresh_
     assert_ne!(first, second);
     accept(&app, &second).await;
     assert!(matches!(status_of().await, InvitationStatus::Accepted { .. }));
+    // Accepted once, the link signs no one in again, even with the password.
+    let (status, body) = call_as(
+        &new_client(),
+        &app.url,
+        "portal/accept",
+        &[("token", &second), ("password", PASSWORD), ("confirm", "")],
+    )
+    .await;
+    assert!(
+        matches!(error_of(status, &body), AppError::Refused(m) if m.contains("already accepted")),
+        "{body}"
+    );
 }
 
 async fn the_same_cart_sent_twice_places_one_order(engine: Engine) {

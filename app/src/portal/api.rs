@@ -122,6 +122,10 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
         .ok_or_else(|| {
             AppError::Refused("This invitation has expired. Ask your supplier to send it again.".into())
         })?;
+    // An invitation is accepted once: after that the contact signs in with their password.
+    if link.used_at.is_some() {
+        return Err(already_accepted());
+    }
     match &link.password_hash {
         None => set_first_password(&state.db, link.contact_id, &password, &confirm).await?,
         Some(hash) => {
@@ -138,9 +142,18 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
             }
         }
     }
-    db::mark_used(&state.db, &token_hash, now_ms()).await?;
+    if !db::mark_used(&state.db, &token_hash, now_ms()).await? {
+        return Err(already_accepted());
+    }
     session::start(&state, link.contact_id, Some(link.customer_id)).await?;
     Ok(link.customer_id)
+}
+
+#[cfg(feature = "ssr")]
+fn already_accepted() -> AppError {
+    AppError::Refused(
+        "This invitation was already accepted. Sign in to the portal with your email and password.".into(),
+    )
 }
 
 #[server(endpoint = "portal/reminder_link")]

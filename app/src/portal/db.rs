@@ -91,11 +91,13 @@ pub struct PortalLink {
     pub first_name: String,
     pub email: String,
     pub password_hash: Option<String>,
+    /// When an invitation was accepted (or a reminder's link first opened).
+    pub used_at: Option<i64>,
 }
 
 pub async fn link(db: &Db, token_hash: &str, purpose: &str) -> Result<Option<PortalLink>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT a.contact_id, a.customer_id, a.expires_at, c.first_name, c.email, c.password_hash, k.name
+        "SELECT a.contact_id, a.customer_id, a.expires_at, a.used_at, c.first_name, c.email, c.password_hash, k.name
          FROM access_links a
          JOIN contacts c ON c.id = a.contact_id
          JOIN customers k ON k.id = a.customer_id AND k.deleted_at IS NULL
@@ -114,19 +116,21 @@ pub async fn link(db: &Db, token_hash: &str, purpose: &str) -> Result<Option<Por
             first_name: row.try_get("first_name")?,
             email: row.try_get("email")?,
             password_hash: row.try_get("password_hash")?,
+            used_at: row.try_get("used_at")?,
         })
     })
     .transpose()
 }
 
 /// An invitation was accepted through this link.
-pub async fn mark_used(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE access_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+/// Marks the link used; `false` when it was already (another request used it first).
+pub async fn mark_used(db: &Db, token_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE access_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
         .bind(now)
         .bind(token_hash)
         .execute(&db.pool)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The customer a staff session acts for ("Place order as customer").
