@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let https = state.secure_cookies();
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let pages = Router::new()
@@ -123,7 +124,38 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                     },
                 )),
         )
+        .layer(middleware::map_response(move |response: Response| async move {
+            security_headers(response, https)
+        }))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Headers every response carries unless it set its own (a stored file keeps its sandbox): no
+/// other site may frame a page (clickjacking), no response is read as another type than it says,
+/// links out of the app do not carry its paths (which can hold a link's token) to other sites,
+/// and over HTTPS the browser keeps to HTTPS for a year.
+fn security_headers(mut response: Response, https: bool) -> Response {
+    let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
 
 /// A server function's body over the limit is refused from its declared length, before any of it
@@ -238,4 +270,27 @@ fn login_with_next(uri: &Uri) -> String {
         })
         .collect();
     format!("/login?next={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn over_https_the_browser_is_told_to_keep_to_it_and_a_files_own_policy_stays() {
+        let mut own = Response::new(Body::empty());
+        own.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox"),
+        );
+        let served = security_headers(own, true);
+        assert_eq!(
+            served.headers()[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000"
+        );
+        assert_eq!(served.headers()[header::CONTENT_SECURITY_POLICY], "sandbox");
+        assert_eq!(served.headers()[header::X_FRAME_OPTIONS], "DENY");
+        let plain = security_headers(Response::new(Body::empty()), false);
+        assert!(!plain.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    }
 }

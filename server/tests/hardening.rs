@@ -402,6 +402,41 @@ async fn two_admins_demoting_each_other_at_once_leave_one(engine: Engine) {
     }
 }
 
+/// Every response says: not in another site's frame, no guessing of types, no paths (which can
+/// hold a link's token) sent to other sites. A stored file keeps its own sandbox (files.rs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::start(Engine::Sqlite).await;
+    app.set_up_admin().await;
+    let page = app.get("/customers").await;
+    let (status, _) = app.call("contacts/search", &[("q", "ana")]).await;
+    assert!(status.is_success());
+    let function = app
+        .client
+        .post(format!("{}/api/contacts/search", app.url))
+        .form(&[("q", "ana")])
+        .send()
+        .await
+        .unwrap();
+    for response in [&page, &function] {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        assert!(header("content-security-policy")
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"));
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"));
+        // Served over plain HTTP here: no HSTS.
+        assert_eq!(header("strict-transport-security"), None);
+    }
+}
+
 on_both_databases!(
     a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
     one_address_guessing_across_many_emails_is_slowed_down,
