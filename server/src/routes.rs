@@ -28,6 +28,7 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let https = state.secure_cookies();
+    let own_origin = origin_of(&state.public_url);
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let pages = Router::new()
@@ -104,6 +105,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(refuse_oversized_bodies))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let own_origin = own_origin.clone();
+            async move { refuse_cross_site(request, next, &own_origin).await }
+        }))
         // Stored files (their responses name a file) go as they are: most are compressed already,
         // and compressing 25 MB on the fly would cost more than it saves. Pages and server
         // functions go with gzip, not brotli, which browsers prefer when offered both: a big
@@ -156,6 +161,45 @@ fn security_headers(mut response: Response, https: bool) -> Response {
         }
     }
     response
+}
+
+/// A request that changes something (anything but GET and HEAD) sent by another site's page is
+/// refused (403): a form or script elsewhere posting to a server function or an upload with the
+/// visitor's cookies. Browsers say where a request comes from (`Sec-Fetch-Site`; older ones
+/// `Origin`); a request saying neither is not a browser's cross-site one.
+async fn refuse_cross_site(request: Request, next: Next, own_origin: &str) -> Response {
+    let changes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    if changes && is_cross_site(request.headers(), own_origin) {
+        let error = AppError::Refused(
+            "This request came from another site and was refused. Use Clientele's own pages.".into(),
+        );
+        return (StatusCode::FORBIDDEN, Json(error)).into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &axum::http::HeaderMap, own_origin: &str) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match text("origin") {
+        Some(origin) => {
+            let host = text("host").unwrap_or_default();
+            origin != own_origin && origin.split_once("://").map(|(_, authority)| authority) != Some(host)
+        }
+        None => false,
+    }
+}
+
+/// `scheme://host[:port]` of a URL such as `PUBLIC_URL`.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let authority = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{authority}")
 }
 
 /// A server function's body over the limit is refused from its declared length, before any of it
@@ -292,5 +336,33 @@ mod tests {
         assert_eq!(served.headers()[header::X_FRAME_OPTIONS], "DENY");
         let plain = security_headers(Response::new(Body::empty()), false);
         assert!(!plain.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> axum::http::HeaderMap {
+        let mut map = axum::http::HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn requests_from_other_sites_are_told_apart_from_this_sites_own() {
+        let own = origin_of("https://clientele.example.com/");
+        assert_eq!(own, "https://clientele.example.com");
+        let cross = |pairs: &[(&'static str, &'static str)]| is_cross_site(&headers(pairs), &own);
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(!cross(&[("sec-fetch-site", "none")]));
+        assert!(cross(&[("sec-fetch-site", "cross-site")]));
+        assert!(cross(&[("sec-fetch-site", "same-site")]));
+        assert!(!cross(&[("origin", "https://clientele.example.com")]));
+        assert!(cross(&[("origin", "https://evil.example")]));
+        assert!(cross(&[("origin", "null")]));
+        // Behind a proxy, or reached by another name: the Host the browser used.
+        assert!(!cross(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ]));
+        assert!(!cross(&[]), "not a browser's cross-site request");
     }
 }

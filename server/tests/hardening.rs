@@ -437,6 +437,50 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+/// Another site's page posting to a server function or an upload with the visitor's cookies is
+/// refused (403); this site's own pages, and clients that are not browsers, go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_from_other_sites_pages_are_refused() {
+    let app = TestApp::start(Engine::Sqlite).await;
+    app.set_up_admin().await;
+    let post = |path: &str, header: (&'static str, String)| {
+        app.client
+            .post(format!("{}{path}", app.url))
+            .header("Accept", "application/json")
+            .header(header.0, header.1)
+            .form(&[("q", "ana")])
+            .send()
+    };
+    let cross_site = [
+        ("sec-fetch-site", "cross-site".to_string()),
+        ("origin", "https://evil.example".to_string()),
+    ];
+    for header in cross_site {
+        for path in ["/api/contacts/search", "/files?purpose=document&name=a.pdf"] {
+            let response = post(path, header.clone()).await.unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} {header:?}");
+            let body = response.text().await.unwrap();
+            assert!(body.contains("came from another site"), "{body}");
+        }
+    }
+    for header in [
+        ("sec-fetch-site", "same-origin".to_string()),
+        ("origin", app.url.clone()),
+    ] {
+        let response = post("/api/contacts/search", header.clone()).await.unwrap();
+        assert!(response.status().is_success(), "{header:?}");
+    }
+    // Following a link from elsewhere (a GET) is not refused.
+    let page = app
+        .client
+        .get(format!("{}/customers", app.url))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.status().is_success());
+}
+
 on_both_databases!(
     a_strangers_guesses_do_not_lock_the_admin_out_of_their_usual_browser,
     one_address_guessing_across_many_emails_is_slowed_down,
