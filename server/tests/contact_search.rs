@@ -25,17 +25,25 @@ async fn insert_contacts(app: &TestApp, contacts: impl Iterator<Item = (String, 
             ]
         })
         .collect();
-    for chunk in rows.chunks(rows_per_statement(8)) {
-        Sql::insert_values(
-            &conn,
-            "INSERT INTO contacts (first_name, last_name, email, email_key, name_text, search_text, created_at, updated_at)",
-            chunk.iter().cloned(),
-            "",
-        )
-        .into_query()
-        .execute(&mut *conn)
-        .await
-        .unwrap();
+    insert_rows(
+        &mut conn,
+        "INSERT INTO contacts (first_name, last_name, email, email_key, name_text, search_text, created_at, updated_at)",
+        &rows,
+    )
+    .await;
+}
+
+/// `rows` (each the same columns as `head` names) in as few statements as the database takes.
+async fn insert_rows(conn: &mut sqlx::AnyConnection, head: &str, rows: &[Vec<Bind>]) {
+    let Some(columns) = rows.first().map(Vec::len) else {
+        return;
+    };
+    for chunk in rows.chunks(rows_per_statement(columns)) {
+        Sql::insert_values(&*conn, head, chunk.iter().cloned(), "")
+            .into_query()
+            .execute(&mut *conn)
+            .await
+            .unwrap();
     }
 }
 
@@ -150,18 +158,12 @@ pub(crate) async fn filler_contacts(app: &TestApp, count: usize, customers: &[i6
             ]
         })
         .collect();
-    for chunk in pairs.chunks(rows_per_statement(3)) {
-        Sql::insert_values(
-            &conn,
-            "INSERT INTO customer_contacts (customer_id, contact_id, added_at)",
-            chunk.iter().cloned(),
-            "",
-        )
-        .into_query()
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    }
+    insert_rows(
+        &mut conn,
+        "INSERT INTO customer_contacts (customer_id, contact_id, added_at)",
+        &pairs,
+    )
+    .await;
 }
 
 async fn contacts_list(app: &TestApp, fields: &[(&str, &str)]) -> ContactListPage {

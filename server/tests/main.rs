@@ -30,4 +30,5 @@ mod profile;
 mod registration;
 mod retrieval;
 mod search;
+mod sign_ins;
 mod wizard;

@@ -54,9 +54,6 @@ pub struct Bounded {
     /// Jobs admitted and not yet finished: running or waiting.
     admitted: AtomicUsize,
     most_admitted: usize,
-    /// The most jobs seen running at once.
-    peak_running: Arc<AtomicUsize>,
-    running: Arc<AtomicUsize>,
 }
 
 impl Bounded {
@@ -65,8 +62,6 @@ impl Bounded {
             turns: Arc::new(Semaphore::new(at_once)),
             admitted: AtomicUsize::new(0),
             most_admitted: at_once + most_waiting,
-            peak_running: Arc::default(),
-            running: Arc::default(),
         }
     }
 
@@ -84,24 +79,15 @@ impl Bounded {
             .acquire_owned()
             .await
             .map_err(AppError::internal)?;
-        let (running, peak) = (self.running.clone(), self.peak_running.clone());
         // The turn goes with the job, so a request given up while its job runs does not free a
         // turn for another job before this one ends.
         tokio::task::spawn_blocking(move || {
-            let now_running = running.fetch_add(1, Ordering::SeqCst) + 1;
-            peak.fetch_max(now_running, Ordering::SeqCst);
             let done = job();
-            running.fetch_sub(1, Ordering::SeqCst);
             drop(turn);
             done
         })
         .await
         .map_err(AppError::internal)
-    }
-
-    /// The most jobs that have run at once.
-    pub fn peak_running(&self) -> usize {
-        self.peak_running.load(Ordering::SeqCst)
     }
 }
 
@@ -158,19 +144,43 @@ mod tests {
         assert!(!verify_decoy("anything at all").await.unwrap());
     }
 
+    /// How many jobs run at once, and the most that ever did.
+    #[derive(Default)]
+    struct Running {
+        now: AtomicUsize,
+        peak: AtomicUsize,
+    }
+
+    impl Running {
+        /// A job that counts itself running while it sleeps `ms`, then gives `value`.
+        fn job<T: Send + 'static>(
+            self: &Arc<Self>,
+            ms: u64,
+            value: T,
+        ) -> impl FnOnce() -> T + Send + 'static {
+            let running = self.clone();
+            move || {
+                let now = running.now.fetch_add(1, Ordering::SeqCst) + 1;
+                running.peak.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                running.now.fetch_sub(1, Ordering::SeqCst);
+                value
+            }
+        }
+
+        fn peak(&self) -> usize {
+            self.peak.load(Ordering::SeqCst)
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_few_jobs_run_at_once_a_few_wait_and_the_rest_are_refused() {
         let work = Arc::new(Bounded::new(2, 6));
+        let running = Arc::new(Running::default());
         let jobs: Vec<_> = (0..40)
             .map(|i| {
-                let work = work.clone();
-                tokio::spawn(async move {
-                    work.run(move || {
-                        std::thread::sleep(std::time::Duration::from_millis(30));
-                        i
-                    })
-                    .await
-                })
+                let (work, job) = (work.clone(), running.job(30, i));
+                tokio::spawn(async move { work.run(job).await })
             })
             .collect();
         let (mut done, mut refused) = (0, 0);
@@ -181,7 +191,7 @@ mod tests {
                 Err(other) => panic!("unexpected {other:?}"),
             }
         }
-        assert_eq!(work.peak_running(), 2);
+        assert_eq!(running.peak(), 2);
         assert!((2..=8).contains(&done), "{done} done");
         assert_eq!(done + refused, 40);
         // With the line empty again, the next job is taken.
@@ -191,19 +201,17 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_request_given_up_gives_its_place_back() {
         let work = Arc::new(Bounded::new(1, 0));
+        let running = Arc::new(Running::default());
         let slow = {
-            let work = work.clone();
-            tokio::spawn(async move {
-                work.run(|| std::thread::sleep(std::time::Duration::from_millis(200)))
-                    .await
-            })
+            let (work, job) = (work.clone(), running.job(200, ()));
+            tokio::spawn(async move { work.run(job).await })
         };
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         assert!(matches!(work.run(|| ()).await, Err(AppError::Busy(_))));
         slow.abort();
         let _ = slow.await;
         // The job given up still holds its turn until it ends; then the next one runs.
-        assert_eq!(work.run(|| 3).await.unwrap(), 3);
-        assert_eq!(work.peak_running(), 1);
+        assert_eq!(work.run(running.job(0, 3)).await.unwrap(), 3);
+        assert_eq!(running.peak(), 1);
     }
 }
