@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-upload bench-import bench-mail bench-portal bench-pages
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-flood bench-upload bench-import bench-mail bench-portal bench-pages
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -79,6 +79,11 @@ bench-pages: postgres
 	cargo run --release -p server -- bench-pages --scales $${SCALES:-0.1,1} --postgres $${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 
 ## Upload throughput of a 25 MB document and the server's peak memory, on a server of its own.
+## 2,000 sign-in attempts at once: answers, peak memory, /healthz meanwhile.
+bench-flood: export RUSTFLAGS := --cfg erase_components
+bench-flood:
+	cargo run --release -p server -- bench-flood --attempts $${ATTEMPTS:-2000}
+
 bench-upload: export RUSTFLAGS := --cfg erase_components
 bench-upload:
 	cargo run --release -p server -- bench-upload --megabytes $${MEGABYTES:-25}

@@ -1,6 +1,7 @@
 //! Clientele: customer management for suppliers. The pages, their server functions and the
 //! domain types, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 
+pub mod account;
 pub mod activity;
 pub mod asks;
 pub mod auth;
@@ -19,12 +20,14 @@ pub mod mail;
 pub mod notes;
 pub mod orders;
 pub mod paging;
+pub mod password_reset;
 pub mod portal;
 pub mod profile;
 pub mod registration;
 pub mod requests;
 pub mod requirements;
 pub mod retrieval;
+pub mod security_log;
 pub mod settings;
 pub mod ship_to;
 pub mod spreadsheet;
@@ -50,6 +53,7 @@ use leptos_router::path;
 use listings::{ItemPage, ItemsPage, LocationPage, LocationsPage, NewItemPage, NewLocationPage};
 use mail::EmailLogPage;
 use orders::OrdersPage;
+use password_reset::{ForgotPasswordPage, ResetPasswordPage, Who};
 use portal::{
     CustomerPortal, InvitationPage, PortalCatalogPage, PortalHomePage, PortalOrdersPage, ReminderLinkPage,
 };
@@ -93,6 +97,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/forgot") view=|| view! { <ForgotPasswordPage who=Who::Staff/> }/>
+                <Route path=path!("/login/reset/:token") view=|| view! { <ResetPasswordPage who=Who::Staff/> }/>
+                <Route path=path!("/shared/forgot") view=|| view! { <ForgotPasswordPage who=Who::Contact/> }/>
+                <Route path=path!("/shared/reset/:token") view=|| view! { <ResetPasswordPage who=Who::Contact/> }/>
                 <Route path=path!("/shared") view=SharedDocumentsPage/>
                 <Route path=path!("/shared/link/:token") view=LinkPage/>
                 <Route path=path!("/shared/ask") view=asks::AskPage/>
@@ -132,7 +140,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/users") view=UsersPage/>
                     <Route path=path!("settings/customer-groups") view=groups::GroupsPage/>
                     <Route path=path!("settings/email-log") view=EmailLogPage/>
+                    <Route path=path!("settings/security") view=security_log::SecurityLogPage/>
                     <Route path=path!("activity") view=activity::ActivityLogPage/>
+                    <Route path=path!("account") view=account::AccountPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -164,7 +174,7 @@ fn StaffShell() -> impl IntoView {
                 <Suspense>
                     {move || Suspend::new(async move {
                         user.await.ok().flatten().map(|user| view! {
-                            <span>{user.name}" · "{user.role.to_string()}</span>
+                            <span><A href="/account" attr:title="Your account: password, sign out everywhere">{user.name}</A>" · "{user.role.to_string()}</span>
                             <SignOutButton/>
                         })
                     })}

@@ -170,7 +170,7 @@ async fn over_http(
     Ok(times)
 }
 
-fn percentile(times: &[Duration], p: usize) -> Duration {
+pub fn percentile(times: &[Duration], p: usize) -> Duration {
     let mut sorted = times.to_vec();
     sorted.sort();
     if sorted.is_empty() {

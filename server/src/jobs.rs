@@ -35,7 +35,11 @@ pub fn spawn_housekeeping(state: AppState) {
     });
 }
 
-/// Expired staff sessions, failed sign-ins past their window, and browsers long unused.
+/// Expired staff sessions and reset links, failed sign-ins past their window, and browsers long
+/// unused.
 async fn prune_sign_ins(db: &app::state::Db, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(app::auth::db::prune(db, now).await? + app::auth::throttle::prune(db, now).await?)
+    Ok(app::auth::db::prune(db, now).await?
+        + app::auth::throttle::prune(db, now).await?
+        + app::password_reset::db::prune(db, now).await?
+        + app::security_log::db::prune(db, now).await?)
 }

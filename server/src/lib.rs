@@ -1,6 +1,7 @@
 //! The Clientele server: configuration, the HTTP app, and the command line's jobs.
 
 pub mod bench;
+pub mod bench_flood;
 pub mod bench_import;
 pub mod bench_mail;
 pub mod bench_pages;

@@ -168,6 +168,10 @@ async fn link_all(
             prepared.push(registration_link(&mut tx, state, message, registration_id).await?);
             continue;
         }
+        if let Some(user_id) = message.staff_user_id.filter(|_| wants_link) {
+            prepared.push(staff_reset_link(&mut tx, state, message, user_id).await?);
+            continue;
+        }
         let Some(contact_id) = message.contact_id.filter(|_| wants_link) else {
             prepared.push(Ok(message));
             continue;
@@ -222,6 +226,28 @@ async fn registration_link(
         "{}/portal/register/verify/{token}",
         state.public_url.trim_end_matches('/')
     );
+    message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
+    message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
+    Ok(Ok(message))
+}
+
+/// A staff user's password-reset link, for the address the email goes to while it is still theirs.
+async fn staff_reset_link(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    mut message: Claimed,
+    user_id: i64,
+) -> Result<Result<Claimed, Failure>, sqlx::Error> {
+    let token = new_token();
+    let email_key = message.to_address.trim().to_lowercase();
+    if !app::password_reset::db::insert_staff_reset(tx, &hash_token(&token), user_id, &email_key, now_ms())
+        .await?
+    {
+        return Ok(Err(Failure::Permanent(
+            "the user's email changed after this email was written, or the user is gone".into(),
+        )));
+    }
+    let link = format!("{}/login/reset/{token}", state.public_url.trim_end_matches('/'));
     message.text_body = message.text_body.replace(LINK_PLACEHOLDER, &link);
     message.html_body = message.html_body.replace(LINK_PLACEHOLDER, &link);
     Ok(Ok(message))

@@ -43,6 +43,8 @@ enum Command {
     },
     /// Measure customer search over HTTP against a running server, and directly on the database.
     Bench(server::bench::Options),
+    /// Thousands of sign-in attempts at once: answers, peak memory, /healthz meanwhile.
+    BenchFlood(server::bench_flood::Options),
     /// Measure document upload throughput and the server's peak memory, on a server of its own.
     BenchUpload(server::bench_upload::Options),
     /// Preview and import of a 100,000-row customers workbook (rows/s, peak memory).
@@ -85,6 +87,7 @@ async fn main() -> ExitCode {
         } => create_admin(&config, &name, &email, &password).await,
         Command::Seed { scale, customers } => seed(&config, scale, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
+        Command::BenchFlood(options) => server::bench_flood::run(options).await,
         Command::BenchUpload(options) => server::bench_upload::run(options).await,
         Command::BenchImport(options) => server::bench_import::run(options).await,
         Command::BenchMail(options) => server::bench_mail::run(options).await,

@@ -289,6 +289,8 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
         Ok(match (signed_in, path.as_str()) {
             (true, "/login") => Some("/customers".into()),
             (false, "/login") | (true, _) => None,
+            // "Forgot your password?" and its link's page.
+            (false, path) if path.starts_with("/login/") => None,
             (false, _) => Some(login_with_next(&uri)),
         })
     };

@@ -9,6 +9,7 @@ use {
     super::throttle::Attempt,
     super::{db, password, session},
     crate::domain::Role,
+    crate::security_log::db::Account,
     crate::state::{app_state, now_ms, AppState},
     leptos_axum::ResponseOptions,
 };
@@ -48,7 +49,7 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let attempt = sign_in_attempt(&state, &email).await?;
+    let attempt = sign_in_attempt(&state, &email, Account::Staff).await?;
     let record = db::staff_by_email(&state.db, attempt.email_key()).await?;
     let account = record.map(|r| (r.user.id, Some(r.password_hash)));
     match settle_sign_in(&state, &attempt, account, &password).await? {
@@ -62,14 +63,21 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 /// A sign-in attempt for `email` by the calling browser, once it is known not to have failed too
 /// often lately (staff and contacts alike; see [`super::throttle`]).
 #[cfg(feature = "ssr")]
-pub async fn sign_in_attempt(state: &AppState, email: &str) -> Result<Attempt, AppError> {
+pub async fn sign_in_attempt(state: &AppState, email: &str, account: Account) -> Result<Attempt, AppError> {
     let email_key = email.trim().to_lowercase();
     if email_key.is_empty() {
         return Err(AppError::field("email", "Email is required."));
     }
-    let attempt = Attempt::of_request(state, &email_key).await?;
-    attempt.refuse_if_throttled(&state.db, now_ms()).await?;
-    Ok(attempt)
+    let attempt = Attempt::of_request(state, &email_key, account).await?;
+    let now = now_ms();
+    match attempt.refuse_if_throttled(&state.db, now).await {
+        Err(throttled @ AppError::Busy(_)) => {
+            attempt.log(state, "sign_in_throttled", now).await;
+            Err(throttled)
+        }
+        Err(other) => Err(other),
+        Ok(()) => Ok(attempt),
+    }
 }
 
 /// Checks the password against the account found for the email, `(id, its password hash if it
@@ -84,16 +92,18 @@ pub async fn settle_sign_in(
     password: &str,
 ) -> Result<Option<i64>, AppError> {
     let accepted = match &account {
-        Some((_, Some(hash))) => password::verify(hash, password).await?,
-        _ => password::verify_decoy(password).await?,
+        Some((_, Some(hash))) => password::verify_in(attempt.place(), hash, password).await?,
+        _ => password::verify_decoy_in(attempt.place(), password).await?,
     };
     match account {
         Some((id, _)) if accepted => {
             attempt.succeeded(state, now_ms()).await?;
+            attempt.log(state, "signed_in", now_ms()).await;
             Ok(Some(id))
         }
         _ => {
             attempt.failed(&state.db, now_ms()).await?;
+            attempt.log(state, "sign_in_failed", now_ms()).await;
             tracing::info!("failed sign-in");
             Ok(None)
         }
@@ -118,8 +128,9 @@ fn already_set_up() -> AppError {
     AppError::Refused("Clientele is already set up. Sign in instead.".into())
 }
 
+/// Signs the staff user in: a new session, and its cookie on the response.
 #[cfg(feature = "ssr")]
-async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
     let token = session::new_token();
     let now = now_ms();
     let expires = now + session::SESSION_DAYS * 24 * 3600 * 1000;

@@ -101,16 +101,16 @@ where
         .await
 }
 
-pub async fn set_role<'c, E>(executor: E, user_id: i64, role: Role) -> Result<bool, sqlx::Error>
+/// Sets the user's role; their email, or `None` when there is no such user.
+pub async fn set_role<'c, E>(executor: E, user_id: i64, role: Role) -> Result<Option<String>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let done = sqlx::query("UPDATE staff_users SET role = $1 WHERE id = $2")
+    sqlx::query_scalar("UPDATE staff_users SET role = $1 WHERE id = $2 RETURNING email")
         .bind(role.key())
         .bind(user_id)
-        .execute(executor)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .fetch_optional(executor)
+        .await
 }
 
 pub async fn insert_session(
@@ -152,6 +152,24 @@ pub async fn user_by_session(
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
         .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the user (their password changed, or they asked).
+pub async fn end_sessions_of(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff_users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
         .execute(&db.pool)
         .await?;
     Ok(())

@@ -107,6 +107,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p><a href="/login/forgot">"Forgot your password?"</a></p>
         </main>
     }
 }

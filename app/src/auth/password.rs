@@ -22,10 +22,34 @@ pub async fn hash(password: &Password) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
+/// A new password, typed twice: valid, and the same both times.
+pub fn chosen(password: &str, confirm: &str) -> Result<Password, AppError> {
+    let password = Password::parse(password).map_err(|e| AppError::field("password", e))?;
+    if confirm != password.expose() {
+        return Err(AppError::field(
+            "confirm",
+            "The two passwords differ. Type the same password twice.",
+        ));
+    }
+    Ok(password)
+}
+
 pub async fn verify(stored_hash: &str, candidate: &str) -> Result<bool, AppError> {
+    verify_in(&admit()?, stored_hash, candidate).await
+}
+
+/// A place in the line for password checks, taken before anything else is done for a sign-in:
+/// when the line is full the request is refused (429) without touching the database, which
+/// stays free for everyone else.
+pub fn admit() -> Result<Place, AppError> {
+    password_work().admit()
+}
+
+/// [`verify`] with a place already taken.
+pub async fn verify_in(place: &Place, stored_hash: &str, candidate: &str) -> Result<bool, AppError> {
     let (stored, candidate) = (stored_hash.to_string(), candidate.to_string());
     password_work()
-        .run(move || {
+        .run_in(place, move || {
             PasswordHash::new(&stored).map(|parsed| {
                 Argon2::default()
                     .verify_password(candidate.as_bytes(), &parsed)
@@ -52,7 +76,7 @@ fn password_work() -> &'static Bounded {
 pub struct Bounded {
     turns: Arc<Semaphore>,
     /// Jobs admitted and not yet finished: running or waiting.
-    admitted: AtomicUsize,
+    admitted: Arc<AtomicUsize>,
     most_admitted: usize,
 }
 
@@ -60,9 +84,21 @@ impl Bounded {
     pub fn new(at_once: usize, most_waiting: usize) -> Self {
         Bounded {
             turns: Arc::new(Semaphore::new(at_once)),
-            admitted: AtomicUsize::new(0),
+            admitted: Arc::new(AtomicUsize::new(0)),
             most_admitted: at_once + most_waiting,
         }
+    }
+
+    /// A place in line, or `Busy` when too many are in line already.
+    pub fn admit(&self) -> Result<Place, AppError> {
+        self.admitted
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.most_admitted).then_some(n + 1)
+            })
+            .map(|_| Place(self.admitted.clone()))
+            .map_err(|_| {
+                AppError::Busy("The server is busy checking other passwords. Try again in a moment.".into())
+            })
     }
 
     /// Runs `job` when its turn comes, or refuses it when too many are in line.
@@ -70,9 +106,16 @@ impl Bounded {
         &self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _admitted = Admission::take(&self.admitted, self.most_admitted).ok_or_else(|| {
-            AppError::Busy("The server is busy checking other passwords. Try again in a moment.".into())
-        })?;
+        let place = self.admit()?;
+        self.run_in(&place, job).await
+    }
+
+    /// Runs `job` when its turn comes, for a place taken already.
+    pub async fn run_in<T: Send + 'static>(
+        &self,
+        _place: &Place,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let turn = self
             .turns
             .clone()
@@ -91,21 +134,10 @@ impl Bounded {
     }
 }
 
-/// A place in a [`Bounded`] line, given back when dropped (the job done, or the request given up).
-struct Admission<'a>(&'a AtomicUsize);
+/// A place in a [`Bounded`] line, given back when dropped (the work done, or the request given up).
+pub struct Place(Arc<AtomicUsize>);
 
-impl<'a> Admission<'a> {
-    fn take(admitted: &'a AtomicUsize, most: usize) -> Option<Self> {
-        admitted
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < most).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| Admission(admitted))
-    }
-}
-
-impl Drop for Admission<'_> {
+impl Drop for Place {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -114,16 +146,23 @@ impl Drop for Admission<'_> {
 /// Verifies `candidate` against a hash of no one's password. Used when an email is unknown, so
 /// that the answer takes as long as for a known one and does not tell which emails have accounts.
 pub async fn verify_decoy(candidate: &str) -> Result<bool, AppError> {
+    verify(&decoy().await?, candidate).await
+}
+
+/// [`verify_decoy`] with a place already taken.
+pub async fn verify_decoy_in(place: &Place, candidate: &str) -> Result<bool, AppError> {
+    verify_in(place, &decoy().await?, candidate).await
+}
+
+/// A hash of a random password nobody knows, made once.
+async fn decoy() -> Result<String, AppError> {
     static DECOY: OnceLock<String> = OnceLock::new();
-    let decoy = match DECOY.get() {
-        Some(decoy) => decoy.clone(),
-        None => {
-            let random = Password::parse(&super::session::new_token()).map_err(AppError::internal)?;
-            let made = hash(&random).await?;
-            DECOY.get_or_init(|| made).clone()
-        }
-    };
-    verify(&decoy, candidate).await
+    if let Some(decoy) = DECOY.get() {
+        return Ok(decoy.clone());
+    }
+    let random = Password::parse(&super::session::new_token()).map_err(AppError::internal)?;
+    let made = hash(&random).await?;
+    Ok(DECOY.get_or_init(|| made).clone())
 }
 
 #[cfg(test)]

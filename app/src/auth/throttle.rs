@@ -10,8 +10,10 @@
 //! - from one client address, whatever the emails (browsers new to them): thirty are free, so one
 //!   address cannot guess its way across many accounts.
 
+use super::password::Place;
 use super::session::{cookie_from_headers, cookie_header, hash_token, new_token};
 use crate::error::AppError;
+use crate::security_log::db::{Account, Event};
 use crate::state::{AppState, Db};
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap};
@@ -39,6 +41,9 @@ pub struct Attempt {
     device_token: Option<String>,
     /// Its hash, when this browser has signed in to this email before.
     known_device: Option<String>,
+    /// The attempt's place in line for its password check, taken before any database work.
+    place: Place,
+    account: Account,
 }
 
 impl Attempt {
@@ -46,15 +51,31 @@ impl Attempt {
         &self.email_key
     }
 
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+
+    /// Logs what became of the attempt in the Security log.
+    pub async fn log(&self, state: &AppState, kind: &'static str, now: i64) {
+        let event = Event {
+            kind,
+            account: self.account,
+            email: &self.email_key,
+            address: &self.address,
+            detail: String::new(),
+        };
+        crate::security_log::db::record(state, event, now).await;
+    }
+
     /// The attempt the current request makes for `email_key`.
-    pub async fn of_request(state: &AppState, email_key: &str) -> Result<Attempt, AppError> {
-        let parts = use_context::<axum::http::request::Parts>();
-        let headers = parts.as_ref().map(|p| p.headers.clone()).unwrap_or_default();
-        let peer = parts
-            .as_ref()
-            .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        let address = client_address(&headers, peer, state.trust_forwarded_for);
+    pub async fn of_request(
+        state: &AppState,
+        email_key: &str,
+        account: Account,
+    ) -> Result<Attempt, AppError> {
+        let place = super::password::admit()?;
+        let headers = super::session::request_headers();
+        let address = request_address(state);
         let device_token = cookie_from_headers(&headers, DEVICE_COOKIE)
             .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
         let known_device = match &device_token {
@@ -69,6 +90,8 @@ impl Attempt {
             address,
             device_token,
             known_device,
+            place,
+            account,
         })
     }
 
@@ -174,6 +197,55 @@ impl Attempt {
     }
 }
 
+/// Refuses (429) a request of `kind` that sends an email to whoever asks (a password reset, a new
+/// link, a sign-up) when the calling client's address made `most_per_hour` of them in the last
+/// hour; otherwise counts this one.
+pub async fn limit_per_address(
+    state: &AppState,
+    kind: &str,
+    most_per_hour: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let address = request_address(state);
+    let since = now - 3_600_000;
+    let (count, oldest): (i64, Option<i64>) = {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM address_requests
+             WHERE kind = $1 AND address = $2 AND at > $3",
+        )
+        .bind(kind)
+        .bind(&address)
+        .bind(since)
+        .fetch_one(&state.db.pool)
+        .await?;
+        (row.try_get("n")?, row.try_get("oldest")?)
+    };
+    if count >= most_per_hour {
+        let wait_minutes = oldest.map_or(60, |oldest| (oldest + 3_600_000 - now + 59_999) / 60_000);
+        return Err(AppError::Busy(format!(
+            "Too many requests from your network. Try again in {wait_minutes} minutes."
+        )));
+    }
+    sqlx::query("INSERT INTO address_requests (kind, address, at) VALUES ($1, $2, $3)")
+        .bind(kind)
+        .bind(&address)
+        .bind(now)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The calling client's address (see [`client_address`]).
+pub(crate) fn request_address(state: &AppState) -> String {
+    let parts = use_context::<axum::http::request::Parts>();
+    let headers = parts.as_ref().map(|p| p.headers.clone()).unwrap_or_default();
+    let peer = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    client_address(&headers, peer, state.trust_forwarded_for)
+}
+
 /// The address a request comes from: the connection's peer, or, behind a reverse proxy trusted
 /// to say (`TRUST_FORWARDED_FOR`), the last address in `X-Forwarded-For`, the one the proxy added.
 fn client_address(headers: &HeaderMap, peer: Option<String>, trust_forwarded_for: bool) -> String {
@@ -230,7 +302,8 @@ async fn device_known(db: &Db, token_hash: &str, email_key: &str) -> Result<bool
     Ok(found.is_some())
 }
 
-/// Forgets failures older than the window and browsers unused for [`DEVICE_DAYS`].
+/// Forgets failures older than the window, browsers unused for [`DEVICE_DAYS`], and requests by
+/// address older than an hour.
 pub async fn prune(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     let failures = sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
         .bind(now - FAILURE_WINDOW_MS)
@@ -240,7 +313,11 @@ pub async fn prune(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         .bind(now - DEVICE_DAYS * 24 * 3600 * 1000)
         .execute(&db.pool)
         .await?;
-    Ok(failures.rows_affected() + devices.rows_affected())
+    let requests = sqlx::query("DELETE FROM address_requests WHERE at < $1")
+        .bind(now - 3_600_000)
+        .execute(&db.pool)
+        .await?;
+    Ok(failures.rows_affected() + devices.rows_affected() + requests.rows_affected())
 }
 
 /// How long the next attempt must wait, given the recent failures, the latest one's time, and

@@ -52,6 +52,17 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Contact>, sqlx::Error> {
     row.as_ref().map(contact_from_row).transpose()
 }
 
+/// The contact whose email is `email_key` (lower case), if any.
+pub async fn find_by_email_key(db: &Db, email_key: &str) -> Result<Option<Contact>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM contacts c WHERE c.email_key = $1"
+    )))
+    .bind(email_key)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(contact_from_row).transpose()
+}
+
 /// The contact, other than `except`, that already has this email: id and name.
 pub async fn email_holder(
     db: &Db,

@@ -56,6 +56,8 @@ pub struct Claimed {
     pub html_body: String,
     /// Set for a registration's confirmation: its link is made at delivery.
     pub registration_id: Option<i64>,
+    /// Set for a staff user's password reset: its link is made at delivery.
+    pub staff_user_id: Option<i64>,
     /// Including this one.
     pub attempts: i64,
     /// The claim: recording the outcome checks the message is still held under it.
@@ -72,7 +74,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $3) AND {free}
          RETURNING id, kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
-             registration_id, attempts, claimed_until"
+             registration_id, staff_user_id, attempts, claimed_until"
     )))
     .bind(lease_until)
     .bind(now)
@@ -92,6 +94,7 @@ pub async fn claim_due(db: &Db, now: i64, lease_until: i64, limit: i64) -> Resul
                 text_body: row.try_get("text_body")?,
                 html_body: row.try_get("html_body")?,
                 registration_id: row.try_get("registration_id")?,
+                staff_user_id: row.try_get("staff_user_id")?,
                 attempts: row.try_get("attempts")?,
                 lease_until: row.try_get("claimed_until")?,
             })
@@ -142,8 +145,6 @@ pub async fn mark_failed(
     Ok(done.rows_affected() == 1)
 }
 
-/// Queues the message again as new, to the same person at their address of today (a contact's
-/// email may have changed since); returns the new message's id.
 /// Marks a queued message as a registration's confirmation, whose link the worker makes.
 pub async fn set_registration(
     tx: &mut AnyConnection,
@@ -158,13 +159,25 @@ pub async fn set_registration(
     Ok(())
 }
 
+/// Marks a queued message as a staff user's password reset, whose link the worker makes.
+pub async fn set_staff_user(tx: &mut AnyConnection, id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET staff_user_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Queues the message again as new, to the same person at their address of today (a contact's
+/// email may have changed since); returns the new message's id.
 pub async fn resend(db: &Db, id: i64, user_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO outbox (kind, customer_id, contact_id, to_address, to_name, subject, text_body, html_body,
-             registration_id, status, attempts, next_attempt_at, created_by, created_at)
+             registration_id, staff_user_id, status, attempts, next_attempt_at, created_by, created_at)
          SELECT o.kind, o.customer_id, o.contact_id, COALESCE(c.email, o.to_address),
              COALESCE(c.first_name || ' ' || c.last_name, o.to_name), o.subject, o.text_body, o.html_body,
-             o.registration_id, 'queued', 0, $1, $2, $1
+             o.registration_id, o.staff_user_id, 'queued', 0, $1, $2, $1
          FROM outbox o LEFT JOIN contacts c ON c.id = o.contact_id WHERE o.id = $3
          RETURNING id",
     )

@@ -70,27 +70,34 @@ pub struct LinkRule {
     pub purpose: &'static str,
     /// The page, followed by the token.
     pub path: &'static str,
-    pub days: i64,
+    /// How long the link works, from when it is made.
+    pub valid_ms: i64,
 }
 
 /// Invitations accept the portal for a customer; reminders open one customer's portal without a
-/// password; every other link opens the Document Retrieval Site.
+/// password; a contact's password reset works for half an hour; every other link opens the
+/// Document Retrieval Site.
 pub fn link_rule(kind: &str) -> LinkRule {
     match kind {
         INVITATION => LinkRule {
             purpose: "invitation",
             path: "/portal/invitation/",
-            days: 14,
+            valid_ms: 14 * DAY_MS,
         },
         REMINDER => LinkRule {
             purpose: "reminder",
             path: "/portal/link/",
-            days: 7,
+            valid_ms: 7 * DAY_MS,
+        },
+        PASSWORD_RESET => LinkRule {
+            purpose: "password_reset",
+            path: "/shared/reset/",
+            valid_ms: crate::password_reset::LINK_MINUTES * 60_000,
         },
         _ => LinkRule {
             purpose: "retrieval",
             path: "/shared/link/",
-            days: crate::retrieval::LINK_DAYS,
+            valid_ms: crate::retrieval::LINK_DAYS * DAY_MS,
         },
     }
 }
@@ -99,5 +106,9 @@ pub fn link_rule(kind: &str) -> LinkRule {
 pub const INVITATION: &str = "portal_invitation";
 pub const REMINDER: &str = "portal_reminder";
 pub const ORDER_CONFIRMATION: &str = "order_confirmation";
+/// "Forgot your password?", to staff and contacts alike.
+pub const PASSWORD_RESET: &str = "password_reset";
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
 
 pub const LINK_SHOWN_AS: &str = "[personal sign-in link, made when the email is delivered]";

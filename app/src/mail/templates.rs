@@ -90,6 +90,24 @@ pub fn new_link(contact_first_name: &str) -> Content {
     Content { subject, text, html }
 }
 
+/// "Forgot your password?": the link to choose a new one.
+pub fn password_reset(first_name: &str, minutes: i64) -> Content {
+    let subject = "Choose a new password for Clientele".to_string();
+    let text = format!(
+        "Hello {first_name},\n\nSomeone, probably you, asked to reset your password. Choose a new one here:\n\
+         {LINK_PLACEHOLDER}\n\nThe link works once, for {minutes} minutes. If you did not ask, ignore this \
+         email: your password stays as it is.\n"
+    );
+    let html = page(&format!(
+        "<p>Hello {},</p><p>Someone, probably you, asked to reset your password.</p>\
+         <p><a href=\"{LINK_PLACEHOLDER}\">Choose a new password</a></p>\
+         <p style=\"color: #52606d\">The link works once, for {minutes} minutes. If you did not ask, ignore \
+         this email: your password stays as it is.</p>",
+        escape_html(first_name)
+    ));
+    Content { subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,7 +129,8 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
     match &link.password_hash {
         None => set_first_password(&state.db, link.contact_id, &password, &confirm).await?,
         Some(hash) => {
-            let attempt = sign_in_attempt(&state, &link.email).await?;
+            let attempt =
+                sign_in_attempt(&state, &link.email, crate::security_log::db::Account::Contact).await?;
             let account = Some((link.contact_id, Some(hash.clone())));
             if settle_sign_in(&state, &attempt, account, &password)
                 .await?

@@ -99,7 +99,7 @@ pub async fn link(db: &Db, token_hash: &str, purpose: &str) -> Result<Option<Por
     let row = sqlx::query(
         "SELECT a.contact_id, a.customer_id, a.expires_at, a.used_at, c.first_name, c.email, c.password_hash, k.name
          FROM access_links a
-         JOIN contacts c ON c.id = a.contact_id
+         JOIN contacts c ON c.id = a.contact_id AND c.email_key = a.email_key
          JOIN customers k ON k.id = a.customer_id AND k.deleted_at IS NULL
          WHERE a.token_hash = $1 AND a.purpose = $2",
     )

@@ -46,6 +46,10 @@ pub async fn set_registration_rules(open: bool, personal_allowed: bool) -> Resul
 
 /// A visitor signs up: nothing is made but the sign-up and the email with its confirmation link.
 /// Answers with the address the link went to.
+/// Sign-ups one client address may send in an hour, whatever the emails.
+#[cfg(feature = "ssr")]
+const SIGN_UPS_PER_ADDRESS_PER_HOUR: i64 = 20;
+
 #[server(endpoint = "portal/register")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn register(registration: RegistrationInput) -> Result<String, AppError> {
@@ -60,6 +64,9 @@ pub async fn register(registration: RegistrationInput) -> Result<String, AppErro
     let valid = registration
         .parse(rules.personal_allowed)
         .map_err(AppError::Invalid)?;
+    // One network cannot sign up (and make the server send mail) without end.
+    crate::auth::throttle::limit_per_address(&state, "registration", SIGN_UPS_PER_ADDRESS_PER_HOUR, now_ms())
+        .await?;
     let email_key = valid.contact.email.key();
     if crate::retrieval::db::contact_by_email(db, &email_key)
         .await?

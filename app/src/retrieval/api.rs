@@ -11,13 +11,17 @@ use {
         password,
         session::hash_token,
     },
-    crate::domain::{CalendarDate, Password},
+    crate::domain::CalendarDate,
+    crate::security_log::db::Account,
     crate::state::{app_state, now_ms},
 };
 
 /// A contact may ask for a new link this often.
 #[cfg(feature = "ssr")]
 const NEW_LINK_EVERY_MS: i64 = 10 * 60 * 1000;
+/// New links one client address may ask for in an hour, whatever the links.
+#[cfg(feature = "ssr")]
+const NEW_LINKS_PER_ADDRESS_PER_HOUR: i64 = 10;
 
 #[server(endpoint = "shared/link")]
 pub async fn check_link(token: String) -> Result<LinkState, AppError> {
@@ -55,13 +59,7 @@ pub async fn set_first_password(
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
-    let password = Password::parse(password).map_err(|e| AppError::field("password", e))?;
-    if confirm != password.expose() {
-        return Err(AppError::field(
-            "confirm",
-            "The two passwords differ. Type the same password twice.",
-        ));
-    }
+    let password = password::chosen(password, confirm)?;
     let hash = password::hash(&password).await?;
     if !db::set_first_password(db, contact_id, &hash).await? {
         return Err(AppError::Refused(
@@ -75,7 +73,7 @@ pub async fn set_first_password(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let attempt = sign_in_attempt(&state, &email).await?;
+    let attempt = sign_in_attempt(&state, &email, Account::Contact).await?;
     let account = db::contact_by_email(&state.db, attempt.email_key()).await?;
     match settle_sign_in(&state, &attempt, account, &password).await? {
         Some(id) => session::start(&state, id, None).await,
@@ -118,6 +116,7 @@ pub async fn request_new_link(token: String) -> Result<(), AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound("This link".into()))?;
     let now = now_ms();
+    crate::auth::throttle::limit_per_address(&state, "new_link", NEW_LINKS_PER_ADDRESS_PER_HOUR, now).await?;
     if db::last_new_link(&state.db, link.contact_id)
         .await?
         .is_some_and(|last| now - last < NEW_LINK_EVERY_MS)

@@ -25,10 +25,10 @@ pub async fn insert_link(
     link: &LinkFor,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let expires = now + link.rule.days * 24 * 3600 * 1000;
+    let expires = now + link.rule.valid_ms;
     sqlx::query(
-        "INSERT INTO access_links (token_hash, contact_id, purpose, customer_id, outbox_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO access_links (token_hash, contact_id, purpose, customer_id, outbox_id, created_at, expires_at, email_key)
+         SELECT $1, $2, $3, $4, $5, $6, $7, email_key FROM contacts WHERE id = $2",
     )
     .bind(token_hash)
     .bind(link.contact_id)
@@ -62,7 +62,7 @@ pub struct LinkHolder {
 pub async fn link(db: &Db, token_hash: &str) -> Result<Option<LinkHolder>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT a.contact_id, a.expires_at, c.email, c.first_name, c.password_hash
-         FROM access_links a JOIN contacts c ON c.id = a.contact_id
+         FROM access_links a JOIN contacts c ON c.id = a.contact_id AND c.email_key = a.email_key
          WHERE a.token_hash = $1 AND a.purpose = 'retrieval'",
     )
     .bind(token_hash)
@@ -117,8 +117,8 @@ pub async fn insert_session(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO contact_sessions (token_hash, contact_id, customer_id, only_customer_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO contact_sessions (token_hash, contact_id, customer_id, only_customer_id, created_at, expires_at, email_key)
+         SELECT $1, $2, $3, $4, $5, $6, email_key FROM contacts WHERE id = $2",
     )
         .bind(token_hash)
         .bind(session.contact_id)
@@ -139,7 +139,7 @@ pub async fn contact_by_session(
 ) -> Result<Option<ContactSession>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT c.id, c.first_name, c.last_name, c.email, s.customer_id, s.only_customer_id
-         FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id
+         FROM contact_sessions s JOIN contacts c ON c.id = s.contact_id AND c.email_key = s.email_key
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)

@@ -112,6 +112,7 @@ pub(crate) fn SignInForm(
             <Field label="Password" field="password" kind="password" required=true autocomplete="current-password" errors=field_errors_of(value)/>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || action.pending().get()>"Sign in"</button>
+                <a href="/shared/forgot">"Forgot your password?"</a>
             </div>
         </ActionForm>
     }

@@ -8,6 +8,7 @@ use {
     crate::auth::accounts::{self, StaffDetails},
     crate::auth::{db, session::require_admin},
     crate::domain::Role,
+    crate::security_log::db::record_staff,
     crate::state::app_state,
 };
 
@@ -25,7 +26,7 @@ pub async fn add_staff_user(
     password: String,
     role: String,
 ) -> Result<(), AppError> {
-    require_admin().await?;
+    let admin = require_admin().await?;
     let details = StaffDetails::parse(&name, &email, &password);
     let role = Role::parse(&role);
     let (details, role) = match (details, role) {
@@ -36,30 +37,40 @@ pub async fn add_staff_user(
             return Err(AppError::Invalid(errors));
         }
     };
-    accounts::create(&app_state()?.db.pool, &details, role)
-        .await
-        .map(drop)
+    let state = app_state()?;
+    accounts::create(&state.db.pool, &details, role).await?;
+    let detail = format!("As {role}, by {}", admin.name);
+    record_staff(&state, "user_added", details.email.as_str(), detail).await;
+    Ok(())
 }
 
 /// Changes a user's role; the last Admin cannot stop being one.
 #[server(endpoint = "settings/users/role")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(user_id)))]
 pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
-    require_admin().await?;
+    let admin = require_admin().await?;
     let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
-    let db = app_state()?.db;
+    let state = app_state()?;
+    let db = state.db.clone();
     let mut tx = db.pool.begin().await?;
     // Two Admins demoting each other at once each saw the other still Admin, and left none.
     db::lock_staff(&mut tx, db.backend).await?;
-    if !db::set_role(&mut *tx, user_id, role).await? {
+    let Some(email) = db::set_role(&mut *tx, user_id, role).await? else {
         return Err(AppError::NotFound("This user".into()));
-    }
+    };
     if db::count_admins(&mut *tx).await? == 0 {
         return Err(AppError::Refused(
             "Clientele needs at least one Admin; make someone else Admin first.".into(),
         ));
     }
     tx.commit().await?;
+    record_staff(
+        &state,
+        "role_changed",
+        &email,
+        format!("To {role}, by {}", admin.name),
+    )
+    .await;
     Ok(())
 }
 

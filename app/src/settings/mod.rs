@@ -20,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <li><A href="/settings/customer-groups">"Customer Groups"</A>" — price adjustments and tax exemption for groups of customers (Admins edit)."</li>
                 <li><A href="/activity">"Activity Log"</A>" — every change to every customer, with filters (Admins)."</li>
                 <li><A href="/settings/email-log">"Email Log"</A>" — every email sent, with its delivery status (Admins)."</li>
+                <li><A href="/settings/security">"Security"</A>" — sign-ins, failures, lock-outs, password and role changes (Admins)."</li>
             </ul>
             <crate::portal::PortalSettings/>
             <crate::registration::RegistrationSettings/>
