@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD
 # wasm-opt for release builds, from npm: Debian's is too old and breaks hydration.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-flood bench-upload bench-import bench-mail bench-portal bench-pages
+.PHONY: run test tools browser-tools postgres lint unit-and-integration end2end seed bench bench-flood bench-load bench-upload bench-import bench-mail bench-portal bench-pages
 
 ## Serve http://127.0.0.1:3000 with an SQLite database in ./data (release build).
 # Erased component types make the WASM a sixth smaller. The assets are served precompressed;
@@ -83,6 +83,11 @@ bench-pages: postgres
 bench-flood: export RUSTFLAGS := --cfg erase_components
 bench-flood:
 	cargo run --release -p server -- bench-flood --attempts $${ATTEMPTS:-2000}
+
+## 64 clients for 60 s over a mix of pages, searches, saves and uploads (SQLite).
+bench-load: export RUSTFLAGS := --cfg erase_components
+bench-load:
+	cargo run --release -p server -- bench-load --connections $${CONNECTIONS:-64} --seconds $${SECONDS:-60}
 
 bench-upload: export RUSTFLAGS := --cfg erase_components
 bench-upload:

@@ -70,8 +70,16 @@ test("a staff user who forgot their password resets it by email, then signs out 
   await context.close();
 });
 
-test("Admins read the Security log", async ({ page }) => {
+test("an Admin removes a user, and reads it all in the Security log", async ({ page }) => {
   await signInAsAdmin(page);
+  await page.goto("/settings/users");
+  await hydrated(page);
+  await page.getByRole("button", { name: `Remove ${rita.name}` }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Remove user" });
+  await expect(dialog).toContainText("They are signed out everywhere and can no longer sign in.");
+  await dialog.getByRole("button", { name: `Remove ${rita.name}` }).click();
+  await expect(page.getByRole("cell", { name: rita.email })).toHaveCount(0);
+
   await page.goto("/settings");
   await page.getByRole("link", { name: "Security" }).click();
   await expect(page).toHaveURL(/\/settings\/security$/);
@@ -81,4 +89,5 @@ test("Admins read the Security log", async ({ page }) => {
   await expect(page.getByRole("cell", { name: "Reset their password by email" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "Signed out everywhere" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "Failed sign-in" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "User removed" })).toBeVisible();
 });

@@ -1,8 +1,10 @@
 //! The Clientele server: configuration, the HTTP app, and the command line's jobs.
 
+pub mod backup;
 pub mod bench;
 pub mod bench_flood;
 pub mod bench_import;
+pub mod bench_load;
 pub mod bench_mail;
 pub mod bench_pages;
 pub mod bench_pages_list;

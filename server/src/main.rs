@@ -1,4 +1,5 @@
-//! `clientele`: serve the app (default), create an Admin, seed demo data, or benchmark search.
+//! `clientele`: serve the app (default), create an Admin, seed demo data, back up and restore,
+//! or benchmark.
 
 use app::auth::accounts::{self, StaffDetails};
 use app::domain::Role;
@@ -43,6 +44,20 @@ enum Command {
     },
     /// Measure customer search over HTTP against a running server, and directly on the database.
     Bench(server::bench::Options),
+    /// Copy an SQLite install's database and uploaded files into one archive, while it runs.
+    Backup {
+        /// The archive to write (a zip file).
+        file: std::path::PathBuf,
+    },
+    /// Put a backup back: the database at DATABASE_URL, the files under DATA_DIR.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace the database there (kept beside it as `….before-restore-<time>`).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Many clients at once over a mix of pages and writes: requests/s, latency, errors.
+    BenchLoad(server::bench_load::Options),
     /// Thousands of sign-in attempts at once: answers, peak memory, /healthz meanwhile.
     BenchFlood(server::bench_flood::Options),
     /// Measure document upload throughput and the server's peak memory, on a server of its own.
@@ -87,6 +102,9 @@ async fn main() -> ExitCode {
         } => create_admin(&config, &name, &email, &password).await,
         Command::Seed { scale, customers } => seed(&config, scale, customers).await,
         Command::Bench(options) => server::bench::run(&config, options).await,
+        Command::Backup { file } => server::backup::backup(&config, &file).await,
+        Command::Restore { file, replace } => server::backup::restore(&config, &file, replace).await,
+        Command::BenchLoad(options) => server::bench_load::run(options).await,
         Command::BenchFlood(options) => server::bench_flood::run(options).await,
         Command::BenchUpload(options) => server::bench_upload::run(options).await,
         Command::BenchImport(options) => server::bench_import::run(options).await,

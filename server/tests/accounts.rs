@@ -1,4 +1,5 @@
-//! Staff accounts over HTTP, on SQLite and on PostgreSQL: health, first run, signing in, roles.
+//! Staff accounts over HTTP, on SQLite and on PostgreSQL: health, first run, signing in, roles,
+//! removal.
 
 use crate::common;
 
@@ -168,7 +169,87 @@ async fn the_last_admin_stays_admin_and_staff_cannot_manage_users(engine: Engine
     assert!(status.is_success());
 }
 
+async fn a_removed_user_is_signed_out_everywhere_and_can_come_back(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let sam = app.client_for_new_user("sam@supplier.example", "staff").await;
+    let sam_id = app.staff_id("sam@supplier.example").await;
+    let (status, body) = app
+        .call(
+            "settings/users/digital_admin",
+            &[("user_id", &sam_id.to_string()), ("on", "true")],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    // Nobody removes themselves, and Staff remove nobody.
+    let (status, body) = app.call("settings/users/remove", &[("user_id", "1")]).await;
+    assert!(matches!(error_of(status, &body), AppError::Refused(_)));
+    let (status, body) = call_as(&sam, &app.url, "settings/users/remove", &[("user_id", "1")]).await;
+    assert_eq!(error_of(status, &body), AppError::Forbidden);
+
+    let (status, body) = app
+        .call("settings/users/remove", &[("user_id", &sam_id.to_string())])
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = call_as(&sam, &app.url, "contacts/search", &[("q", "a")]).await;
+    assert_eq!(
+        error_of(status, &body),
+        AppError::Unauthorized,
+        "the session ended"
+    );
+    let sign_in = [("email", "sam@supplier.example"), ("password", PASSWORD)];
+    let (status, _) = call_as(&new_client(), &app.url, "auth/sign_in", &sign_in).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a removed user cannot sign in");
+    let (status, body) = app.call("settings/users", &[]).await;
+    assert!(
+        status.is_success() && !body.contains("sam@supplier.example"),
+        "{body}"
+    );
+    let (status, body) = app.call("settings/users/digital_admins", &[]).await;
+    assert_eq!(common::sharing::ok::<Vec<i64>>(status, &body), Vec::<i64>::new());
+    let (status, _) = app
+        .call("settings/users/remove", &[("user_id", &sam_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "removed already");
+
+    // Added again with the same email, the account comes back with the new password.
+    let (status, body) = app
+        .call(
+            "settings/users/add",
+            &[
+                ("name", "Sam Again"),
+                ("email", "sam@supplier.example"),
+                ("password", "a new password"),
+                ("role", "staff"),
+            ],
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let again = [("email", "sam@supplier.example"), ("password", "a new password")];
+    let (status, body) = call_as(&new_client(), &app.url, "auth/sign_in", &again).await;
+    assert!(status.is_success(), "{body}");
+    let same_id = app.staff_id("sam@supplier.example").await;
+    assert_eq!(same_id, sam_id, "what they did stays theirs");
+}
+
+async fn two_admins_removing_each_other_at_once_leave_one(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let bob = app.client_for_new_user("bob@supplier.example", "admin").await;
+    let (remove_bob, remove_ada) = tokio::join!(
+        app.call("settings/users/remove", &[("user_id", "2")]),
+        call_as(&bob, &app.url, "settings/users/remove", &[("user_id", "1")]),
+    );
+    let admins = app
+        .count("SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND removed_at IS NULL")
+        .await;
+    assert_eq!(admins, 1, "{remove_bob:?} {remove_ada:?}");
+    assert_ne!(remove_bob.0.is_success(), remove_ada.0.is_success());
+}
+
 on_both_databases!(
+    a_removed_user_is_signed_out_everywhere_and_can_come_back,
+    two_admins_removing_each_other_at_once_leave_one,
     health_reports_the_database,
     first_run_leads_every_page_to_setup_once,
     repeated_failed_sign_ins_are_slowed_down,

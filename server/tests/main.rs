@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod activity;
 mod assets;
+mod backups;
 mod bulk_requirements;
 mod cli;
 mod contact_search;

@@ -33,11 +33,7 @@ async fn sign_ins_role_and_password_changes_are_logged_for_admins(engine: Engine
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let sam_id: i64 =
-        sqlx::query_scalar("SELECT id FROM staff_users WHERE email_key = 'sam@supplier.example'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let sam_id = app.staff_id("sam@supplier.example").await;
     let (status, body) = app
         .call(
             "settings/users/role",

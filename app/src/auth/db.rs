@@ -25,7 +25,8 @@ pub async fn count_staff(db: &Db) -> Result<i64, sqlx::Error> {
     count_staff_in(&db.pool).await
 }
 
-/// Inserts a staff user; `Ok(None)` when the email is already taken.
+/// Inserts a staff user, or brings back a removed one with this email; `Ok(None)` when a current
+/// user has the email.
 pub async fn insert_staff<'c, E>(
     executor: E,
     name: &str,
@@ -41,7 +42,9 @@ where
     sqlx::query_scalar(
         "INSERT INTO staff_users (name, email, email_key, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (email_key) DO NOTHING
+         ON CONFLICT (email_key) DO UPDATE SET name = excluded.name, email = excluded.email,
+             password_hash = excluded.password_hash, role = excluded.role, removed_at = NULL
+         WHERE staff_users.removed_at IS NOT NULL
          RETURNING id",
     )
     .bind(name)
@@ -56,7 +59,7 @@ where
 
 pub async fn staff_by_email(db: &Db, email_key: &str) -> Result<Option<StaffRecord>, sqlx::Error> {
     let row =
-        sqlx::query("SELECT id, name, email, role, password_hash FROM staff_users WHERE email_key = $1")
+        sqlx::query("SELECT id, name, email, role, password_hash FROM staff_users WHERE email_key = $1 AND removed_at IS NULL")
             .bind(email_key)
             .fetch_optional(&db.pool)
             .await?;
@@ -70,9 +73,11 @@ pub async fn staff_by_email(db: &Db, email_key: &str) -> Result<Option<StaffReco
 }
 
 pub async fn list_staff(db: &Db) -> Result<Vec<CurrentUser>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name, email, role FROM staff_users ORDER BY name, id")
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, email, role FROM staff_users WHERE removed_at IS NULL ORDER BY name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(user_from_row).collect()
 }
 
@@ -92,11 +97,24 @@ pub async fn lock_staff(
     Ok(())
 }
 
+/// Whether the user was removed (or never was).
+pub async fn user_removed<'c, E>(executor: E, user_id: i64) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let current: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE id = $1 AND removed_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(executor)
+            .await?;
+    Ok(current.is_none())
+}
+
 pub async fn count_admins<'c, E>(executor: E) -> Result<i64, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users WHERE role = 'admin'")
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND removed_at IS NULL")
         .fetch_one(executor)
         .await
 }
@@ -106,11 +124,13 @@ pub async fn set_role<'c, E>(executor: E, user_id: i64, role: Role) -> Result<Op
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    sqlx::query_scalar("UPDATE staff_users SET role = $1 WHERE id = $2 RETURNING email")
-        .bind(role.key())
-        .bind(user_id)
-        .fetch_optional(executor)
-        .await
+    sqlx::query_scalar(
+        "UPDATE staff_users SET role = $1 WHERE id = $2 AND removed_at IS NULL RETURNING email",
+    )
+    .bind(role.key())
+    .bind(user_id)
+    .fetch_optional(executor)
+    .await
 }
 
 pub async fn insert_session(
@@ -139,7 +159,7 @@ pub async fn user_by_session(
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.name, u.email, u.role FROM staff_sessions s
-         JOIN staff_users u ON u.id = s.user_id
+         JOIN staff_users u ON u.id = s.user_id AND u.removed_at IS NULL
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)
@@ -155,6 +175,33 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
         .execute(&db.pool)
         .await?;
     Ok(())
+}
+
+/// Removes a current staff user: they stop being a Digital Administrator, and every session and
+/// password-reset link of theirs ends. Their email, or `None` when there is no such current user.
+pub async fn remove_staff(
+    tx: &mut sqlx::AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let email: Option<String> = sqlx::query_scalar(
+        "UPDATE staff_users SET removed_at = $1, digital_admin = 0 WHERE id = $2 AND removed_at IS NULL RETURNING email",
+    )
+    .bind(now)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if email.is_some() {
+        for table in ["staff_sessions", "staff_password_resets"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE user_id = $1"
+            )))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(email)
 }
 
 /// Ends every session of the user (their password changed, or they asked).

@@ -135,7 +135,7 @@ pub async fn requests(
 
 /// Staff users a contact may name as their salesperson, by name.
 pub async fn salespeople(db: &Db) -> Result<Vec<Salesperson>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name FROM staff_users ORDER BY name, id")
+    let rows = sqlx::query("SELECT id, name FROM staff_users WHERE removed_at IS NULL ORDER BY name, id")
         .fetch_all(&db.pool)
         .await?;
     rows.iter()
@@ -154,7 +154,7 @@ pub async fn request_recipients(
     salesperson_id: i64,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     let rows =
-        sqlx::query("SELECT id, name, email FROM staff_users WHERE id = $1 OR digital_admin = 1 ORDER BY id")
+        sqlx::query("SELECT id, name, email FROM staff_users WHERE (id = $1 OR digital_admin = 1) AND removed_at IS NULL ORDER BY id")
             .bind(salesperson_id)
             .fetch_all(&mut *tx)
             .await?;

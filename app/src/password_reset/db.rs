@@ -25,7 +25,7 @@ pub async fn insert_staff_reset(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO staff_password_resets (token_hash, user_id, email_key, created_at, expires_at)
-         SELECT $1, id, email_key, $2, $3 FROM staff_users WHERE id = $4 AND email_key = $5",
+         SELECT $1, id, email_key, $2, $3 FROM staff_users WHERE id = $4 AND email_key = $5 AND removed_at IS NULL",
     )
     .bind(token_hash)
     .bind(now)

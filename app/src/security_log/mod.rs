@@ -45,6 +45,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "signed_out_everywhere" => "Signed out everywhere",
         "user_added" => "User added",
         "role_changed" => "Role changed",
+        "user_removed" => "User removed",
         _ => "Other",
     }
 }

@@ -74,6 +74,35 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Removes a staff user (Admins, never themselves): every session of theirs ends and they can no
+/// longer sign in. What they did keeps their name.
+#[server(endpoint = "settings/users/remove")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(user_id)))]
+pub async fn remove_staff_user(user_id: i64) -> Result<(), AppError> {
+    let admin = require_admin().await?;
+    if admin.id == user_id {
+        return Err(AppError::Refused(
+            "You cannot remove yourself; another Admin can.".into(),
+        ));
+    }
+    let state = app_state()?;
+    let db = state.db.clone();
+    let mut tx = db.pool.begin().await?;
+    // Two Admins removing each other at once: the second finds itself removed and no Admin left.
+    db::lock_staff(&mut tx, db.backend).await?;
+    let Some(email) = db::remove_staff(&mut tx, user_id, crate::state::now_ms()).await? else {
+        return Err(AppError::NotFound("This user".into()));
+    };
+    if db::count_admins(&mut *tx).await? == 0 || db::user_removed(&mut *tx, admin.id).await? {
+        return Err(AppError::Refused(
+            "You were removed by another Admin meanwhile, or no Admin would be left.".into(),
+        ));
+    }
+    tx.commit().await?;
+    record_staff(&state, "user_removed", &email, format!("By {}", admin.name)).await;
+    Ok(())
+}
+
 /// The users marked "Digital Administrator": they are emailed every integration request.
 #[server(endpoint = "settings/users/digital_admins")]
 pub async fn digital_admins() -> Result<Vec<i64>, AppError> {

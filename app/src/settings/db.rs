@@ -34,9 +34,11 @@ pub async fn set_value(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Erro
 }
 
 pub async fn digital_admins(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM staff_users WHERE digital_admin = 1 ORDER BY id")
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT id FROM staff_users WHERE digital_admin = 1 AND removed_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn set_digital_admin(db: &Db, user_id: i64, on: bool) -> Result<bool, sqlx::Error> {

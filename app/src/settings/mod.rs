@@ -6,7 +6,7 @@ pub mod db;
 
 use crate::domain::{Email, Password, PersonName, Role};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
-use api::{digital_admins, list_staff_users, AddStaffUser, ChangeRole, SetDigitalAdmin};
+use api::{digital_admins, list_staff_users, AddStaffUser, ChangeRole, RemoveStaffUser, SetDigitalAdmin};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -35,12 +35,16 @@ pub fn UsersPage() -> impl IntoView {
     let add = ServerAction::<AddStaffUser>::new();
     let change = ServerAction::<ChangeRole>::new();
     let digital = ServerAction::<SetDigitalAdmin>::new();
+    let remove = ServerAction::<RemoveStaffUser>::new();
+    // The user whose removal waits for a second click: (id, name).
+    let confirming = RwSignal::new(None::<(i64, String)>);
     let users = Resource::new(
         move || {
             (
                 add.version().get(),
                 change.version().get(),
                 digital.version().get(),
+                remove.version().get(),
             )
         },
         |_| async move { Ok::<_, crate::error::AppError>((list_staff_users().await?, digital_admins().await?)) },
@@ -52,18 +56,31 @@ pub fn UsersPage() -> impl IntoView {
             <h1>"Users"</h1>
             {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
             {move || digital.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {move || confirming.get().map(|(id, name)| view! {
+                <div class="card" role="alertdialog" aria-label="Remove user">
+                    <p>{format!("Remove {name}? They are signed out everywhere and can no longer sign in. What they did keeps their name.")}</p>
+                    <button type="button" class="danger" on:click=move |_| {
+                        remove.dispatch(RemoveStaffUser { user_id: id });
+                        confirming.set(None);
+                    }>{format!("Remove {name}")}</button>
+                    <button type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                </div>
+            })}
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
                         Ok((users, digital_admins)) => view! {
                             <table class="list">
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col" title="Gets every integration request by email">"Digital Administrator"</th></tr></thead>
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col" title="Gets every integration request by email">"Digital Administrator"</th><th scope="col"><span class="sr-only">"Remove"</span></th></tr></thead>
                                 <tbody>
                                     {users.into_iter().map(|user| {
                                         let id = user.id;
                                         let label = format!("Role of {}", user.name);
                                         let digital_label = format!("Digital Administrator: {}", user.name);
                                         let is_digital = digital_admins.contains(&id);
+                                        let remove_label = format!("Remove {}", user.name);
+                                        let name = user.name.clone();
                                         let option = move |role: Role| view! {
                                             <option value=role.key() selected=user.role == role>{role.to_string()}</option>
                                         };
@@ -83,6 +100,10 @@ pub fn UsersPage() -> impl IntoView {
                                                     <input type="checkbox" aria-label=digital_label checked=is_digital on:change=move |ev| {
                                                         digital.dispatch(SetDigitalAdmin { user_id: id, on: event_target_checked(&ev) });
                                                     }/>
+                                                </td>
+                                                <td>
+                                                    <button type="button" class="link danger" aria-label=remove_label
+                                                        on:click=move |_| confirming.set(Some((id, name.clone())))>"Remove"</button>
                                                 </td>
                                             </tr>
                                         }

@@ -178,6 +178,15 @@ impl TestApp {
         client
     }
 
+    /// The id of the staff user with this (lower-case) email.
+    pub async fn staff_id(&self, email_key: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE email_key = $1")
+            .bind(email_key)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("a staff user")
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.pool)
