@@ -100,42 +100,34 @@ pub async fn restore(config: &Config, file: &Path, replace: bool) -> Result<(), 
     Ok(())
 }
 
-/// Writes the archive's files into the store and its database beside the one of now, checks it,
-/// and moves it into place (the one of now kept aside). How many files.
+/// Writes the archive's database beside the one of now and checks it, then the files into the
+/// store, then moves the database into place (the one of now kept aside). How many files.
 async fn put_back(
     config: &Config,
     archive: &mut zip::ZipArchive<File>,
     database: &Path,
     restoring: &Path,
 ) -> Result<usize, String> {
-    let files = files_folder(config);
-    let mut file_count = 0;
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(|e| e.to_string())?;
-        let Some(name) = entry.enclosed_name() else {
-            continue;
-        };
-        let target = if name == Path::new(DATABASE_ENTRY) {
-            restoring.to_path_buf()
-        } else if let (Ok(inside), Some(files)) = (name.strip_prefix("files"), &files) {
-            files.join(inside)
-        } else {
-            continue;
-        };
-        if entry.is_dir() {
-            continue;
-        }
-        if target != restoring {
-            file_count += 1;
-        }
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        }
-        let mut out = File::create(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-        std::io::copy(&mut entry, &mut out).map_err(|e| format!("{}: {e}", target.display()))?;
-        out.sync_all().map_err(|e| format!("{}: {e}", target.display()))?;
-    }
+    // The database first, checked before anything of now is touched.
+    extract(
+        &mut archive.by_name(DATABASE_ENTRY).map_err(|e| e.to_string())?,
+        restoring,
+    )?;
     check_integrity(restoring).await?;
+    let mut file_count = 0;
+    if let Some(files) = files_folder(config) {
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).map_err(|e| e.to_string())?;
+            let inside = entry
+                .enclosed_name()
+                .and_then(|name| name.strip_prefix("files").ok().map(Path::to_path_buf))
+                .filter(|inside| !inside.as_os_str().is_empty());
+            if let Some(inside) = inside.filter(|_| !entry.is_dir()) {
+                extract(&mut entry, &files.join(inside))?;
+                file_count += 1;
+            }
+        }
+    }
     if database.exists() {
         let kept = kept_name(database);
         std::fs::rename(database, &kept).map_err(|e| format!("{}: {e}", database.display()))?;
@@ -151,6 +143,16 @@ async fn put_back(
     }
     std::fs::rename(restoring, database).map_err(|e| format!("{}: {e}", database.display()))?;
     Ok(file_count)
+}
+
+/// Writes an entry of the archive to `target`, synced to disk.
+fn extract(entry: &mut zip::read::ZipFile<'_, File>, target: &Path) -> Result<(), String> {
+    if let Some(folder) = target.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    }
+    let mut out = File::create(target).map_err(|e| format!("{}: {e}", target.display()))?;
+    std::io::copy(entry, &mut out).map_err(|e| format!("{}: {e}", target.display()))?;
+    out.sync_all().map_err(|e| format!("{}: {e}", target.display()))
 }
 
 /// The SQLite database file of `database_url`, or why there is none to copy.
@@ -219,7 +221,8 @@ fn write_archive(archive: &Path, snapshot: &Path, files: Option<&Path>) -> Resul
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(true);
-    let database_bytes = add_file(&mut zip, DATABASE_ENTRY, snapshot, options)?;
+    let database_bytes = add_file(&mut zip, DATABASE_ENTRY, snapshot, options)?
+        .ok_or("the database snapshot disappeared while it was copied")?;
     let (mut count, mut bytes) = (0, 0);
     if let Some(root) = files.filter(|f| f.exists()) {
         let mut folders = vec![root.to_path_buf()];
@@ -236,8 +239,10 @@ fn write_archive(archive: &Path, snapshot: &Path, files: Option<&Path>) -> Resul
                     continue;
                 }
                 let name = format!("files/{}", inside.to_string_lossy().replace('\\', "/"));
-                bytes += add_file(&mut zip, &name, &path, options)?;
-                count += 1;
+                if let Some(copied) = add_file(&mut zip, &name, &path, options)? {
+                    bytes += copied;
+                    count += 1;
+                }
             }
         }
     }
@@ -252,12 +257,17 @@ fn add_file(
     name: &str,
     path: &Path,
     options: SimpleFileOptions,
-) -> Result<u64, String> {
-    let mut source = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<Option<u64>, String> {
+    let mut source = match File::open(path) {
+        Ok(source) => source,
+        // Removed since the folder was read (its document deleted): left out, as it is gone.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
     zip.start_file(name, options).map_err(|e| e.to_string())?;
     let copied = std::io::copy(&mut source, zip).map_err(|e| format!("{}: {e}", path.display()))?;
     zip.flush().map_err(|e| e.to_string())?;
-    Ok(copied)
+    Ok(Some(copied))
 }
 
 async fn check_integrity(database: &Path) -> Result<(), String> {

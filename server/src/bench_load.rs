@@ -85,7 +85,7 @@ pub async fn run(options: Options) -> Result<(), String> {
     let clients: Vec<_> = (0..options.connections)
         .map(|c| {
             let (client, url) = (server.client.clone(), server.url.clone());
-            let customers = options.customers as i64;
+            let customers = options.customers.max(1) as i64;
             tokio::spawn(async move {
                 let mut timings = Vec::new();
                 let mut turn = c;

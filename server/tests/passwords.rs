@@ -212,6 +212,23 @@ async fn asking_is_limited_per_account_and_per_address(engine: Engine) {
     assert_refused_at(status, &body, "who");
 }
 
+async fn asks_sent_at_once_from_one_address_are_limited_too(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let app = &app;
+    let asks = (0..14).map(|n| async move {
+        let email = format!("c{n}@customer.example");
+        ask(&new_client(), app, "contact", &email).await.0
+    });
+    let statuses = futures::future::join_all(asks).await;
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let answered = statuses.iter().filter(|s| s.is_success()).count();
+    assert_eq!((answered, refused), (10, 4), "{statuses:?}");
+}
+
 async fn a_contact_resets_their_password_and_every_session_ends(engine: Engine) {
     let sink = SmtpSink::start(Behaviour::Accept).await.unwrap();
     let app = TestApp::start_with_smtp(engine, Some(sink.url())).await;
@@ -327,6 +344,7 @@ on_both_databases!(
     staff_reset_sends_a_single_use_link_and_ends_every_session,
     a_reset_link_works_for_half_an_hour_and_for_its_address_only,
     asking_is_limited_per_account_and_per_address,
+    asks_sent_at_once_from_one_address_are_limited_too,
     a_contact_resets_their_password_and_every_session_ends,
     a_contacts_links_and_sessions_stop_when_their_email_changes,
     changing_a_password_or_signing_out_everywhere_ends_the_other_sessions,

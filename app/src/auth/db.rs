@@ -204,13 +204,18 @@ pub async fn remove_staff(
     Ok(email)
 }
 
-/// Ends every session of the user (their password changed, or they asked).
-pub async fn end_sessions_of(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1")
+/// Ends every session and unused password-reset link of the user (their password changed, or
+/// they asked).
+pub async fn end_sessions_of(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    for table in ["staff_sessions", "staff_password_resets"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE user_id = $1"
+        )))
         .bind(user_id)
         .execute(&db.pool)
         .await?;
-    Ok(done.rows_affected())
+    }
+    Ok(())
 }
 
 pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {

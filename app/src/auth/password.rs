@@ -10,9 +10,14 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 pub async fn hash(password: &Password) -> Result<String, AppError> {
+    hash_in(&admit()?, password).await
+}
+
+/// [`hash`] with a place already taken.
+async fn hash_in(place: &Place, password: &Password) -> Result<String, AppError> {
     let plain = password.expose().to_string();
     password_work()
-        .run(move || {
+        .run_in(place, move || {
             let salt = SaltString::generate(&mut OsRng);
             Argon2::default()
                 .hash_password(plain.as_bytes(), &salt)
@@ -148,22 +153,23 @@ impl Drop for Place {
 /// Verifies `candidate` against a hash of no one's password. Used when an email is unknown, so
 /// that the answer takes as long as for a known one and does not tell which emails have accounts.
 pub async fn verify_decoy(candidate: &str) -> Result<bool, AppError> {
-    verify(&decoy().await?, candidate).await
+    verify_decoy_in(&admit()?, candidate).await
 }
 
 /// [`verify_decoy`] with a place already taken.
 pub async fn verify_decoy_in(place: &Place, candidate: &str) -> Result<bool, AppError> {
-    verify_in(place, &decoy().await?, candidate).await
+    verify_in(place, &decoy(place).await?, candidate).await
 }
 
-/// A hash of a random password nobody knows, made once.
-async fn decoy() -> Result<String, AppError> {
+/// A hash of a random password nobody knows, made once, in the place of the check that first
+/// needs it (a second place could be refused when the line is full).
+async fn decoy(place: &Place) -> Result<String, AppError> {
     static DECOY: OnceLock<String> = OnceLock::new();
     if let Some(decoy) = DECOY.get() {
         return Ok(decoy.clone());
     }
     let random = Password::parse(&super::session::new_token()).map_err(AppError::internal)?;
-    let made = hash(&random).await?;
+    let made = hash_in(place, &random).await?;
     Ok(DECOY.get_or_init(|| made).clone())
 }
 

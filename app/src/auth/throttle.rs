@@ -207,31 +207,39 @@ pub async fn limit_per_address(
     now: i64,
 ) -> Result<(), AppError> {
     let address = request_address(state);
-    let since = now - 3_600_000;
-    let (count, oldest): (i64, Option<i64>) = {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM address_requests
-             WHERE kind = $1 AND address = $2 AND at > $3",
-        )
-        .bind(kind)
-        .bind(&address)
-        .bind(since)
-        .fetch_one(&state.db.pool)
-        .await?;
-        (row.try_get("n")?, row.try_get("oldest")?)
-    };
-    if count >= most_per_hour {
-        let wait_minutes = oldest.map_or(60, |oldest| (oldest + 3_600_000 - now + 59_999) / 60_000);
-        return Err(AppError::Busy(format!(
-            "Too many requests from your network. Try again in {wait_minutes} minutes."
-        )));
+    let mut tx = state.db.pool.begin().await?;
+    // Requests sent at once take turns, so none counts before another's row is in: PostgreSQL
+    // locks the kind and address for the transaction; SQLite's first write takes its lock.
+    if state.db.backend == crate::state::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)) IS NULL")
+            .bind(format!("{kind}:{address}"))
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query("INSERT INTO address_requests (kind, address, at) VALUES ($1, $2, $3)")
         .bind(kind)
         .bind(&address)
         .bind(now)
-        .execute(&state.db.pool)
+        .execute(&mut *tx)
         .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM address_requests
+         WHERE kind = $1 AND address = $2 AND at > $3",
+    )
+    .bind(kind)
+    .bind(&address)
+    .bind(now - 3_600_000)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (count, oldest): (i64, Option<i64>) = (row.try_get("n")?, row.try_get("oldest")?);
+    if count > most_per_hour {
+        // Rolled back: a refused request does not count.
+        let wait_minutes = oldest.map_or(60, |oldest| (oldest + 3_600_000 - now + 59_999) / 60_000);
+        return Err(AppError::Busy(format!(
+            "Too many requests from your network. Try again in {wait_minutes} minutes."
+        )));
+    }
+    tx.commit().await?;
     Ok(())
 }
 

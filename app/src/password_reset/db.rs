@@ -45,6 +45,8 @@ struct Tables {
     /// The column naming the account, in the links and in the sessions.
     owner: &'static str,
     accounts: &'static str,
+    /// Picks accounts that may still sign in.
+    live: &'static str,
     sessions: &'static str,
 }
 
@@ -55,6 +57,7 @@ fn tables(who: Who) -> Tables {
             only_resets: "",
             owner: "user_id",
             accounts: "staff_users",
+            live: "AND a.removed_at IS NULL",
             sessions: "staff_sessions",
         },
         Who::Contact => Tables {
@@ -62,6 +65,7 @@ fn tables(who: Who) -> Tables {
             only_resets: "AND purpose = 'password_reset'",
             owner: "contact_id",
             accounts: "contacts",
+            live: "",
             sessions: "contact_sessions",
         },
     }
@@ -74,11 +78,12 @@ pub async fn find(db: &Db, who: Who, token_hash: &str, now: i64) -> Result<Optio
         only_resets,
         owner,
         accounts,
+        live,
         ..
     } = tables(who);
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.email, a.email_key, r.email_key AS sent_to, r.used_at, r.expires_at
-         FROM {links} r JOIN {accounts} a ON a.id = r.{owner}
+         FROM {links} r JOIN {accounts} a ON a.id = r.{owner} {live}
          WHERE r.token_hash = $1 {only_resets}"
     )))
     .bind(token_hash)
@@ -99,7 +104,8 @@ pub async fn find(db: &Db, who: Who, token_hash: &str, now: i64) -> Result<Optio
 }
 
 /// Uses the link and sets the new password, if the link is still usable (checked again here, as
-/// it is spent: of two requests at once, one wins); ends every session of the account. The
+/// it is spent: of two requests at once, one wins); ends every session and other reset link of
+/// the account. The
 /// account, or `None` when the link was no longer usable and nothing changed.
 pub async fn use_reset(
     conn: &mut AnyConnection,
@@ -113,12 +119,13 @@ pub async fn use_reset(
         only_resets,
         owner,
         accounts,
+        live,
         sessions,
     } = tables(who);
     let account: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "UPDATE {links} SET used_at = $1
          WHERE token_hash = $2 {only_resets} AND used_at IS NULL AND expires_at > $1
-           AND email_key = (SELECT a.email_key FROM {accounts} a WHERE a.id = {owner})
+           AND email_key = (SELECT a.email_key FROM {accounts} a WHERE a.id = {owner} {live})
          RETURNING {owner}"
     )))
     .bind(now)
@@ -138,6 +145,14 @@ pub async fn use_reset(
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM {sessions} WHERE {owner} = $1"
     )))
+    .bind(account)
+    .execute(&mut *conn)
+    .await?;
+    // Other reset links sent earlier are spent too: the password they would change has changed.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {links} SET used_at = $1 WHERE {owner} = $2 AND used_at IS NULL {only_resets}"
+    )))
+    .bind(now)
     .bind(account)
     .execute(&mut *conn)
     .await?;

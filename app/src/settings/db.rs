@@ -42,7 +42,7 @@ pub async fn digital_admins(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
 }
 
 pub async fn set_digital_admin(db: &Db, user_id: i64, on: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE staff_users SET digital_admin = $1 WHERE id = $2")
+    let done = sqlx::query("UPDATE staff_users SET digital_admin = $1 WHERE id = $2 AND removed_at IS NULL")
         .bind(i64::from(on))
         .bind(user_id)
         .execute(&db.pool)
