@@ -127,6 +127,127 @@ async fn oversized_and_malformed_requests_are_refused_with_a_message(engine: Eng
     );
 }
 
+/// A server function, a form for it, and the field it must refuse.
+type Refusal<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
+/// The account, reset and Security log functions refuse each oversized argument at its field,
+/// before any work: never a 5xx, nothing changed.
+async fn account_functions_refuse_oversized_arguments(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let (long, email) = ("x".repeat(5_000), format!("{}@supplier.example", "a".repeat(300)));
+    let token = "f".repeat(5_000);
+    let calls: [Refusal; 10] = [
+        (
+            "auth/sign_in",
+            vec![("email", &email), ("password", PASSWORD)],
+            "email",
+        ),
+        (
+            "auth/sign_in",
+            vec![("email", "ada@supplier.example"), ("password", &long)],
+            "password",
+        ),
+        (
+            "account/password",
+            vec![("current", &long), ("password", PASSWORD), ("confirm", PASSWORD)],
+            "current",
+        ),
+        (
+            "account/password",
+            vec![("current", PASSWORD), ("password", &long), ("confirm", &long)],
+            "password",
+        ),
+        (
+            "password_reset/ask",
+            vec![("who", "staff"), ("email", &email)],
+            "email",
+        ),
+        (
+            "password_reset/ask",
+            vec![("who", &long), ("email", "ada@supplier.example")],
+            "who",
+        ),
+        (
+            "password_reset/set",
+            vec![
+                ("who", "staff"),
+                ("token", &token),
+                ("password", &long),
+                ("confirm", &long),
+            ],
+            "password",
+        ),
+        (
+            "password_reset/set",
+            vec![
+                ("who", &long),
+                ("token", &token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+            "who",
+        ),
+        ("settings/security_log", vec![("email", &long)], "email"),
+        (
+            "password_reset/check",
+            vec![("who", &long), ("token", &token)],
+            "who",
+        ),
+    ];
+    for (endpoint, form, field) in calls {
+        let (status, body) = app.call(endpoint, &form).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{endpoint} {field}: {body}"
+        );
+        assert!(
+            error_of(status, &body)
+                .field_errors()
+                .and_then(|e| e.get(field))
+                .is_some(),
+            "{endpoint}: {body}"
+        );
+    }
+    // An overlong token is no link: known to be worth nothing without a look in the database.
+    let (status, body) = app
+        .call("password_reset/check", &[("who", "staff"), ("token", &token)])
+        .await;
+    assert!(status.is_success() && body.contains("Unknown"), "{body}");
+    let (status, body) = app
+        .call(
+            "password_reset/set",
+            &[
+                ("who", "staff"),
+                ("token", &token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = app
+        .call("settings/users/remove", &[("user_id", "99999999999")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = app.call("settings/users/remove", &[("user_id", &long)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .call("settings/security_log", &[("email", ""), ("before", &long)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The password is unchanged: it still signs in.
+    let (status, _) = call_as(
+        &new_client(),
+        &app.url,
+        "auth/sign_in",
+        &[("email", "ada@supplier.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert!(status.is_success());
+}
+
 /// Lists of ids are capped before a write transaction begins: an inventory limited to 6,000
 /// locations, or 600 groups at once, are refused at their field and change nothing.
 async fn id_lists_past_their_cap_are_refused_before_any_write(engine: Engine) {
@@ -242,6 +363,7 @@ async fn requests_from_other_sites_pages_are_refused() {
 }
 
 on_both_databases!(
+    account_functions_refuse_oversized_arguments,
     every_search_refuses_an_overlong_text_at_its_field,
     oversized_and_malformed_requests_are_refused_with_a_message,
     id_lists_past_their_cap_are_refused_before_any_write,

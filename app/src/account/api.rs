@@ -18,6 +18,7 @@ use {
 pub async fn change_password(current: String, password: String, confirm: String) -> Result<(), AppError> {
     let user = session::require_staff().await?;
     let state = app_state()?;
+    password::check_typed("current", &current)?;
     let chosen = password::chosen(&password, &confirm)?;
     // The current password is checked as a sign-in is: a stolen session cannot guess it quickly.
     let attempt = sign_in_attempt(&state, &user.email, Account::Staff).await?;

@@ -68,6 +68,9 @@ pub async fn sign_in_attempt(state: &AppState, email: &str, account: Account) ->
     if email_key.is_empty() {
         return Err(AppError::field("email", "Email is required."));
     }
+    if email_key.len() > 254 {
+        return Err(AppError::field("email", "Email must be at most 254 characters."));
+    }
     let attempt = Attempt::of_request(state, &email_key, account).await?;
     let now = now_ms();
     match attempt.refuse_if_throttled(&state.db, now).await {
@@ -91,6 +94,7 @@ pub async fn settle_sign_in(
     account: Option<(i64, Option<String>)>,
     password: &str,
 ) -> Result<Option<i64>, AppError> {
+    password::check_typed("password", password)?;
     let accepted = match &account {
         Some((_, Some(hash))) => password::verify_in(attempt.place(), hash, password).await?,
         _ => password::verify_decoy_in(attempt.place(), password).await?,

@@ -27,6 +27,17 @@ async fn hash_in(place: &Place, password: &Password) -> Result<String, AppError>
         .map_err(AppError::internal)
 }
 
+/// Refuses at `field` a typed password longer than any password can be, before any work on it.
+pub fn check_typed(field: &str, typed: &str) -> Result<(), AppError> {
+    if typed.chars().count() > Password::MAX_LENGTH {
+        return Err(AppError::field(
+            field,
+            format!("Passwords are at most {} characters.", Password::MAX_LENGTH),
+        ));
+    }
+    Ok(())
+}
+
 /// A new password, typed twice: valid, and the same both times.
 pub fn chosen(password: &str, confirm: &str) -> Result<Password, AppError> {
     let password = Password::parse(password).map_err(|e| AppError::field("password", e))?;

@@ -22,6 +22,11 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// Whether `token` could be one of [`new_token`]'s (64 hex digits), before it is looked up.
+pub fn token_shaped(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

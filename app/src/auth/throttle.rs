@@ -11,7 +11,7 @@
 //!   address cannot guess its way across many accounts.
 
 use super::password::Place;
-use super::session::{cookie_from_headers, cookie_header, hash_token, new_token};
+use super::session::{cookie_from_headers, cookie_header, hash_token, new_token, token_shaped};
 use crate::error::AppError;
 use crate::security_log::db::{Account, Event};
 use crate::state::{AppState, Db};
@@ -76,8 +76,7 @@ impl Attempt {
         let place = super::password::admit()?;
         let headers = super::session::request_headers();
         let address = request_address(state);
-        let device_token = cookie_from_headers(&headers, DEVICE_COOKIE)
-            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+        let device_token = cookie_from_headers(&headers, DEVICE_COOKIE).filter(|t| token_shaped(t));
         let known_device = match &device_token {
             Some(token) => {
                 let hash = hash_token(token);

@@ -118,6 +118,7 @@ pub struct Password(String);
 
 impl Password {
     pub const MIN_LENGTH: usize = 10;
+    pub const MAX_LENGTH: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         let length = raw.chars().count();
@@ -127,8 +128,11 @@ impl Password {
                 Self::MIN_LENGTH
             ));
         }
-        if length > 200 {
-            return Err("Password must be at most 200 characters.".into());
+        if length > Self::MAX_LENGTH {
+            return Err(format!(
+                "Password must be at most {} characters.",
+                Self::MAX_LENGTH
+            ));
         }
         Ok(Self(raw.to_string()))
     }

@@ -6,7 +6,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::db,
-    crate::auth::{password, session::hash_token, throttle},
+    crate::auth::{
+        password,
+        session::{hash_token, token_shaped},
+        throttle,
+    },
     crate::domain::Email,
     crate::security_log::db::{record, Account, Event},
     crate::state::{app_state, now_ms, AppState},
@@ -110,6 +114,9 @@ async fn log(state: &AppState, who: Who, kind: &'static str, email: &str, detail
 pub async fn check_reset_link(who: String, token: String) -> Result<ResetLinkState, AppError> {
     let who = self::who(&who)?;
     let state = app_state()?;
+    if !token_shaped(token.trim()) {
+        return Ok(ResetLinkState::Unknown);
+    }
     let found = db::find(&state.db, who, &hash_token(token.trim()), now_ms()).await?;
     Ok(match found {
         None => ResetLinkState::Unknown,
@@ -131,8 +138,11 @@ pub async fn reset_password(
     let who = self::who(&who)?;
     let chosen = password::chosen(&password, &confirm)?;
     let state = app_state()?;
-    let token_hash = hash_token(token.trim());
     let spent = || AppError::Refused("This link has been used or has expired. Ask for a new one.".into());
+    if !token_shaped(token.trim()) {
+        return Err(spent());
+    }
+    let token_hash = hash_token(token.trim());
     let link_email = match db::find(&state.db, who, &token_hash, now_ms()).await? {
         Some(link) if link.usable => link.email,
         _ => return Err(spent()),
