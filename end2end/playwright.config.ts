@@ -48,6 +48,8 @@ export default defineConfig({
       LEPTOS_HASH_FILES: "true",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       RUST_LOG: "warn",
+      // Seals two-factor secrets; a fixed test key, never a real one.
+      TWO_FACTOR_KEY: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
     },
   },
 });

@@ -67,6 +67,9 @@ pub enum AppError {
     /// Too much of a costly kind of work is under way (password checks, say): try again soon.
     #[error("{0}")]
     Busy(String),
+    /// The database is not answering (stopped, restarting, unreachable): try again soon.
+    #[error("Clientele cannot reach its database just now. Try again in a moment.")]
+    Unavailable,
     #[error("Something went wrong on our side. If it happens again, quote reference {0}.")]
     Internal(String),
 }
@@ -127,7 +130,31 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        AppError::internal(error)
+        if database_unreachable(&error) {
+            tracing::warn!(%error, "the database is not answering");
+            AppError::Unavailable
+        } else {
+            AppError::internal(error)
+        }
+    }
+}
+
+/// Whether `error` says the database could not be reached, rather than that a statement failed:
+/// the connection broke or was refused, or PostgreSQL is shutting down or starting.
+#[cfg(feature = "ssr")]
+fn database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
+        sqlx::Error::Database(error) => matches!(
+            error.code().as_deref(),
+            Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006")
+        ),
+        _ => false,
     }
 }
 
@@ -143,6 +170,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

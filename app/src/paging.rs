@@ -1,7 +1,32 @@
 //! Lists read a page at a time from a cursor row (keyset pages): a page costs the same however
 //! deep it is and however large the table, where counting and skipping rows would not.
 
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+
+/// The largest id a browser holds exactly (2^53): a list position past it is no row of ours.
+pub const MOST_ID: i64 = 1 << 53;
+/// Numbered pages go no further: past it, a page is refused rather than counted to.
+pub const MOST_PAGES: i64 = 100_000;
+
+/// Refuses (422 at `field`) a list position (`after`, `before`) that cannot be a row's id.
+pub fn check_position(field: &str, id: Option<i64>) -> Result<(), AppError> {
+    match id {
+        Some(id) if !(0..=MOST_ID).contains(&id) => {
+            Err(AppError::field(field, "This is not a position in the list."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses (422) a page number below 0 or past [`MOST_PAGES`].
+pub fn check_page(page: i64) -> Result<(), AppError> {
+    if (0..=MOST_PAGES).contains(&page) {
+        Ok(())
+    } else {
+        Err(AppError::field("page", format!("There is no page {page}.")))
+    }
+}
 
 /// Which page of a list read in keyset order, as its URL says: `?after=ID` (the "Next" link),
 /// `?before=ID` ("Previous"), `?page=last`, or none (the first page).
@@ -57,14 +82,21 @@ impl Position {
         }
     }
 
-    /// From a server function's `after`, `before` and `last` arguments.
-    pub fn from_args(after: Option<i64>, before: Option<i64>, last: Option<bool>) -> Position {
-        match (after, before, last) {
+    /// From a server function's `after`, `before` and `last` arguments; refused (422) when a
+    /// position cannot be a row's id.
+    pub fn from_args(
+        after: Option<i64>,
+        before: Option<i64>,
+        last: Option<bool>,
+    ) -> Result<Position, AppError> {
+        check_position("after", after)?;
+        check_position("before", before)?;
+        Ok(match (after, before, last) {
             (_, _, Some(true)) => Position::Last,
             (Some(id), _, _) => Position::After(id),
             (None, Some(id), _) => Position::Before(id),
             _ => Position::First,
-        }
+        })
     }
 
     /// Reads backwards from the end or a row (Previous, Last).

@@ -52,10 +52,14 @@ impl Db {
             Backend::Sqlite => sqlite_url_creating_folder(url)?,
             Backend::Postgres => url.to_string(),
         };
-        let options = AnyPoolOptions::new().max_connections(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        });
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            // A database that stopped answering is told to the person within seconds (503),
+            // not after sqlx's default 30; the pool reconnects by itself once it is back.
+            .acquire_timeout(std::time::Duration::from_secs(8));
         let options = match backend {
             // WAL lets readers work while one writer commits; NORMAL sync is durable in WAL mode
             // against application crashes, which is what a laptop install needs.
@@ -136,6 +140,8 @@ pub struct AppState {
     /// Whether a reverse proxy in front says who the client is (`X-Forwarded-For`): only then is
     /// that header believed, since a client can send anything.
     pub trust_forwarded_for: bool,
+    /// Seals two-factor secrets at rest (`TWO_FACTOR_KEY`); without it two-factor cannot be set up.
+    pub two_factor_key: Option<crate::two_factor::sealing::SealingKey>,
 }
 
 impl AppState {
@@ -147,6 +153,7 @@ impl AppState {
             staff_exists: Arc::new(AtomicBool::new(false)),
             imports: Default::default(),
             trust_forwarded_for: false,
+            two_factor_key: None,
         }
     }
 

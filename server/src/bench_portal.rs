@@ -54,6 +54,7 @@ async fn measure(folder: &std::path::Path, options: &Options) -> Result<(), Stri
         site_addr: addr,
         leptos,
         trust_forwarded_for: false,
+        two_factor_key: None,
     };
     config.check_built_files()?;
     let app = crate::build(&config).await?;

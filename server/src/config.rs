@@ -22,6 +22,9 @@ pub struct Config {
     pub leptos: LeptosOptions,
     /// `TRUST_FORWARDED_FOR=true`: a reverse proxy in front sets `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// `TWO_FACTOR_KEY`: 64 hex digits sealing staff's two-factor secrets; without it, two-factor
+    /// sign-in cannot be set up.
+    pub two_factor_key: Option<app::two_factor::sealing::SealingKey>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -58,6 +61,9 @@ impl Config {
             site_addr,
             leptos,
             trust_forwarded_for: var("TRUST_FORWARDED_FOR").is_some_and(|v| v == "true"),
+            two_factor_key: var("TWO_FACTOR_KEY")
+                .map(|key| app::two_factor::sealing::SealingKey::from_hex(&key))
+                .transpose()?,
         })
     }
 
@@ -97,6 +103,7 @@ mod tests {
             reminders: crate::reminders::Schedule::new("UTC", "9").unwrap(),
             site_addr: addr,
             trust_forwarded_for: false,
+            two_factor_key: None,
             leptos: LeptosOptions::builder()
                 .output_name("clientele")
                 .hash_files(hash_files)

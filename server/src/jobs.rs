@@ -41,5 +41,6 @@ async fn prune_sign_ins(db: &app::state::Db, now: i64) -> Result<u64, sqlx::Erro
     Ok(app::auth::db::prune(db, now).await?
         + app::auth::throttle::prune(db, now).await?
         + app::password_reset::db::prune(db, now).await?
+        + app::two_factor::db::prune(db, now).await?
         + app::security_log::db::prune(db, now).await?)
 }

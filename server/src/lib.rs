@@ -53,6 +53,7 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
     let mut state = AppState::new(db, files, config.public_url.clone());
     state.trust_forwarded_for = config.trust_forwarded_for;
+    state.two_factor_key = config.two_factor_key.clone();
     jobs::spawn_housekeeping(state.clone());
     reminders::spawn(state.clone(), config.reminders.clone());
     match &config.smtp_url {

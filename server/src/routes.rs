@@ -297,8 +297,25 @@ async fn page_guard(State(state): State<AppState>, request: Request<Body>, next:
     match decision.await {
         Ok(Some(to)) => Redirect::to(&to).into_response(),
         Ok(None) => next.run(request).await,
-        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+        Err(error) => unavailable_page(&error),
     }
+}
+
+/// What a page request gets when the sign-in rules could not be checked: the database is not
+/// answering (503), or worse (500). The page tries again by itself, so it comes back when the
+/// database does.
+fn unavailable_page(error: &AppError) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">\
+         <title>Clientele</title></head><body><main><h1>Clientele is not available just now</h1>\
+         <p role=\"alert\">{}</p><p>This page tries again every 10 seconds.</p></main></body></html>",
+        error
+    );
+    let mut response = (error.status(), axum::response::Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    response
 }
 
 fn login_with_next(uri: &Uri) -> String {

@@ -136,7 +136,8 @@ async fn account_functions_refuse_oversized_arguments(engine: Engine) {
     let app = TestApp::start(engine).await;
     app.set_up_admin().await;
     let (long, email) = ("x".repeat(5_000), format!("{}@supplier.example", "a".repeat(300)));
-    let token = "f".repeat(5_000);
+    // Shaped like a token of ours but far too long; and one of the right length not of ours.
+    let (token, unknown_token) = ("f".repeat(5_000), "f".repeat(64));
     let calls: [Refusal; 10] = [
         (
             "auth/sign_in",
@@ -172,7 +173,7 @@ async fn account_functions_refuse_oversized_arguments(engine: Engine) {
             "password_reset/set",
             vec![
                 ("who", "staff"),
-                ("token", &token),
+                ("token", &unknown_token),
                 ("password", &long),
                 ("confirm", &long),
             ],
@@ -210,9 +211,16 @@ async fn account_functions_refuse_oversized_arguments(engine: Engine) {
             "{endpoint}: {body}"
         );
     }
-    // An overlong token is no link: known to be worth nothing without a look in the database.
+    // An overlong token is refused at its field; one of ours in shape but unknown is no link.
     let (status, body) = app
         .call("password_reset/check", &[("who", "staff"), ("token", &token)])
+        .await;
+    common::portal::assert_refused_at(status, &body, "token");
+    let (status, body) = app
+        .call(
+            "password_reset/check",
+            &[("who", "staff"), ("token", &unknown_token)],
+        )
         .await;
     assert!(status.is_success() && body.contains("Unknown"), "{body}");
     let (status, body) = app
@@ -220,7 +228,7 @@ async fn account_functions_refuse_oversized_arguments(engine: Engine) {
             "password_reset/set",
             &[
                 ("who", "staff"),
-                ("token", &token),
+                ("token", &unknown_token),
                 ("password", PASSWORD),
                 ("confirm", PASSWORD),
             ],
@@ -316,6 +324,49 @@ async fn every_response_carries_the_security_headers() {
         // Served over plain HTTP here: no HSTS.
         assert_eq!(header("strict-transport-security"), None);
     }
+}
+
+/// A page's scripts run only with that response's nonce: Leptos's own inline scripts carry it, and
+/// a script slipped into a page's text would not. Each response has its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_allow_only_scripts_with_their_own_nonce() {
+    let app = TestApp::start(Engine::Sqlite).await;
+    app.set_up_admin().await;
+    let mut nonces = Vec::new();
+    for path in ["/customers", "/login/forgot", "/no-such-page"] {
+        let page = app.get(path).await;
+        let policy = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let html = page.text().await.unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {policy}"))
+            .to_string();
+        assert!(nonce.len() >= 16, "{nonce}");
+        assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'") && policy.contains("frame-ancestors 'none'"));
+        let script_src = policy
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path} has Leptos's scripts");
+        for script in scripts {
+            let tag = script.split('>').next().unwrap_or_default();
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+        nonces.push(nonce);
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a nonce per response");
 }
 
 /// Another site's page posting to a server function or an upload with the visitor's cookies is

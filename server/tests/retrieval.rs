@@ -140,7 +140,19 @@ async fn the_email_leads_the_contact_to_an_account_and_the_download(engine: Engi
     );
     assert!(second.iter().all(|id| !first.contains(id)));
     assert_eq!(page_of(9).await.1, 1, "past the end: the last page");
-    assert_eq!(page_of(i64::MAX).await.1, 1, "far past the end: the last page");
+    assert_eq!(
+        page_of(app::paging::MOST_PAGES).await.1,
+        1,
+        "far past the end: the last page"
+    );
+    let (status, body) = call_as(
+        &contact,
+        &app.url,
+        "shared/documents",
+        &[("page", &i64::MAX.to_string())],
+    )
+    .await;
+    assert_eq!(status.as_u16(), 422, "a page past any list: {body}");
     // Staff see the download on the request.
     let row = requests(&app, customer)
         .await

@@ -13,6 +13,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="page">
             <h1>"Your account"</h1>
             <ChangePasswordForm/>
+            <crate::two_factor::TwoFactorSection/>
             <SignOutEverywhereForm/>
         </section>
     }

@@ -47,13 +47,13 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
 
 #[server(endpoint = "auth/sign_in")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String) -> Result<crate::two_factor::SignInStep, AppError> {
     let state = app_state()?;
     let attempt = sign_in_attempt(&state, &email, Account::Staff).await?;
     let record = db::staff_by_email(&state.db, attempt.email_key()).await?;
     let account = record.map(|r| (r.user.id, Some(r.password_hash)));
     match settle_sign_in(&state, &attempt, account, &password).await? {
-        Some(id) => start_session(&state, id).await,
+        Some(id) => crate::two_factor::api::after_password(&state, id).await,
         None => Err(AppError::Refused(
             "That email and password do not match an account.".into(),
         )),

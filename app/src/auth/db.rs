@@ -192,27 +192,24 @@ pub async fn remove_staff(
     .fetch_optional(&mut *tx)
     .await?;
     if email.is_some() {
-        for table in ["staff_sessions", "staff_password_resets"] {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE user_id = $1"
-            )))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        end_sessions_in(tx, user_id).await?;
     }
     Ok(email)
 }
 
-/// Ends every session and unused password-reset link of the user (their password changed, or
-/// they asked).
+/// Ends every session, unused password-reset link and sign-in halfway through (two-factor) of
+/// the user: their password changed, they were removed, or they asked.
 pub async fn end_sessions_of(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    for table in ["staff_sessions", "staff_password_resets"] {
+    end_sessions_in(&mut *db.pool.acquire().await?, user_id).await
+}
+
+pub async fn end_sessions_in(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    for table in ["staff_sessions", "staff_password_resets", "two_factor_challenges"] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE user_id = $1"
         )))
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())

@@ -90,8 +90,8 @@ pub fn LoginPage() -> impl IntoView {
     let value = Signal::from(action.value());
     let query = use_query_map();
     Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_to(&safe_next(query.get_untracked().get("next")));
+        if let Some(Ok(step)) = action.value().get() {
+            reload_to(&step.path(&safe_next(query.get_untracked().get("next"))));
         }
     });
     let errors = field_errors_of(value);

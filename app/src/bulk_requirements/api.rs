@@ -13,12 +13,18 @@ use {
 };
 
 #[cfg(feature = "ssr")]
-fn list_query(q: &str, status: &str) -> ListQuery {
-    ListQuery::from_params(|key| match key {
+fn list_query(q: &str, status: &str) -> Result<ListQuery, AppError> {
+    if !matches!(status, "" | "all" | "active" | "inactive" | "pending") {
+        return Err(AppError::field(
+            "status",
+            "Choose a status: all, active, inactive or pending.",
+        ));
+    }
+    Ok(ListQuery::from_params(|key| match key {
         "q" => Some(q.to_string()),
         "status" => Some(status.to_string()),
         _ => None,
-    })
+    }))
 }
 
 /// The customers of a search (`q`, `status` as in the Customers list): how many, and the first.
@@ -27,7 +33,7 @@ pub async fn bulk_candidates(q: String, status: String) -> Result<Candidates, Ap
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
     let db = app_state()?.db;
-    let query = list_query(&q, &status);
+    let query = list_query(&q, &status)?;
     // The first customers as the list's first page finds them; the count from the same search.
     let page = crate::customers::db::list_page(&db, &query).await?;
     let total = crate::customers::db::count_matching(&db, &query).await?;
@@ -57,6 +63,7 @@ pub async fn apply_bulk_requirements(
 ) -> Result<BulkOutcome, AppError> {
     let user = require_admin().await?;
     crate::text_search::check_query("q", &q)?;
+    let query = list_query(&q, &status)?;
     AppError::check_list_len(
         "customer_ids",
         &customer_ids,
@@ -87,7 +94,7 @@ pub async fn apply_bulk_requirements(
         }
         types.push((found.id, found.level, found.name));
     }
-    let customers = crate::customers::db::matching_ids(&db, &list_query(&q, &status), &customer_ids).await?;
+    let customers = crate::customers::db::matching_ids(&db, &query, &customer_ids).await?;
     if customers.is_empty() {
         return Err(AppError::field(
             "customers",

@@ -33,6 +33,7 @@ pub async fn customer_contacts(
     after: Option<i64>,
 ) -> Result<CustomerContactsPage, AppError> {
     require_staff().await?;
+    crate::paging::check_position("after", after)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let q = q.unwrap_or_default();
@@ -51,7 +52,7 @@ pub async fn list_contacts(
 ) -> Result<ContactListPage, AppError> {
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
-    let position = Position::from_args(after, before, last);
+    let position = Position::from_args(after, before, last)?;
     Ok(db::list_page(&app_state()?.db, &q, position).await?)
 }
 

@@ -94,6 +94,7 @@ pub async fn delete_customers(ids: Vec<i64>) -> Result<u64, AppError> {
 #[server(endpoint = "customers/trash")]
 pub async fn list_trash(after: Option<i64>) -> Result<TrashPage, AppError> {
     require_staff().await?;
+    crate::paging::check_position("after", after)?;
     Ok(db::trashed(&app_state()?.db, after).await?)
 }
 

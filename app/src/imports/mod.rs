@@ -18,6 +18,8 @@ pub mod downloads;
 #[cfg(feature = "ssr")]
 pub mod existing;
 #[cfg(feature = "ssr")]
+mod grid;
+#[cfg(feature = "ssr")]
 pub mod jobs;
 mod page;
 #[cfg(feature = "ssr")]

@@ -50,13 +50,28 @@ fn read_unchecked(bytes: &[u8], file_name: &str) -> Result<Table, String> {
     let rows = if bytes.starts_with(b"PK\x03\x04") {
         read_zipped(bytes, file_name)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        let workbook = calamine::Xls::new(Cursor::new(bytes))
-            .map_err(|e| unreadable(file_name, "an Excel 97–2003 (.xls) workbook", &e))?;
+        let what = "an Excel 97–2003 (.xls) workbook";
+        let cells = super::grid::xls_cells(bytes)
+            .ok_or_else(|| unreadable(file_name, what, &"its workbook stream is missing or damaged"))?;
+        too_many_cells(cells, file_name)?;
+        let workbook = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(file_name, what, &e))?;
         first_sheet(workbook, file_name)?
     } else {
         super::csv::read_csv(bytes, file_name)?
     };
     into_table(rows, file_name)
+}
+
+/// Refuses a sheet whose grid would have more than [`super::grid::MOST_CELLS`] cells.
+fn too_many_cells(cells: u64, file_name: &str) -> Result<(), String> {
+    if cells > super::grid::MOST_CELLS {
+        return Err(format!(
+            "'{file_name}' describes a sheet of {cells} cells, far more than an import reads (at most {}): \
+             it may be damaged, or built to do harm. It was not read. Save it again with only the rows to import, or as CSV.",
+            super::grid::MOST_CELLS
+        ));
+    }
+    Ok(())
 }
 
 fn unreadable(file_name: &str, what: &str, error: &dyn std::fmt::Display) -> String {
@@ -98,6 +113,12 @@ fn read_zipped(bytes: &[u8], file_name: &str) -> Result<Vec<Row>, String> {
         if !mimetype.contains("spreadsheet") {
             return Err(format!("'{file_name}' is an OpenDocument file but not a spreadsheet. Upload an .ods, .xlsx or .csv file."));
         }
+        let content = archive
+            .by_name("content.xml")
+            .map_err(|e| unreadable(file_name, "an OpenDocument spreadsheet", &e))?;
+        let cells = super::grid::ods_cells(content)
+            .map_err(|e| unreadable(file_name, "an OpenDocument spreadsheet", &e))?;
+        too_many_cells(cells, file_name)?;
         let workbook = calamine::Ods::new(Cursor::new(bytes))
             .map_err(|e| unreadable(file_name, "an OpenDocument spreadsheet", &e))?;
         return first_sheet(workbook, file_name);

@@ -18,6 +18,7 @@ use {
 pub async fn list_locations(q: String, page: i64) -> Result<Page<LocationRow>, AppError> {
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
+    crate::paging::check_page(page)?;
     Ok(db::location_page(&app_state()?.db, &q, page).await?)
 }
 
@@ -88,6 +89,7 @@ pub async fn delete_location(id: i64) -> Result<(), AppError> {
 pub async fn list_items(q: String, page: i64) -> Result<Page<ItemRow>, AppError> {
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
+    crate::paging::check_page(page)?;
     Ok(db::item_page(&app_state()?.db, &q, page).await?)
 }
 

@@ -27,6 +27,7 @@ pub async fn customer_messages(customer_id: i64) -> Result<Vec<EmailRow>, AppErr
 #[server(endpoint = "mail/log")]
 pub async fn email_log(before: Option<i64>) -> Result<Vec<EmailRow>, AppError> {
     require_admin().await?;
+    crate::paging::check_position("before", before)?;
     Ok(db::log_page(&app_state()?.db, before, EMAIL_LOG_PAGE).await?)
 }
 

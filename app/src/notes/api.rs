@@ -21,6 +21,7 @@ pub const MAX_NOTE: usize = 10_000;
 #[server(endpoint = "notes/of_customer")]
 pub async fn customer_notes(customer_id: i64, before: Option<i64>) -> Result<NotesPage, AppError> {
     let user = require_staff().await?;
+    crate::paging::check_position("before", before)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;

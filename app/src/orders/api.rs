@@ -279,6 +279,7 @@ fn check_request(order: &OrderRequest) -> Result<CheckedOrder, AppError> {
 #[server(endpoint = "portal/orders")]
 pub async fn portal_orders(customer_id: i64, page: i64) -> Result<Page<Order>, AppError> {
     act_for(customer_id).await?;
+    crate::paging::check_page(page)?;
     let query = OrderQuery {
         customer_id: Some(customer_id),
         ..Default::default()
@@ -299,7 +300,7 @@ pub async fn list_orders(
     crate::text_search::check_query("customer", &filter.customer)?;
     let query =
         OrderQuery::from_filter(&filter).map_err(|(field, message)| AppError::field(field, message))?;
-    let position = crate::paging::Position::from_args(after, before, last);
+    let position = crate::paging::Position::from_args(after, before, last)?;
     Ok(db::keyset_page(&app_state()?.db, &query, position).await?)
 }
 
@@ -307,6 +308,7 @@ pub async fn list_orders(
 #[server(endpoint = "orders/of_customer")]
 pub async fn customer_orders(customer_id: i64, page: i64) -> Result<(OrderTotals, Page<Order>), AppError> {
     require_staff().await?;
+    crate::paging::check_page(page)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let query = OrderQuery {

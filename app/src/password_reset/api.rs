@@ -113,6 +113,7 @@ async fn log(state: &AppState, who: Who, kind: &'static str, email: &str, detail
 #[server(endpoint = "password_reset/check")]
 pub async fn check_reset_link(who: String, token: String) -> Result<ResetLinkState, AppError> {
     let who = self::who(&who)?;
+    crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     if !token_shaped(token.trim()) {
         return Ok(ResetLinkState::Unknown);
@@ -136,6 +137,7 @@ pub async fn reset_password(
     confirm: String,
 ) -> Result<String, AppError> {
     let who = self::who(&who)?;
+    crate::auth::session::check_token(&token)?;
     let chosen = password::chosen(&password, &confirm)?;
     let state = app_state()?;
     let spent = || AppError::Refused("This link has been used or has expired. Ask for a new one.".into());
@@ -156,8 +158,9 @@ pub async fn reset_password(
     log(&state, who, "password_reset", &link_email, "").await;
     match who {
         Who::Staff => {
-            crate::auth::api::start_session(&state, id).await?;
-            Ok("/customers".into())
+            // A reset proves the email, not the second factor: that step still comes.
+            let step = crate::two_factor::api::after_password(&state, id).await?;
+            Ok(step.path("/customers"))
         }
         Who::Contact => {
             crate::retrieval::session::start(&state, id, None).await?;

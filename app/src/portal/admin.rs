@@ -39,6 +39,7 @@ pub async fn customer_portal(
     after: Option<i64>,
 ) -> Result<CustomerPortalAccess, AppError> {
     require_staff().await?;
+    crate::paging::check_position("after", after)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let (enabled, sunday_reminders) = db::customer_flags(&db, customer_id).await?;

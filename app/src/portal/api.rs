@@ -87,6 +87,7 @@ pub async fn portal_catalog(customer_id: i64) -> Result<CatalogPage, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn link_state(token: &str, kind: &str) -> Result<PortalLinkState, AppError> {
+    let token = crate::auth::session::check_token(token)?;
     let state = app_state()?;
     let purpose = link_rule(kind).purpose;
     Ok(
@@ -114,6 +115,7 @@ pub async fn check_invitation(token: String) -> Result<PortalLinkState, AppError
 #[server(endpoint = "portal/accept")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn accept_invitation(token: String, password: String, confirm: String) -> Result<i64, AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     let token_hash = hash_token(token.trim());
     let link = db::link(&state.db, &token_hash, link_rule(INVITATION).purpose)
@@ -168,6 +170,7 @@ pub async fn check_reminder_link(token: String) -> Result<PortalLinkState, AppEr
 #[server(endpoint = "portal/open_link")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn open_reminder_link(token: String) -> Result<i64, AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     let link = db::link(&state.db, &hash_token(token.trim()), link_rule(REMINDER).purpose)
         .await?

@@ -29,7 +29,9 @@ pub async fn profile_of_customer(customer_id: i64) -> Result<CustomerProfile, Ap
 pub async fn parent_candidates(customer_id: i64, q: String) -> Result<Vec<CustomerLink>, AppError> {
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
-    Ok(db::search_customers(&app_state()?.db, &q, customer_id).await?)
+    let db = app_state()?.db;
+    crate::customers::api::live_customer(&db, customer_id).await?;
+    Ok(db::search_customers(&db, &q, customer_id).await?)
 }
 
 /// Saves the profile card. A parent must be a live customer that is not this one nor one of its

@@ -133,6 +133,7 @@ pub async fn register(registration: RegistrationInput) -> Result<String, AppErro
 #[server(endpoint = "portal/register/verify")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn confirm_registration(token: String) -> Result<String, AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let db = app_state()?.db;
     let now = now_ms();
     let mut conn = db.pool.acquire().await?;
@@ -232,6 +233,10 @@ pub async fn approve_customer(customer_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "customers/pending")]
 pub async fn customer_pending(customer_id: i64) -> Result<bool, AppError> {
     require_staff().await?;
-    let mut conn = app_state()?.db.pool.acquire().await?;
+    let db = app_state()?.db;
+    if crate::customers::db::find(&db, customer_id).await?.is_none() {
+        return Err(AppError::NotFound("This customer".into()));
+    }
+    let mut conn = db.pool.acquire().await?;
     Ok(db::is_pending(&mut conn, customer_id).await?)
 }

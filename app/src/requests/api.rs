@@ -21,6 +21,7 @@ pub async fn customer_requests(
     #[server(default)] page: i64,
 ) -> Result<RequestsPage, AppError> {
     require_staff().await?;
+    crate::paging::check_page(page)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let mut conn = db.pool.acquire().await?;

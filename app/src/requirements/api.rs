@@ -29,6 +29,7 @@ pub async fn sourced_listings(
 ) -> Result<SourcedPage, AppError> {
     require_staff().await?;
     crate::text_search::check_query("q", &q)?;
+    crate::paging::check_position("after", after)?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     Ok(db::sourced(&db, customer_id, parse_level(&level)?, &q, after).await?)

@@ -25,6 +25,7 @@ const NEW_LINKS_PER_ADDRESS_PER_HOUR: i64 = 10;
 
 #[server(endpoint = "shared/link")]
 pub async fn check_link(token: String) -> Result<LinkState, AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     Ok(match db::link(&state.db, &hash_token(token.trim())).await? {
         None => LinkState::Unknown,
@@ -41,6 +42,7 @@ pub async fn check_link(token: String) -> Result<LinkState, AppError> {
 #[server(endpoint = "shared/create_account")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_account(token: String, password: String, confirm: String) -> Result<(), AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     let link = db::link(&state.db, &hash_token(token.trim()))
         .await?
@@ -103,6 +105,7 @@ pub async fn current_contact() -> Result<Option<SignedInContact>, AppError> {
 #[server(endpoint = "shared/documents")]
 pub async fn shared_documents(#[server(default)] page: i64) -> Result<SharedPage, AppError> {
     let session = session::require_contact().await?;
+    crate::paging::check_page(page)?;
     Ok(db::shared(&app_state()?.db, &session, CalendarDate::from_ms(now_ms()), page).await?)
 }
 
@@ -111,6 +114,7 @@ pub async fn shared_documents(#[server(default)] page: i64) -> Result<SharedPage
 #[server(endpoint = "shared/new_link")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn request_new_link(token: String) -> Result<(), AppError> {
+    let token = crate::auth::session::check_token(&token)?;
     let state = app_state()?;
     let link = db::link(&state.db, &hash_token(token.trim()))
         .await?

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub async fn security_log(email: String, before: Option<i64>) -> Result<SecurityLogPage, AppError> {
     crate::auth::session::require_admin().await?;
     crate::text_search::check_query("email", &email)?;
+    crate::paging::check_position("before", before)?;
     let db = crate::state::app_state()?.db;
     Ok(super::db::page(&db, email.trim(), before).await?)
 }

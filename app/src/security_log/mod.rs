@@ -1,5 +1,6 @@
 //! The Security log (Settings → Security, Admins): sign-ins and failed ones, throttled attempts,
-//! password changes and resets, signing out everywhere, users added and roles changed — each
+//! password changes and resets, signing out everywhere, users added and roles changed, two-factor
+//! sign-in turned on, off, reset or required, wrong codes and recovery codes used — each
 //! with who, when and the client address. Staff and contacts alike; kept for a year.
 
 pub mod api;
@@ -46,6 +47,13 @@ pub fn kind_label(kind: &str) -> &'static str {
         "user_added" => "User added",
         "role_changed" => "Role changed",
         "user_removed" => "User removed",
+        "two_factor_enabled" => "Turned two-factor sign-in on",
+        "two_factor_disabled" => "Turned two-factor sign-in off",
+        "two_factor_failed" => "Wrong two-factor code",
+        "two_factor_reset" => "Two-factor sign-in reset by an Admin",
+        "two_factor_required" => "Two-factor required of everyone (on/off)",
+        "recovery_code_used" => "Used a recovery code",
+        "recovery_codes_renewed" => "Made new recovery codes",
         _ => "Other",
     }
 }

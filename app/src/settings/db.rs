@@ -5,6 +5,9 @@ use crate::state::Db;
 /// The portal is open to customer contacts ("1") or closed ("0").
 pub const PORTAL_ENABLED: &str = "portal_enabled";
 
+/// Every staff user signs in with two-factor ("1") or as each chooses ("0").
+pub const REQUIRE_TWO_FACTOR: &str = "require_two_factor";
+
 /// A yes/no setting; a missing row is "no".
 pub async fn flag(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
     Ok(value(db, key).await?.as_deref() == Some("1"))

@@ -5,6 +5,7 @@ pub mod api;
 pub mod db;
 
 use crate::domain::{Email, Password, PersonName, Role};
+use crate::two_factor::api::{two_factor_users, ResetTwoFactor};
 use crate::ui::{error_of, field_errors_of, ErrorNotice, Field, FormNotice};
 use api::{digital_admins, list_staff_users, AddStaffUser, ChangeRole, RemoveStaffUser, SetDigitalAdmin};
 use leptos::prelude::*;
@@ -22,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <li><A href="/settings/email-log">"Email Log"</A>" — every email sent, with its delivery status (Admins)."</li>
                 <li><A href="/settings/security">"Security"</A>" — sign-ins, failures, lock-outs, password and role changes (Admins)."</li>
             </ul>
+            <crate::two_factor::RequireTwoFactorSetting/>
             <crate::portal::PortalSettings/>
             <crate::registration::RegistrationSettings/>
             <PriceListDomainForm/>
@@ -36,6 +38,7 @@ pub fn UsersPage() -> impl IntoView {
     let change = ServerAction::<ChangeRole>::new();
     let digital = ServerAction::<SetDigitalAdmin>::new();
     let remove = ServerAction::<RemoveStaffUser>::new();
+    let reset = ServerAction::<ResetTwoFactor>::new();
     // The user whose removal waits for a second click: (id, name).
     let confirming = RwSignal::new(None::<(i64, String)>);
     let users = Resource::new(
@@ -45,9 +48,16 @@ pub fn UsersPage() -> impl IntoView {
                 change.version().get(),
                 digital.version().get(),
                 remove.version().get(),
+                reset.version().get(),
             )
         },
-        |_| async move { Ok::<_, crate::error::AppError>((list_staff_users().await?, digital_admins().await?)) },
+        |_| async move {
+            Ok::<_, crate::error::AppError>((
+                list_staff_users().await?,
+                digital_admins().await?,
+                two_factor_users().await?,
+            ))
+        },
     );
     let added = Signal::from(add.value());
     view! {
@@ -57,6 +67,10 @@ pub fn UsersPage() -> impl IntoView {
             {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
             {move || digital.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {move || reset.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {move || matches!(reset.value().get(), Some(Ok(()))).then(|| view! {
+                <p class="notice success" role="status">"Two-factor sign-in reset: they are signed out, and set it up again if it is required."</p>
+            })}
             {move || confirming.get().map(|(id, name)| view! {
                 <div class="card" role="alertdialog" aria-label="Remove user">
                     <p>{format!("Remove {name}? They are signed out everywhere and can no longer sign in. What they did keeps their name.")}</p>
@@ -70,9 +84,9 @@ pub fn UsersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok((users, digital_admins)) => view! {
+                        Ok((users, digital_admins, two_factor)) => view! {
                             <table class="list">
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col" title="Gets every integration request by email">"Digital Administrator"</th><th scope="col"><span class="sr-only">"Remove"</span></th></tr></thead>
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col" title="Gets every integration request by email">"Digital Administrator"</th><th scope="col">"Two-factor"</th><th scope="col"><span class="sr-only">"Remove"</span></th></tr></thead>
                                 <tbody>
                                     {users.into_iter().map(|user| {
                                         let id = user.id;
@@ -80,6 +94,8 @@ pub fn UsersPage() -> impl IntoView {
                                         let digital_label = format!("Digital Administrator: {}", user.name);
                                         let is_digital = digital_admins.contains(&id);
                                         let remove_label = format!("Remove {}", user.name);
+                                        let reset_label = format!("Reset two-factor sign-in of {}", user.name);
+                                        let has_two_factor = two_factor.contains(&id);
                                         let name = user.name.clone();
                                         let option = move |role: Role| view! {
                                             <option value=role.key() selected=user.role == role>{role.to_string()}</option>
@@ -100,6 +116,13 @@ pub fn UsersPage() -> impl IntoView {
                                                     <input type="checkbox" aria-label=digital_label checked=is_digital on:change=move |ev| {
                                                         digital.dispatch(SetDigitalAdmin { user_id: id, on: event_target_checked(&ev) });
                                                     }/>
+                                                </td>
+                                                <td>
+                                                    {if has_two_factor { "On " } else { "Off" }}
+                                                    {has_two_factor.then(|| view! {
+                                                        <button type="button" class="link" aria-label=reset_label
+                                                            on:click=move |_| { reset.dispatch(ResetTwoFactor { user_id: id }); }>"Reset"</button>
+                                                    })}
                                                 </td>
                                                 <td>
                                                     <button type="button" class="link danger" aria-label=remove_label

@@ -5,6 +5,7 @@
 
 pub mod imports;
 pub mod listings;
+pub mod outage;
 pub mod portal;
 pub mod sharing;
 
@@ -39,6 +40,20 @@ pub struct TestApp {
     postgres: Option<(String, String)>,
 }
 
+/// The key the tests' servers seal two-factor secrets with.
+pub const TEST_TWO_FACTOR_KEY: &str = "5f1c0a7e3b9d2468ace013579bdf2468ace013579bdf2468ace013579bdf2468";
+
+/// The `host:port` of the PostgreSQL server the tests use.
+pub fn postgres_address() -> String {
+    let url = postgres_admin_url();
+    let authority = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    let authority = authority.split('/').next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
 fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
@@ -50,6 +65,16 @@ impl TestApp {
 
     /// The app with its outbox worker delivering to `smtp_url`.
     pub async fn start_with_smtp(engine: Engine, smtp_url: Option<String>) -> TestApp {
+        Self::start_with(engine, smtp_url, |url| url.to_string()).await
+    }
+
+    /// The app reaching its database at `app_url(url)` (through a proxy, say); the test's own
+    /// pool uses `url`.
+    pub async fn start_with(
+        engine: Engine,
+        smtp_url: Option<String>,
+        app_url: impl FnOnce(&str) -> String,
+    ) -> TestApp {
         install_default_drivers();
         let folder = tempfile::tempdir().expect("temporary folder");
         let site = folder.path().join("site");
@@ -77,7 +102,7 @@ impl TestApp {
             .expect("free port");
         let addr = listener.local_addr().expect("address");
         let config = Config {
-            database_url: database_url.clone(),
+            database_url: app_url(&database_url),
             public_url: format!("http://{addr}"),
             data_dir: folder.path().display().to_string(),
             storage_url: None,
@@ -91,6 +116,9 @@ impl TestApp {
                 .site_root(site.display().to_string())
                 .build(),
             trust_forwarded_for: false,
+            two_factor_key: Some(
+                app::two_factor::sealing::SealingKey::from_hex(TEST_TWO_FACTOR_KEY).expect("key"),
+            ),
         };
         let app = server::build(&config).await.expect("app starts");
         tokio::spawn(async move {
