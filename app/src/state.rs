@@ -61,15 +61,22 @@ impl Db {
             // not after sqlx's default 30; the pool reconnects by itself once it is back.
             .acquire_timeout(std::time::Duration::from_secs(8));
         let options = match backend {
-            // WAL lets readers work while one writer commits; NORMAL sync is durable in WAL mode
+            // WAL lets readers work while one writer commits. It is a setting of the file, made
+            // once here rather than by each new connection: changing it takes a lock that
+            // SQLite's busy timeout does not wait for. NORMAL sync is durable in WAL mode
             // against application crashes, which is what a laptop install needs.
-            Backend::Sqlite => options.after_connect(|conn, _| {
-                Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-                        .await?;
-                    Ok(())
+            Backend::Sqlite => {
+                let mut first = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?;
+                first.execute("PRAGMA journal_mode = WAL").await?;
+                sqlx::Connection::close(first).await?;
+                options.after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                            .await?;
+                        Ok(())
+                    })
                 })
-            }),
+            }
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
@@ -87,6 +94,17 @@ impl Db {
 }
 
 impl Db {
+    /// A transaction that writes. On SQLite it takes the write lock as it begins (`BEGIN
+    /// IMMEDIATE`), waiting its turn behind other writers; begun deferred, a new customer's
+    /// insert was answered "database is locked" at once, without waiting, when others wrote at
+    /// the same moment (6 of 384 requests from 48 clients).
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Brings the planner's statistics up to date where a table changed much or an index has
     /// none (SQLite's `PRAGMA optimize`, reading at most 1,000 rows an index, so it stays quick).
     /// Without statistics for a new index SQLite may prefer it to the right one: a big account's

@@ -50,7 +50,7 @@ async fn measure(folder: &std::path::Path, emails: usize) -> Result<(), String> 
         })
         .collect();
     let content = documents_shared("Coffee Uptown", "Bea", &lines);
-    let mut tx = db.pool.begin().await.map_err(error)?;
+    let mut tx = db.begin().await.map_err(error)?;
     let now = now_ms();
     for _ in 0..emails {
         let email = NewEmail {

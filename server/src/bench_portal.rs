@@ -165,7 +165,7 @@ fn summary(times: &[Duration]) -> String {
 /// A customer with the portal on, `items` items in its catalog, a Ship-To Location, and a Buyer
 /// contact with a password; answers with the customer's id.
 async fn seed(db: &Db, items: usize) -> Result<i64, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let customer: i64 = sqlx::query_scalar(
         "INSERT INTO customers (name, name_key, account_number, account_key, street, city, postal_code, country,
              search_text, portal_enabled, created_at, updated_at)

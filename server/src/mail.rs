@@ -107,7 +107,7 @@ type Outcome = (ClaimOf, Result<(), Failure>);
 /// Records each delivery's outcome, in one transaction.
 async fn record(state: &AppState, outcomes: &[Outcome]) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for ((id, attempts, lease), result) in outcomes {
         let (id, attempts, lease) = (*id, *attempts, *lease);
         let held = match result {
@@ -159,7 +159,7 @@ async fn link_all(
     state: &AppState,
     claimed: Vec<Claimed>,
 ) -> Result<Vec<Result<Claimed, Failure>>, sqlx::Error> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let mut prepared = Vec::with_capacity(claimed.len());
     for mut message in claimed {
         let wants_link =

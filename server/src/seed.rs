@@ -111,7 +111,7 @@ const STREETS: &[&str] = &[
 /// Inserts `count` customers in one transaction, in the order they were added (oldest first, as
 /// ids and the "date added" order go), then numbers the name order once.
 pub async fn customers(db: &Db, count: usize) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     insert_customers(&mut tx, count).await?;
     tx.commit().await?;
     optimize(db).await

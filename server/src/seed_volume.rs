@@ -78,7 +78,7 @@ pub async fn run(db: &Db, scale: f64) -> Result<Volume, String> {
     let portal_hash = app::auth::password::hash(&password)
         .await
         .map_err(|e| e.to_string())?;
-    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
     if db.backend == Backend::Sqlite {
         // A large cache keeps the indexes being filled in memory until the commit.
         sqlx::query("PRAGMA cache_size = -1000000")

@@ -29,7 +29,7 @@ pub async fn fold_search_texts(db: &Db) -> Result<(), sqlx::Error> {
         Backend::Sqlite => "GLOB '*[^ -~]*'",
         Backend::Postgres => "~ '[^ -~]'",
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let tables: [Refold; 4] = [
         ("customers", "name, account_number, city", "search_text", |row| {
             Ok(app::customers::search::search_text(

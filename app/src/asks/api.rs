@@ -74,7 +74,7 @@ pub async fn ask_for_document(
     }
     drop(conn);
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let ask = db::Ask {
         customer_id,
         level: found.level,

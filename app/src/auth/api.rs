@@ -35,7 +35,7 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
     // Hashed before the transaction: on SQLite a transaction that reads, waits, then writes fails
     // if another writer (the outbox worker, the scheduler) committed meanwhile.
     let hash = crate::auth::password::hash(&details.password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::lock_staff(&mut tx, state.db.backend).await?;
     if db::count_staff_in(&mut *tx).await? > 0 {
         return Err(already_set_up());

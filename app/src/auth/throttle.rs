@@ -206,7 +206,7 @@ pub async fn limit_per_address(
     now: i64,
 ) -> Result<(), AppError> {
     let address = request_address(state);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     // Requests sent at once take turns, so none counts before another's row is in: PostgreSQL
     // locks the kind and address for the transaction; SQLite's first write takes its lock.
     if state.db.backend == crate::state::Backend::Postgres {

@@ -47,7 +47,7 @@ pub async fn apply(
     actor: &Actor<'_>,
     now: i64,
 ) -> Result<BulkOutcome, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let mut outcome = BulkOutcome::default();
     let mut touched = std::collections::BTreeSet::new();
     for level in [Level::Location, Level::Item] {

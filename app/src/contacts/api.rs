@@ -74,7 +74,7 @@ pub async fn create_lone_contact(contact: ContactInput) -> Result<i64, AppError>
     require_staff().await?;
     let db = app_state()?.db;
     let contact = parse_contact(&db, &contact, None).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = db::insert(&mut tx, &contact, now_ms())
         .await
         .map_err(|e| email_taken(e, &contact))?;
@@ -94,7 +94,7 @@ pub async fn set_contact_role(customer_id: i64, contact_id: i64, role: String) -
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let name = contact_name(&db, contact_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::of_customer_in(&mut tx, customer_id, contact_id).await?;
     if !db::set_role(&mut tx, customer_id, contact_id, role).await? {
@@ -122,7 +122,7 @@ pub async fn create_contact(customer_id: i64, contact: ContactInput) -> Result<i
     live_customer(&db, customer_id).await?;
     let contact = parse_contact(&db, &contact, None).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = db::insert(&mut tx, &contact, now)
         .await
         .map_err(|e| email_taken(e, &contact))?;
@@ -149,7 +149,7 @@ pub async fn assign_contact(customer_id: i64, contact_id: i64) -> Result<(), App
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let name = contact_name(&db, contact_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if db::assign(&mut tx, customer_id, contact_id, now_ms()).await? {
         record_assignment(&mut tx, customer_id, &user, &name, true).await?;
     }
@@ -168,7 +168,7 @@ pub async fn remove_contact(customer_id: i64, contact_id: i64) -> Result<(), App
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let name = contact_name(&db, contact_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !db::unassign(&mut tx, customer_id, contact_id).await? {
         return Err(AppError::NotFound("This contact of the customer".into()));
     }
@@ -187,7 +187,7 @@ pub async fn set_documents_contact(customer_id: i64, contact_id: i64, on: bool) 
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let name = contact_name(&db, contact_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::of_customer_in(&mut tx, customer_id, contact_id).await?;
     if !db::set_documents_contact(&mut tx, customer_id, contact_id, on).await? {
@@ -224,7 +224,7 @@ pub async fn update_contact(
     }
     let contact = parse_contact(&db, &contact, Some(id)).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // The versioned update is the first statement: it takes the write lock, and a lost race
     // changes nothing.
     let saved = db::update(&mut tx, id, version, &contact, now)

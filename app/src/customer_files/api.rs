@@ -45,7 +45,7 @@ pub async fn add_customer_file(customer_id: i64, title: String, file_id: String)
         return Err(AppError::Invalid(errors));
     };
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = db::insert(&mut tx, customer_id, &file.id, &title, &user, now)
         .await
         .map_err(|error| match &error {
@@ -77,7 +77,7 @@ pub async fn remove_customer_file(id: i64) -> Result<(), AppError> {
         .ok_or_else(|| AppError::NotFound("This document".into()))?;
     drop(conn);
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !db::delete(&mut tx, id).await? {
         return Err(AppError::NotFound("This document".into()));
     }

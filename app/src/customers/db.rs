@@ -146,7 +146,7 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, 1, $14, $14, 2)
          RETURNING id",
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = bind_company(query, company)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -183,7 +183,7 @@ pub async fn update(db: &Db, id: i64, version: i64, save: &Save<'_>, now: i64) -
              name_order = CASE WHEN name_key = $2 THEN name_order ELSE NULL END
          WHERE id = $16 AND version = $17 AND deleted_at IS NULL"
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = bind_company(sqlx::query(AssertSqlSafe(sql)), company)
         .bind(i64::from(save.active))
         .bind(now)
@@ -244,7 +244,7 @@ pub async fn trash(db: &Db, ids: &[i64], actor: &Actor<'_>, now: i64) -> Result<
         sql.bind(Bind::Int(*id));
     }
     sql.push(") RETURNING id");
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let moved: Vec<i64> = sql
         .query()
         .fetch_all(&mut *tx)
@@ -269,7 +269,7 @@ pub async fn trash(db: &Db, ids: &[i64], actor: &Actor<'_>, now: i64) -> Result<
 
 /// Takes a customer out of the Trash; `false` when it was not in it.
 pub async fn restore(db: &Db, id: i64, actor: &Actor<'_>, now: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE customers SET deleted_at = NULL, deleted_by = NULL, version = version + 1
          WHERE id = $1 AND deleted_at IS NOT NULL",

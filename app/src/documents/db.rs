@@ -123,7 +123,7 @@ pub async fn delete_type(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
 
 /// Makes exactly `ids` (of the shown types) the default requirements, in one transaction.
 pub async fn set_default_requirements(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE document_types SET default_required = 0")
         .execute(&mut *tx)
         .await?;
@@ -339,7 +339,7 @@ pub async fn insert_document(
         Level::Location => "location_id",
         Level::Item => "item_id",
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let replaced: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT id FROM documents WHERE {owner} = $1 AND type_id = $2 AND replaced_at IS NULL"
     )))

@@ -265,7 +265,7 @@ async fn receive(
     // The bytes are moved into place while their row is locked, so housekeeping cannot remove
     // them between the record and the move; a failed move takes the record back.
     let stored = async {
-        let mut tx = state.db.pool.begin().await.map_err(|e| e.to_string())?;
+        let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
         db::insert_file(&mut tx, &record, user_id, now_ms())
             .await
             .map_err(|e| e.to_string())?;
@@ -411,7 +411,7 @@ async fn remove_abandoned(state: &AppState, id: &str, sha256: &str) -> Result<bo
     if !db::delete_file_record(&state.db, id).await.map_err(error)? {
         return Ok(false);
     }
-    let mut tx = state.db.pool.begin().await.map_err(error)?;
+    let mut tx = state.db.begin().await.map_err(error)?;
     if db::lock_blob(&mut tx, sha256).await.map_err(error)?
         && db::forget_unused_blob(&mut tx, sha256).await.map_err(error)?
     {

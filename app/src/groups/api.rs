@@ -105,7 +105,7 @@ pub async fn assign_groups(customer_id: i64, group_ids: Vec<i64>) -> Result<(), 
     AppError::check_list_len("group_ids", &group_ids, 500, "groups")?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::of_customer(&mut tx, customer_id).await?;
     let now = now_ms();
@@ -171,7 +171,7 @@ pub async fn bulk_assign_group(customer_ids: Vec<i64>, group_id: i64, add: bool)
     let now = now_ms();
     let actor = Actor::staff(&user);
     let mut changed = 0;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for customer_id in live {
         let done = if add {
             db::add_member(&mut tx, customer_id, group_id, now).await?

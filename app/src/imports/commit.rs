@@ -49,7 +49,7 @@ pub async fn import(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(ImportReport, Preview), CommitError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Written first: on SQLite the transaction holds the write lock from here, so what is read
     // next cannot change before the rows are written; a second press of Import stops here.
     let claimed = sqlx::query("UPDATE imports SET imported_at = $1 WHERE id = $2 AND imported_at IS NULL")

@@ -79,7 +79,7 @@ pub async fn request_integration(
         return Err(AppError::Invalid(errors));
     };
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !db::move_status(
         &mut tx,
         customer_id,
@@ -240,7 +240,7 @@ async fn decide(
 ) -> Result<(), AppError> {
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let before = db::status(&mut tx, customer_id).await?;
     let asker = db::open_request_contact(&mut tx, customer_id).await?;
@@ -286,7 +286,7 @@ pub async fn set_account_number(
         crate::customers::api::account_number_free(&db, number, Some(customer_id)).await?;
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let saved = db::set_account_number(&mut tx, customer_id, version, number.as_ref(), now)
         .await
@@ -329,7 +329,7 @@ pub async fn set_inventory(customer_id: i64, limited: bool, location_ids: Vec<i6
     AppError::check_list_len("location_ids", &location_ids, MOST_LOCATIONS, "locations")?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let describe = |limited: bool, locations: &[super::InventoryLocation]| {
         if !limited {
             return "All locations".to_string();
@@ -375,7 +375,7 @@ pub async fn price_list_email(customer_id: i64) -> Result<String, AppError> {
         .ok_or_else(|| {
             AppError::Refused("No price-list email domain is set yet: an Admin sets it in Settings.".into())
         })?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let token = db::price_list_token(&mut tx, customer_id, &super::new_price_list_token()).await?;
     record(
         &mut tx,

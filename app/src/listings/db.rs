@@ -369,7 +369,7 @@ pub async fn insert_item(
              created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id: i64 = bind_item(query, item, active)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -397,7 +397,7 @@ pub async fn update_item(
              unit_price_cents = $6, active = $7, search_text = $8, updated_at = $9, version = version + 1
          WHERE id = $10 AND version = $11",
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = bind_item(query, item, active)
         .bind(now)
         .bind(id)

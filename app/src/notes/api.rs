@@ -36,7 +36,7 @@ pub async fn add_note(customer_id: i64, body: String) -> Result<(), AppError> {
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::insert(&mut tx, customer_id, &user, &body, now).await?;
     let change = Change {
         action: "note_added",
@@ -57,7 +57,7 @@ pub async fn edit_note(id: i64, version: i64, body: String) -> Result<(), AppErr
     let db = app_state()?.db;
     let now = now_ms();
     let note = own_note(&db, id, &user).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, note.customer_id).await?;
     if note.version != version || !db::update(&mut tx, id, version, &body, now).await? {
         return Err(AppError::Refused(
@@ -81,7 +81,7 @@ pub async fn delete_note(id: i64) -> Result<(), AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
     let note = own_note(&db, id, &user).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, note.customer_id).await?;
     // Deletes the text just read, not one edited in another tab meanwhile.
     if !db::delete(&mut tx, id, note.version).await? {

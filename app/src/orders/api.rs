@@ -89,7 +89,7 @@ pub async fn place_order(customer_id: i64, order: OrderRequest) -> Result<Order,
         lines: &lines,
     };
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = match db::insert(&mut tx, &new, now).await {
         Ok(id) => id,
         // The same cart, sent twice at once: the other request placed it.

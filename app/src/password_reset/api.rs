@@ -85,7 +85,7 @@ async fn queue_email(
         html_body: content.html,
         created_by: None,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let outbox_id = crate::mail::db::enqueue(&mut tx, &email, now).await?;
     if who == Who::Staff {
         crate::mail::db::set_staff_user(&mut tx, outbox_id, id).await?;
@@ -150,7 +150,7 @@ pub async fn reset_password(
         _ => return Err(spent()),
     };
     let hash = password::hash(&chosen).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some(id) = db::use_reset(&mut tx, who, &token_hash, &hash, now_ms()).await? else {
         return Err(spent());
     };

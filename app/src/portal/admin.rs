@@ -72,7 +72,7 @@ pub async fn set_customer_portal(customer_id: i64, on: bool) -> Result<(), AppEr
     let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if db::set_customer_flag(&mut tx, customer_id, CustomerFlag::Portal, on).await? {
         let detail = if on {
             "Turned the portal on"
@@ -100,7 +100,7 @@ pub async fn set_sunday_reminders(customer_id: i64, on: bool) -> Result<(), AppE
     let user = require_staff().await?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if db::set_customer_flag(&mut tx, customer_id, CustomerFlag::SundayReminders, on).await? {
         let detail = if on {
             "Turned on the reminder email on Sundays"
@@ -149,7 +149,7 @@ pub async fn invite_contacts(customer_id: i64, contact_ids: Vec<i64>) -> Result<
     }
     let contacts = crate::contacts::db::of_customer_among(&db, customer_id, &contact_ids).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for id in &contact_ids {
         let contact = contacts
             .iter()
@@ -193,7 +193,7 @@ pub async fn start_acting(customer_id: i64) -> Result<(), AppError> {
     let db = app_state()?.db;
     let customer = live_customer(&db, customer_id).await?;
     let token = current_token().ok_or(AppError::Unauthorized)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::set_staff_acting_for(&mut tx, &hash_token(&token), Some(customer_id)).await?;
     let detail = format!("{} opened the portal as {}", user.name, customer.name);
     activity::record(
@@ -216,7 +216,7 @@ pub async fn stop_acting() -> Result<Option<i64>, AppError> {
     let db = app_state()?.db;
     let token_hash = hash_token(&current_token().ok_or(AppError::Unauthorized)?);
     let was = db::staff_acting_for(&db, &token_hash).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::set_staff_acting_for(&mut tx, &token_hash, None).await?;
     if let Some(customer_id) = was {
         let detail = format!("{} left the portal of the customer", user.name);

@@ -12,7 +12,7 @@ use sqlx::Row;
 /// queued, or `None` when the slot had run.
 pub async fn run_slot(db: &Db, slot_at: i64, now: i64) -> Result<Option<usize>, sqlx::Error> {
     let open = flag(db, PORTAL_ENABLED).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let claimed = sqlx::query(
         "INSERT INTO reminder_runs (slot_at, ran_at, emails) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
     )

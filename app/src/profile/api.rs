@@ -55,7 +55,7 @@ pub async fn save_profile(
             Phone::parse_optional(&secondary_phone).map_err(|m| m.replacen("Phone", "Secondary phone", 1)),
         )
         .flatten();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     // Parent changes take turns, so two at once cannot make a loop that neither saw (SQLite
     // already writes one transaction at a time).

@@ -97,7 +97,7 @@ pub async fn register(registration: RegistrationInput) -> Result<String, AppErro
     let password_hash = crate::auth::password::hash(&valid.password).await?;
     // A token no one is sent: the worker gives the sign-up the token of the link it emails.
     let unsent = new_token();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Written first (the transaction takes the write lock), then counted again: of sign-ups sent
     // at once from one address, only the allowed number pass.
     let new = db::NewRegistration {
@@ -154,7 +154,7 @@ pub async fn confirm_registration(token: String) -> Result<String, AppError> {
     }
     drop(conn);
     // The claim is the transaction's first statement: of two presses, one makes the customer.
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !db::claim(&mut tx, pending.id, now).await? {
         return Ok(name);
     }
@@ -195,7 +195,7 @@ pub async fn approve_customer(customer_id: i64) -> Result<(), AppError> {
     let db = &state.db;
     let customer = live_customer(db, customer_id).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !db::approve(&mut tx, customer_id, now).await? {
         return Err(AppError::Refused(
             "This customer is not waiting for approval.".into(),

@@ -41,7 +41,7 @@ pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u
         return Err(AppError::Refused(format!("At most {MAX_SEND} requests at once.")));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let accepted =
         db::accept_recommendations(&mut tx, customer_id, &ids, CalendarDate::from_ms(now), now).await?;
     if accepted > 0 {
@@ -78,7 +78,7 @@ pub async fn attach_document(customer_id: i64, request_id: i64, document_id: i64
     live_customer(&db, customer_id).await?;
     let now = now_ms();
     let today = CalendarDate::from_ms(now);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Written first: the transaction then holds the write lock before it reads.
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let request = db::of_customer(&mut tx, customer_id, today, Some(&[request_id]))
@@ -151,7 +151,7 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
     ids.dedup();
     let now = now_ms();
     let today = CalendarDate::from_ms(now);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Written first: the transaction then holds the write lock before it reads.
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let recipients = crate::contacts::db::documents_contacts(&mut tx, customer_id).await?;

@@ -63,7 +63,7 @@ pub async fn add_sourced(customer_id: i64, level: String, ids: Vec<i64>) -> Resu
         )));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let mut added = Vec::new();
     for id in ids {
         if db::add(&mut tx, customer_id, level, id, now).await? {
@@ -94,7 +94,7 @@ pub async fn remove_sourced(customer_id: i64, level: String, listing_id: i64) ->
     let db = app_state()?.db;
     let level = parse_level(&level)?;
     live_customer(&db, customer_id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     let name = db::listing_name(&mut tx, level, listing_id).await?;
     if !db::remove(&mut tx, customer_id, level, listing_id).await? {
@@ -145,7 +145,7 @@ pub async fn set_requirement(
             level.key()
         )));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     crate::customers::db::lock(&mut tx, customer_id).await?;
     if !db::is_sourced(&mut tx, customer_id, level, listing_id).await? {
         return Err(AppError::NotFound(format!(

@@ -144,7 +144,7 @@ pub async fn request_new_link(token: String) -> Result<(), AppError> {
         html_body: content.html,
         created_by: None,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     crate::mail::db::enqueue(&mut tx, &email, now).await?;
     tx.commit().await?;
     Ok(())

@@ -52,7 +52,7 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
     let state = app_state()?;
     let db = state.db.clone();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Two Admins demoting each other at once each saw the other still Admin, and left none.
     db::lock_staff(&mut tx, db.backend).await?;
     let Some(email) = db::set_role(&mut *tx, user_id, role).await? else {
@@ -87,7 +87,7 @@ pub async fn remove_staff_user(user_id: i64) -> Result<(), AppError> {
     }
     let state = app_state()?;
     let db = state.db.clone();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Two Admins removing each other at once: the second finds itself removed and no Admin left.
     db::lock_staff(&mut tx, db.backend).await?;
     let Some(email) = db::remove_staff(&mut tx, user_id, crate::state::now_ms()).await? else {

@@ -29,7 +29,7 @@ pub async fn add_ship_to(customer_id: i64, ship_to: ShipToInput) -> Result<i64, 
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
     let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = db::insert(&mut tx, customer_id, &ship_to, now_ms()).await?;
     let added = db::find(&mut tx, id).await?.map(|s| describe(&s));
     record_ship_to(
@@ -61,7 +61,7 @@ pub async fn update_ship_to(
         return Ok(SaveOutcome::Conflict(current));
     }
     let ship_to = ship_to.parse().map_err(AppError::Invalid)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let saved = db::update(&mut tx, id, version, &ship_to, now_ms()).await?;
     let latest = db::find(&mut tx, id).await?.ok_or_else(missing)?;
     if saved && describe(&current) != describe(&latest) {
@@ -90,7 +90,7 @@ pub async fn make_default_ship_to(id: i64) -> Result<(), AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
     let ship_to = of_live_customer(&db, id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::make_default(&mut tx, ship_to.customer_id, id).await?;
     let detail = format!("Made {} the default Ship-To Location", ship_to.name);
     record_ship_to(&mut tx, ship_to.customer_id, &user, &detail, None, None).await?;
@@ -105,7 +105,7 @@ pub async fn remove_ship_to(id: i64) -> Result<(), AppError> {
     let user = require_staff().await?;
     let db = app_state()?.db;
     let ship_to = of_live_customer(&db, id).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     db::delete(&mut tx, &ship_to).await?;
     let removed = Some(describe(&ship_to));
     record_ship_to(

@@ -327,7 +327,7 @@ pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError>
     }
     check_code(&state, user.id, &row, &code).await?;
     let (codes, hashes) = new_recovery_codes()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::replace_codes(&mut tx, user.id, &hashes).await?;
     tx.commit().await?;
     record_staff(&state, "recovery_codes_renewed", &user.email, String::new()).await;

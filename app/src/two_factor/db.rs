@@ -79,7 +79,7 @@ pub async fn enable(
     step: i64,
     code_hashes: &[String],
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE staff_users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1,
              totp_failures = 0
@@ -120,7 +120,7 @@ pub async fn replace_codes(
 /// Turns two-factor off for the user: secret, enrolment under way, recovery codes and sign-ins
 /// halfway through all go. Whether they had it on.
 pub async fn disable(db: &Db, user_id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let done = sqlx::query(
         "UPDATE staff_users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0, totp_failures = 0
          WHERE id = $1 AND totp_secret IS NOT NULL",
