@@ -87,7 +87,7 @@ bench-flood:
 ## 64 clients for 60 s over a mix of pages, searches, saves and uploads (SQLite).
 bench-load: export RUSTFLAGS := --cfg erase_components
 bench-load:
-	cargo run --release -p server -- bench-load --connections $${CONNECTIONS:-64} --seconds $${SECONDS:-60}
+	cargo run --release -p server -- bench-load --connections $${CONNECTIONS:-64} --seconds $${DURATION:-60}
 
 bench-upload: export RUSTFLAGS := --cfg erase_components
 bench-upload:

@@ -149,11 +149,14 @@ fn database_unreachable(error: &sqlx::Error) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
-        // admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
-        sqlx::Error::Database(error) => matches!(
-            error.code().as_deref(),
-            Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006")
-        ),
+        sqlx::Error::Database(error) => match error.code().as_deref() {
+            // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
+            Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006") => true,
+            // SQLite (numeric codes, never five characters like PostgreSQL's): the file could not
+            // be opened (CANTOPEN) or read or written (IOERR and its extended codes).
+            Some(code) if code.len() < 5 => code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 10 | 14)),
+            _ => false,
+        },
         _ => false,
     }
 }

@@ -50,6 +50,7 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     upgrade::fold_search_texts(&db)
         .await
         .map_err(|e| format!("folding search texts: {e}"))?;
+    check_two_factor_key(&db, config.two_factor_key.is_some()).await?;
     let files = FileStore::open(&config.data_dir, config.storage_url.as_deref())?;
     let mut state = AppState::new(db, files, config.public_url.clone());
     state.trust_forwarded_for = config.trust_forwarded_for;
@@ -61,6 +62,30 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
         None => tracing::info!("SMTP_URL is not set: emails stay in the outbox (Settings → Email Log)"),
     }
     Ok(routes::router(state, config.leptos.clone()))
+}
+
+/// Without `TWO_FACTOR_KEY`, no one's two-factor secret opens and no one can set it up: a server
+/// whose users sign in with it, or whose Admin requires it, would shut them all out. It does not
+/// start, and says why.
+async fn check_two_factor_key(db: &Db, has_key: bool) -> Result<(), String> {
+    if has_key {
+        return Ok(());
+    }
+    let enrolled = app::two_factor::db::enabled_users(db)
+        .await
+        .map_err(|e| format!("reading two-factor users: {e}"))?
+        .len();
+    let required = app::settings::db::flag(db, app::settings::db::REQUIRE_TWO_FACTOR)
+        .await
+        .map_err(|e| format!("reading settings: {e}"))?;
+    if enrolled > 0 || required {
+        return Err(format!(
+            "TWO_FACTOR_KEY is not set, but {enrolled} staff users sign in with two-factor{}: set it to \
+             the key this database was used with (without it they cannot sign in)",
+            if required { " and an Admin requires it" } else { "" }
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -365,6 +365,7 @@ async fn pages_allow_only_scripts_with_their_own_nonce() {
         }
         nonces.push(nonce);
     }
+    nonces.sort();
     nonces.dedup();
     assert_eq!(nonces.len(), 3, "a nonce per response");
 }

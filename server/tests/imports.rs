@@ -499,10 +499,9 @@ fn zip_writer(buffer: &mut Vec<u8>) -> zip::ZipWriter<std::io::Cursor<&mut Vec<u
 
 /// The server doing an import is killed (SIGKILL) while it writes rows; afterwards the database
 /// holds none of them, and the import can be run again to completion.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_killed_during_an_import_leaves_all_rows_or_none() {
+async fn a_server_killed_during_an_import_leaves_all_rows_or_none(engine: Engine) {
     const ROWS: usize = 40_000;
-    let app = TestApp::start(Engine::Sqlite).await;
+    let app = TestApp::start(engine).await;
     app.set_up_admin().await;
     let mut rows = vec![customer_header()];
     rows.extend((1..=ROWS).map(customer_row));
@@ -564,3 +563,5 @@ async fn a_server_killed_during_an_import_leaves_all_rows_or_none() {
         ROWS as i64
     );
 }
+
+on_both_databases!(a_server_killed_during_an_import_leaves_all_rows_or_none);

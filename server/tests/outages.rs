@@ -119,3 +119,46 @@ async fn many_writers_at_once_on_sqlite_are_never_told_the_database_is_locked() 
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 1 + 128);
 }
+
+/// The file store refuses the bytes (here its folders replaced by plain files, as a full or
+/// read-only disk would refuse them; the tests run as root, who may write anywhere): the upload
+/// answers 507 with a message, and nothing is kept — no record, no part left in the store. Once
+/// the store is back, uploads work again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_the_file_store_refuses_keeps_nothing_and_says_so() {
+    use common::listings::{pdf, upload_as, upload_ok};
+    let app = TestApp::start(Engine::Sqlite).await;
+    app.set_up_admin().await;
+    upload_ok(&app, "document", "first.pdf", pdf("first")).await;
+    let files = app.data_dir.join("files");
+    let entries = |folder: &str| std::fs::read_dir(files.join(folder)).map_or(0, |d| d.count());
+
+    // The blobs folder cannot take a new file: the bytes were written, then could not be kept.
+    std::fs::rename(files.join("blobs"), files.join("blobs-aside")).unwrap();
+    std::fs::write(files.join("blobs"), b"not a folder").unwrap();
+    let (status, body) = upload_as(&app.client, &app.url, "document", "second.pdf", pdf("second")).await;
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{body}");
+    assert!(
+        body.contains("'second.pdf' could not be stored: the file store is full or cannot be written"),
+        "{body}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stored_files").await,
+        1,
+        "no record without its bytes"
+    );
+    assert_eq!(entries("incoming"), 0, "no part left behind");
+
+    // Nowhere to write even the parts: refused the same way.
+    std::fs::remove_dir_all(files.join("incoming")).ok();
+    std::fs::write(files.join("incoming"), b"not a folder").unwrap();
+    let (status, body) = upload_as(&app.client, &app.url, "document", "third.pdf", pdf("third")).await;
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 1);
+
+    std::fs::remove_file(files.join("incoming")).unwrap();
+    std::fs::remove_file(files.join("blobs")).unwrap();
+    std::fs::rename(files.join("blobs-aside"), files.join("blobs")).unwrap();
+    upload_ok(&app, "document", "second.pdf", pdf("second")).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 2);
+}

@@ -56,12 +56,13 @@ async fn sign_ins_role_and_password_changes_are_logged_for_admins(engine: Engine
 
     let sams = log_of(&app, "SAM@supplier.example", None).await;
     let kinds: Vec<&str> = sams.rows.iter().map(|e| e.kind.as_str()).collect();
-    // Newest first: the password change checks the current password as a sign-in does.
+    // Newest first: the password change checks the current password as a sign-in does, and says
+    // so (it is not a sign-in).
     assert_eq!(
         kinds,
         [
             "password_changed",
-            "signed_in",
+            "password_confirmed",
             "role_changed",
             "sign_in_failed",
             "signed_in",

@@ -411,3 +411,27 @@ async fn two_factor_functions_refuse_oversized_codes(engine: Engine) {
     assert_eq!(status_code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 on_both_databases!(two_factor_functions_refuse_oversized_codes);
+
+/// Without `TWO_FACTOR_KEY`, a server on a database whose users sign in with two-factor would
+/// shut them out: it does not start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_the_key_does_not_start_on_a_database_that_needs_it() {
+    let app = TestApp::start(Engine::Sqlite).await;
+    app.set_up_admin().await;
+    let (mut before, url) = spawn_server(&app, None);
+    wait_until_up(&url).await;
+    before.kill().unwrap();
+    before.wait().unwrap();
+
+    enrol(&app, &app.client).await;
+    let (mut server, _) = spawn_server(&app, None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let exit = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running after 60 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(!exit.success(), "refused to start: {exit}");
+}

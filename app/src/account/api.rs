@@ -26,7 +26,7 @@ pub async fn change_password(current: String, password: String, confirm: String)
     let account = record
         .filter(|r| r.user.id == user.id)
         .map(|r| (r.user.id, Some(r.password_hash)));
-    if settle_sign_in(&state, &attempt, account, &current)
+    if settle_sign_in(&state, &attempt, account, &current, Some("password_confirmed"))
         .await?
         .is_none()
     {

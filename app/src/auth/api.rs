@@ -27,11 +27,12 @@ pub async fn signed_in_user() -> Result<Option<StaffUser>, AppError> {
 #[server(endpoint = "auth/setup")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_first_admin(name: String, email: String, password: String) -> Result<(), AppError> {
+    // The form is checked first: a request past every cap is refused for it, before any work.
+    let details = StaffDetails::parse(&name, &email, &password).map_err(AppError::Invalid)?;
     let state = app_state()?;
     if state.staff_exists().await? {
         return Err(already_set_up());
     }
-    let details = StaffDetails::parse(&name, &email, &password).map_err(AppError::Invalid)?;
     // Hashed before the transaction: on SQLite a transaction that reads, waits, then writes fails
     // if another writer (the outbox worker, the scheduler) committed meanwhile.
     let hash = crate::auth::password::hash(&details.password).await?;
@@ -52,8 +53,17 @@ pub async fn sign_in(email: String, password: String) -> Result<crate::two_facto
     let attempt = sign_in_attempt(&state, &email, Account::Staff).await?;
     let record = db::staff_by_email(&state.db, attempt.email_key()).await?;
     let account = record.map(|r| (r.user.id, Some(r.password_hash)));
-    match settle_sign_in(&state, &attempt, account, &password).await? {
-        Some(id) => crate::two_factor::api::after_password(&state, id).await,
+    match settle_sign_in(&state, &attempt, account, &password, None).await? {
+        Some(id) => {
+            let step = crate::two_factor::api::after_password(&state, id).await?;
+            // Signed in only once the second step, if there is one, is passed.
+            let kind = match step {
+                crate::two_factor::SignInStep::Done => "signed_in",
+                _ => "password_accepted",
+            };
+            attempt.log(&state, kind, now_ms()).await;
+            Ok(step)
+        }
         None => Err(AppError::Refused(
             "That email and password do not match an account.".into(),
         )),
@@ -85,14 +95,15 @@ pub async fn sign_in_attempt(state: &AppState, email: &str, account: Account) ->
 
 /// Checks the password against the account found for the email, `(id, its password hash if it
 /// has one)`, or against a decoy when there is none, so that both take as long. Counts a failure;
-/// a success forgets this browser's failures and remembers the browser. The account's id when
-/// the password matches.
+/// a success forgets this browser's failures, remembers the browser and is logged as
+/// `success_kind` (or by the caller, when `None`). The account's id when the password matches.
 #[cfg(feature = "ssr")]
 pub async fn settle_sign_in(
     state: &AppState,
     attempt: &Attempt,
     account: Option<(i64, Option<String>)>,
     password: &str,
+    success_kind: Option<&'static str>,
 ) -> Result<Option<i64>, AppError> {
     password::check_typed("password", password)?;
     let accepted = match &account {
@@ -102,7 +113,9 @@ pub async fn settle_sign_in(
     match account {
         Some((id, _)) if accepted => {
             attempt.succeeded(state, now_ms()).await?;
-            attempt.log(state, "signed_in", now_ms()).await;
+            if let Some(kind) = success_kind {
+                attempt.log(state, kind, now_ms()).await;
+            }
             Ok(Some(id))
         }
         _ => {

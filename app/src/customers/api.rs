@@ -82,12 +82,7 @@ pub async fn update_customer(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delete_customers(ids: Vec<i64>) -> Result<u64, AppError> {
     let user = require_staff().await?;
-    if ids.len() > MAX_BULK {
-        return Err(AppError::Refused(format!(
-            "At most {MAX_BULK} customers can be deleted at once; {} were selected.",
-            ids.len()
-        )));
-    }
+    AppError::check_list_len("ids", &ids, MAX_BULK, "customers")?;
     Ok(db::trash(&app_state()?.db, &ids, &Actor::staff(&user), now_ms()).await?)
 }
 
@@ -185,9 +180,10 @@ pub async fn live_customer(db: &Db, id: i64) -> Result<Customer, AppError> {
 pub async fn reach_wizard_step(id: i64, step: i64) -> Result<(), AppError> {
     require_staff().await?;
     if !(2..=5).contains(&step) {
-        return Err(AppError::Refused(format!(
-            "The wizard has steps 1 to 5, not {step}."
-        )));
+        return Err(AppError::field(
+            "step",
+            format!("The wizard has steps 1 to 5, not {step}."),
+        ));
     }
     let db = app_state()?.db;
     live_customer(&db, id).await?;

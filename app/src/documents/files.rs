@@ -108,6 +108,25 @@ impl FileStore {
             .to_vec())
     }
 
+    /// Makes sure the file at `path` (and its name in its folder) is on the disk, not only in
+    /// the operating system's memory, before the database says it exists: a power cut after the
+    /// commit must not leave a record without its bytes. S3 stores have it durably once put.
+    pub async fn sync(&self, path: &Path) -> std::io::Result<()> {
+        let Some(folder) = &self.folder else {
+            return Ok(());
+        };
+        let file = folder.join(path.as_ref());
+        tokio::task::spawn_blocking(move || {
+            std::fs::File::open(&file)?.sync_all()?;
+            match file.parent() {
+                Some(parent) => std::fs::File::open(parent)?.sync_all(),
+                None => Ok(()),
+            }
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
     fn blob(sha256: &str) -> Path {
         Path::from(format!("blobs/{sha256}"))
     }
@@ -189,11 +208,10 @@ async fn receive(
 ) -> Result<UploadedFile, Response> {
     let store = &state.files.store;
     let temporary = Path::from(format!("incoming/{}", uuid::Uuid::new_v4().simple()));
-    let internal = |e: &dyn std::fmt::Display| {
-        let error = AppError::internal(e);
-        refuse(error.status(), error)
-    };
-    let upload = store.put_multipart(&temporary).await.map_err(|e| internal(&e))?;
+    let upload = store
+        .put_multipart(&temporary)
+        .await
+        .map_err(|e| not_stored(name, &e))?;
     let mut writer = WriteMultipart::new(upload);
     let mut hasher = Sha256::new();
     let mut size: u64 = 0;
@@ -218,7 +236,7 @@ async fn receive(
         hasher.update(&chunk);
         // Waiting for earlier parts to be written keeps at most a few parts in memory.
         if let Err(e) = writer.wait_for_capacity(2).await {
-            break Some(internal(&e));
+            break Some(not_stored(name, &e));
         }
         writer.write(&chunk);
     };
@@ -239,14 +257,28 @@ async fn receive(
         let _ = writer.abort().await;
         return Err(response);
     }
-    writer.finish().await.map_err(|e| internal(&e))?;
+    if let Err(e) = writer.finish().await {
+        let _ = store.delete(&temporary).await;
+        return Err(not_stored(name, &e));
+    }
     if purpose == FilePurpose::Import {
         // Read once by the import and never served: kept apart, with no record of its own.
         let id = uuid::Uuid::new_v4().simple().to_string();
-        store
-            .rename(&temporary, &FileStore::import(&id))
-            .await
-            .map_err(|e| internal(&e))?;
+        let kept = async {
+            store.rename(&temporary, &FileStore::import(&id)).await?;
+            state
+                .files
+                .sync(&FileStore::import(&id))
+                .await
+                .map_err(|e| object_store::Error::Generic {
+                    store: "local",
+                    source: Box::new(e),
+                })
+        };
+        if let Err(e) = kept.await {
+            let _ = store.delete(&temporary).await;
+            return Err(not_stored(name, &e));
+        }
         return Ok(UploadedFile {
             id,
             file_name: name.trim().to_string(),
@@ -265,25 +297,58 @@ async fn receive(
     // The bytes are moved into place while their row is locked, so housekeeping cannot remove
     // them between the record and the move; a failed move takes the record back.
     let stored = async {
-        let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
+        let mut tx = state.db.begin().await.map_err(Stored::Database)?;
         db::insert_file(&mut tx, &record, user_id, now_ms())
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(Stored::Database)?;
         store
             .rename(&temporary, &FileStore::blob(&sha256))
             .await
-            .map_err(|e| e.to_string())?;
-        tx.commit().await.map_err(|e| e.to_string())
+            .map_err(Stored::Files)?;
+        state.files.sync(&FileStore::blob(&sha256)).await.map_err(|e| {
+            Stored::Files(object_store::Error::Generic {
+                store: "local",
+                source: Box::new(e),
+            })
+        })?;
+        tx.commit().await.map_err(Stored::Database)
     };
-    if let Err(error) = stored.await {
-        let _ = store.delete(&temporary).await;
-        return Err(internal(&error));
+    match stored.await {
+        Ok(()) => {}
+        Err(Stored::Files(error)) => {
+            let _ = store.delete(&temporary).await;
+            return Err(not_stored(name, &error));
+        }
+        Err(Stored::Database(error)) => {
+            let _ = store.delete(&temporary).await;
+            let error = AppError::from(error);
+            return Err(refuse(error.status(), error));
+        }
     }
     Ok(UploadedFile {
         id: record.id,
         file_name: record.file_name,
         size,
     })
+}
+
+/// Why a file's bytes and record could not both be kept.
+enum Stored {
+    Files(object_store::Error),
+    Database(sqlx::Error),
+}
+
+/// The file store would not take the bytes (full, not writable, unreachable): 507 with a message,
+/// nothing kept. The cause is logged for the administrator.
+fn not_stored(name: &str, error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "the file store refused an upload");
+    refuse(
+        StatusCode::INSUFFICIENT_STORAGE,
+        AppError::Refused(format!(
+            "'{name}' could not be stored: the file store is full or cannot be written. Nothing was kept. \
+             Tell your administrator, then try again."
+        )),
+    )
 }
 
 /// `GET /files/{id}`: the file as a download, with its original name. Signed-in staff only.

@@ -149,18 +149,13 @@ pub async fn bulk_assign_group(customer_ids: Vec<i64>, group_id: i64, add: bool)
     if customer_ids.is_empty() {
         return Err(AppError::Refused("Tick the customers to change first.".into()));
     }
-    if customer_ids.len() > MAX_BULK {
-        return Err(AppError::Refused(format!(
-            "At most {MAX_BULK} customers can be changed at once; {} were selected.",
-            customer_ids.len()
-        )));
-    }
+    AppError::check_list_len("customer_ids", &customer_ids, MAX_BULK, "customers")?;
     let db = app_state()?.db;
     let live = crate::customers::db::matching_ids(&db, &Default::default(), &customer_ids).await?;
     let mut conn = db.pool.acquire().await?;
     let group = db::find(&mut conn, group_id)
         .await?
-        .ok_or_else(|| AppError::Refused("This group was deleted meanwhile. Reload the page.".into()))?;
+        .ok_or_else(|| AppError::NotFound("This group".into()))?;
     if add && !group.assignable {
         return Err(AppError::Refused(format!(
             "{} is not assignable: an Admin can change that in Settings → Customer Groups.",

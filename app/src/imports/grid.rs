@@ -9,7 +9,7 @@ use std::io::Read;
 /// The most cells a sheet's grid may have: a 100,000-row import of 40 columns, about 130 MB.
 pub const MOST_CELLS: u64 = 4_000_000;
 
-/// The grid one sheet of an OpenDocument `content.xml` makes, and the largest of its sheets.
+/// One sheet of an OpenDocument `content.xml`, as its rows go by.
 #[derive(Debug, Default)]
 struct OdsSheet {
     /// Rows read so far, counting repeats.
@@ -24,43 +24,65 @@ struct OdsSheet {
     row_repeats: u64,
 }
 
-/// The most cells any sheet of an OpenDocument spreadsheet's `content.xml` would make, read as
-/// a stream (the part itself may be large) without building anything.
+impl OdsSheet {
+    fn cells(&self) -> u64 {
+        self.filled_rows.saturating_mul(self.width)
+    }
+
+    fn end_row(&mut self) {
+        self.rows = self.rows.saturating_add(self.row_repeats);
+        if self.row_width > 0 {
+            self.filled_rows = self.rows;
+            self.width = self.width.max(self.row_width);
+        }
+    }
+}
+
+/// The cells the .ods reader would make for all the sheets of an OpenDocument spreadsheet's
+/// `content.xml`, read as a stream (the part itself may be large) without building anything.
+/// A sheet inside another (in a cell's note, say) counts as one more; a cell with a value, a
+/// formula or anything inside it is filled. An error when a repeat count is not written as
+/// plain digits, which this count could not follow.
 pub fn ods_cells(content: impl Read) -> std::io::Result<u64> {
     let mut scanner = TagScanner::new(content);
-    let (mut sheet, mut largest) = (OdsSheet::default(), 0u64);
+    let (mut open, mut total): (Vec<OdsSheet>, u64) = (Vec::new(), 0);
     while let Some(tag) = scanner.next_tag()? {
+        let self_closed = tag.ends_with('/');
         let name = tag_name(&tag);
+        if name == "table:table" && !self_closed {
+            open.push(OdsSheet::default());
+            continue;
+        }
+        if name == "/table:table" {
+            total = total.saturating_add(open.pop().map_or(0, |sheet| sheet.cells()));
+            continue;
+        }
+        let Some(sheet) = open.last_mut() else {
+            continue;
+        };
         match name {
-            "table:table" => sheet = OdsSheet::default(),
-            "/table:table" => largest = largest.max(sheet.filled_rows.saturating_mul(sheet.width)),
             "table:table-row" => {
-                sheet.row_repeats = repeats(&tag, "table:number-rows-repeated");
+                sheet.row_repeats = repeats(&tag, "table:number-rows-repeated")?;
                 sheet.column = 0;
                 sheet.row_width = 0;
-                if tag.ends_with('/') {
-                    sheet.rows = sheet.rows.saturating_add(sheet.row_repeats);
+                if self_closed {
+                    sheet.end_row();
                 }
             }
-            "/table:table-row" => {
-                sheet.rows = sheet.rows.saturating_add(sheet.row_repeats);
-                if sheet.row_width > 0 {
-                    sheet.filled_rows = sheet.rows;
-                    sheet.width = sheet.width.max(sheet.row_width);
-                }
-            }
+            "/table:table-row" => sheet.end_row(),
             "table:table-cell" | "table:covered-table-cell" => {
-                let count = repeats(&tag, "table:number-columns-repeated");
+                let count = repeats(&tag, "table:number-columns-repeated")?;
                 sheet.column = sheet.column.saturating_add(count);
-                // A cell with a value, or with text inside (not self-closed), is filled.
-                if tag.contains("office:value-type") || !tag.ends_with('/') {
+                if tag.contains("office:value-type") || tag.contains("table:formula") || !self_closed {
                     sheet.row_width = sheet.column;
                 }
             }
             _ => {}
         }
     }
-    Ok(largest.max(sheet.filled_rows.saturating_mul(sheet.width)))
+    Ok(open
+        .iter()
+        .fold(total, |total, sheet| total.saturating_add(sheet.cells())))
 }
 
 fn tag_name(tag: &str) -> &str {
@@ -69,17 +91,32 @@ fn tag_name(tag: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// The number in `attribute="…"` of `tag`, 1 when absent.
-fn repeats(tag: &str, attribute: &str) -> u64 {
-    tag.split_once(&format!("{attribute}=\""))
-        .and_then(|(_, rest)| rest.split('"').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
+/// The number in `attribute = "…"` (or `'…'`) of `tag`, 1 when absent; an error when it is not
+/// plain digits (an entity, say).
+fn repeats(tag: &str, attribute: &str) -> std::io::Result<u64> {
+    let Some((_, rest)) = tag.split_once(attribute) else {
+        return Ok(1);
+    };
+    let rest = rest.trim_start().strip_prefix('=').map(str::trim_start);
+    let value = rest.and_then(|rest| {
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        rest[1..].split(quote).next()
+    });
+    value
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .map(|v| v.parse::<u64>().unwrap_or(u64::MAX))
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{attribute} is not a plain number"),
+            )
+        })
 }
 
-/// The tags of an XML stream, each as the text between `<` and `>` (comments and declarations
-/// included; text between tags skipped). A tag longer than 64 KB is cut short: no tag this
-/// reader looks at is anywhere near that.
+/// The tags of an XML stream, each as the text between `<` and `>` (a `>` inside a quoted
+/// attribute value is part of the tag; comments and CDATA sections are skipped whole; text
+/// between tags is skipped). A tag longer than 64 KB is cut short: no tag this reader looks at
+/// is anywhere near that.
 struct TagScanner<R> {
     reader: R,
     buffer: Vec<u8>,
@@ -109,94 +146,175 @@ impl<R: Read> TagScanner<R> {
         Ok(Some(self.buffer[self.at - 1]))
     }
 
-    fn next_tag(&mut self) -> std::io::Result<Option<String>> {
-        loop {
-            match self.next_byte()? {
-                None => return Ok(None),
-                Some(b'<') => break,
-                Some(_) => {}
-            }
-        }
-        let mut tag = Vec::new();
+    /// Reads up to and including `end`.
+    fn skip_past(&mut self, end: &[u8]) -> std::io::Result<()> {
+        let mut recent: Vec<u8> = Vec::with_capacity(end.len());
         while let Some(byte) = self.next_byte()? {
-            if byte == b'>' {
+            if recent.len() == end.len() {
+                recent.remove(0);
+            }
+            recent.push(byte);
+            if recent == end {
                 break;
             }
-            if tag.len() < 64 * 1024 {
-                tag.push(byte);
-            }
         }
-        Ok(Some(String::from_utf8_lossy(&tag).into_owned()))
+        Ok(())
+    }
+
+    fn next_tag(&mut self) -> std::io::Result<Option<String>> {
+        loop {
+            loop {
+                match self.next_byte()? {
+                    None => return Ok(None),
+                    Some(b'<') => break,
+                    Some(_) => {}
+                }
+            }
+            let mut tag = Vec::new();
+            let mut quote = None;
+            while let Some(byte) = self.next_byte()? {
+                match (quote, byte) {
+                    (None, b'>') => break,
+                    (None, b'"' | b'\'') => quote = Some(byte),
+                    (Some(open), _) if open == byte => quote = None,
+                    _ => {}
+                }
+                if tag.len() < 64 * 1024 {
+                    tag.push(byte);
+                }
+                if tag == b"!--" {
+                    self.skip_past(b"-->")?;
+                    break;
+                }
+                if tag == b"![CDATA[" {
+                    self.skip_past(b"]]>")?;
+                    break;
+                }
+            }
+            if tag.starts_with(b"!--") || tag.starts_with(b"![CDATA[") {
+                continue;
+            }
+            return Ok(Some(String::from_utf8_lossy(&tag).into_owned()));
+        }
     }
 }
 
-/// The most cells any sheet of an Excel 97–2003 workbook (.xls) would make: the rectangle around
-/// its cells, or the dimensions it declares (the reader reserves room for those), whichever is
-/// larger. `None` when the file is not a compound file holding a workbook stream as described.
+/// The cells the .xls reader would set aside for all the sheets of an Excel 97–2003 workbook,
+/// found as it finds them: the workbook stream it would choose, each sheet from where the
+/// workbook's sheet list says it starts, embedded substreams (charts) skipped. For each sheet,
+/// the room it reserves from the sheet's declared dimensions (with the reader's own fix-ups and
+/// arithmetic) and the rectangle around its cells. `None` when the file is not a compound file
+/// holding a workbook stream as described.
 pub fn xls_cells(file: &[u8]) -> Option<u64> {
-    let stream = compound::stream(file, &["Workbook", "Book"])?;
-    let (mut largest, mut sheet) = (0u64, SheetBox::default());
-    let mut at = 0;
-    while at + 4 <= stream.len() {
-        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
-        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
-        let data = stream.get(at + 4..at + 4 + len)?;
-        at += 4 + len;
-        let u16_at = |i: usize| {
-            data.get(i..i + 2)
-                .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
-        };
-        match kind {
-            // BOF: a new substream (the globals, then each sheet).
-            0x0809 => {
-                largest = largest.max(sheet.cells());
-                sheet = SheetBox::default();
+    let stream = compound::stream(file, "Workbook").or_else(|| compound::stream(file, "Book"))?;
+    let mut total = 0u64;
+    for start in sheet_starts(&stream) {
+        total = total.saturating_add(xls_sheet_cells(stream.get(start..)?));
+    }
+    Some(total)
+}
+
+/// The records of a BIFF stream from its start: (type, data), stopping at a truncated one.
+fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream;
+    std::iter::from_fn(move || {
+        let head = rest.get(..4)?;
+        let kind = u16::from_le_bytes([head[0], head[1]]);
+        let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+        let data = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((kind, data))
+    })
+}
+
+/// Where each sheet starts, from the BOUNDSHEET records of the workbook's globals.
+fn sheet_starts(stream: &[u8]) -> Vec<usize> {
+    records(stream)
+        .take_while(|(kind, _)| *kind != 0x000A)
+        .filter(|(kind, data)| *kind == 0x0085 && data.len() >= 4)
+        .map(|(_, data)| u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize)
+        .collect()
+}
+
+fn xls_sheet_cells(sheet: &[u8]) -> u64 {
+    let u16_at = |data: &[u8], i: usize| {
+        data.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |data: &[u8], i: usize| {
+        data.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (mut cells, mut reserved, mut formulas) = (SheetBox::default(), 0u64, false);
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (kind, data) in records(sheet) {
+        if depth > 0 {
+            match kind {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
             }
-            // DIMENSIONS: rows as u32 in BIFF8 (14 bytes), u16 before.
+            continue;
+        }
+        match kind {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            // DIMENSIONS, read as the reader reads it, its subtractions wrapping as they do in a
+            // release build: a last row before the first asks for billions.
             0x0200 => {
-                let (rows, columns) = if len >= 14 {
-                    let u32_at = |i: usize| {
-                        u64::from(u32::from_le_bytes([
-                            data[i],
-                            data[i + 1],
-                            data[i + 2],
-                            data[i + 3],
-                        ]))
-                    };
-                    (
-                        u32_at(4).saturating_sub(u32_at(0)),
-                        u16_at(10)?.saturating_sub(u16_at(8)?),
-                    )
-                } else {
-                    (
-                        u16_at(2)?.saturating_sub(u16_at(0)?),
-                        u16_at(6)?.saturating_sub(u16_at(4)?),
-                    )
+                let declared = match data.len() {
+                    10 => (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4), u16_at(data, 6)),
+                    14 | 16 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
+                    _ => continue,
                 };
-                sheet.declared = sheet.declared.max(rows.saturating_mul(columns));
+                let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = declared else {
+                    continue;
+                };
+                if 0xFF < cf || cl < cf {
+                    cf = 0;
+                }
+                if rl >= 1 && cl >= 1 {
+                    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1);
+                    let columns = (cl - 1).wrapping_sub(cf).wrapping_add(1);
+                    reserved = reserved.saturating_add(u64::from(rows).saturating_mul(u64::from(columns)));
+                }
             }
             // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: one cell at (row, column).
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                sheet.add(u16_at(0)?, u16_at(2)?);
+                if let (Some(row), Some(column)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    cells.add(row.into(), column.into());
+                    formulas |= kind == 0x0006;
+                }
             }
             // MULRK: a run of cells in one row, its last column in the record's last two bytes.
             0x00BD => {
-                let row = u16_at(0)?;
-                sheet.add(row, u16_at(2)?);
-                sheet.add(row, u16_at(len.checked_sub(2)?)?);
+                let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at));
+                if let (Some(row), Some(first), Some(last)) = (u16_at(data, 0), u16_at(data, 2), last) {
+                    cells.add(row.into(), first.into());
+                    cells.add(row.into(), last.into());
+                }
             }
             _ => {}
         }
     }
-    Some(largest.max(sheet.cells()))
+    // The cells' rectangle is built once for values and once more for formulas, if any.
+    let rectangle = cells.cells();
+    reserved
+        .saturating_add(rectangle)
+        .saturating_add(if formulas { rectangle } else { 0 })
 }
 
-/// The cells of one sheet of a workbook: the rectangle around them, and its declared size.
+/// The rectangle around a sheet's cells.
 #[derive(Debug)]
 struct SheetBox {
     rows: (u64, u64),
     columns: (u64, u64),
-    declared: u64,
 }
 
 impl Default for SheetBox {
@@ -204,7 +322,6 @@ impl Default for SheetBox {
         SheetBox {
             rows: (u64::MAX, 0),
             columns: (u64::MAX, 0),
-            declared: 0,
         }
     }
 }
@@ -216,19 +333,20 @@ impl SheetBox {
     }
 
     fn cells(&self) -> u64 {
-        let spanned = if self.rows.0 > self.rows.1 {
-            0
-        } else {
-            (self.rows.1 - self.rows.0 + 1).saturating_mul(self.columns.1 - self.columns.0 + 1)
-        };
-        spanned.max(self.declared)
+        if self.rows.0 > self.rows.1 {
+            return 0;
+        }
+        (self.rows.1 - self.rows.0 + 1).saturating_mul(self.columns.1 - self.columns.0 + 1)
     }
 }
 
-/// Just enough of the compound file format (the container of .xls files) to read one stream.
+/// Just enough of the compound file format (the container of .xls files) to read one stream as
+/// the .xls reader would: every table and chain bounded by the sectors the file really has.
 mod compound {
     const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+    /// Streams shorter than this live in the mini stream, as the reader has it.
+    const MINI_CUTOFF: usize = 4096;
 
     fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
         bytes
@@ -239,7 +357,8 @@ mod compound {
     struct File<'a> {
         bytes: &'a [u8],
         sector_size: usize,
-        fat: Vec<u32>,
+        /// Sectors the file holds after its header: no table or chain can be longer.
+        sectors: usize,
     }
 
     impl File<'_> {
@@ -248,17 +367,18 @@ mod compound {
             self.bytes.get(start..start.checked_add(self.sector_size)?)
         }
 
-        /// The bytes of the chain of sectors starting at `first`, in `table` (FAT or mini FAT),
-        /// reading each sector with `sector`. A chain longer than the table loops: refused.
+        /// The bytes of the chain starting at `first` in `table`, of sectors `size` long read by
+        /// `sector`; at most `most` sectors (a longer chain loops: refused).
         fn chain(
             &self,
             first: u32,
             table: &[u32],
+            most: usize,
             sector: impl Fn(u32) -> Option<Vec<u8>>,
         ) -> Option<Vec<u8>> {
             let mut out = Vec::new();
             let mut index = first;
-            for _ in 0..=table.len() {
+            for _ in 0..=most {
                 if index == END_OF_CHAIN {
                     return Some(out);
                 }
@@ -269,64 +389,84 @@ mod compound {
         }
     }
 
-    /// The first stream of `file` named one of `names` (ignoring case).
-    pub fn stream(bytes: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    /// The first stream of `bytes` named `name` (ignoring case), as the reader finds it.
+    pub fn stream(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
         if bytes.get(..8)? != SIGNATURE {
             return None;
         }
-        let shift = u32::from(u16::from_le_bytes([*bytes.get(0x1E)?, *bytes.get(0x1F)?]));
-        if !(7..=16).contains(&shift) {
-            return None;
-        }
-        let mut file = File {
-            bytes,
-            sector_size: 1 << shift,
-            fat: Vec::new(),
+        let shift = u16::from_le_bytes([*bytes.get(0x1E)?, *bytes.get(0x1F)?]);
+        let sector_size = match shift {
+            9 => 512,
+            12 => 4096,
+            _ => return None,
         };
+        let file = File {
+            bytes,
+            sector_size,
+            sectors: (bytes.len() / sector_size).saturating_sub(1),
+        };
+        let per_sector = sector_size / 4;
         // The FAT's sectors: 109 named in the header, the rest in a chain of DIFAT sectors.
+        let fat_count = (u32_at(bytes, 0x2C)? as usize).min(file.sectors);
         let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 0x4C + 4 * i)).collect();
         let mut difat = u32_at(bytes, 0x44)?;
-        let per_sector = file.sector_size / 4;
-        for _ in 0..u32_at(bytes, 0x48)?.min(1 << 16) {
+        for _ in 0..(u32_at(bytes, 0x48)? as usize).min(file.sectors) {
+            if fat_sectors.len() >= fat_count {
+                break;
+            }
             let sector = file.sector(difat)?;
             fat_sectors.extend((0..per_sector - 1).filter_map(|i| u32_at(sector, 4 * i)));
             difat = u32_at(sector, 4 * (per_sector - 1))?;
         }
-        let fat_count = u32_at(bytes, 0x2C)? as usize;
         let mut fat = Vec::new();
         for &sector in fat_sectors.iter().take(fat_count) {
             let sector = file.sector(sector)?;
             fat.extend((0..per_sector).filter_map(|i| u32_at(sector, 4 * i)));
         }
-        file.fat = fat;
         let read = |index: u32| file.sector(index).map(<[u8]>::to_vec);
-        let directory = file.chain(u32_at(bytes, 0x30)?, &file.fat, read)?;
+        let directory = file.chain(u32_at(bytes, 0x30)?, &fat, file.sectors, read)?;
         let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
-        let root = entries.first()?;
-        let found = entries.iter().find(|entry| {
-            let name_len = usize::from(u16::from_le_bytes([entry[0x40], entry[0x41]])).min(64);
-            let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
+        let entry_name = |entry: &[u8]| {
+            let units: Vec<u16> = entry[..64]
                 .chunks_exact(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
                 .collect();
-            let name = String::from_utf16_lossy(&name);
-            entry[0x42] == 2 && names.iter().any(|n| n.eq_ignore_ascii_case(&name))
-        })?;
-        let (start, size) = (u32_at(found, 0x74)?, u32_at(found, 0x78)? as usize);
-        let mut data = if size < u32_at(bytes, 0x38)? as usize {
+            let name = String::from_utf16_lossy(&units);
+            name.split('\0').next().unwrap_or_default().to_string()
+        };
+        let found = entries
+            .iter()
+            .find(|entry| entry_name(entry).eq_ignore_ascii_case(name))?;
+        let start = u32_at(found, 116)?;
+        let size = match sector_size {
+            512 => u32_at(found, 120)? as usize,
+            _ => {
+                usize::try_from(u64::from(u32_at(found, 120)?) | u64::from(u32_at(found, 124)?) << 32).ok()?
+            }
+        };
+        if size > bytes.len() {
+            return None;
+        }
+        let mut data = if size < MINI_CUTOFF {
             // A small stream lives in the mini stream, in 64-byte sectors of its own table.
-            let mini_fat_bytes = file.chain(u32_at(bytes, 0x3C)?, &file.fat, read)?;
+            let root = entries.first()?;
+            let mini_fat_count = (u32_at(bytes, 0x40)? as usize).min(file.sectors);
+            let mini_fat_bytes = file.chain(u32_at(bytes, 0x3C)?, &fat, mini_fat_count, read)?;
             let mini_fat: Vec<u32> = (0..mini_fat_bytes.len() / 4)
                 .filter_map(|i| u32_at(&mini_fat_bytes, 4 * i))
                 .collect();
-            let mini_stream = file.chain(u32_at(root, 0x74)?, &file.fat, read)?;
-            file.chain(start, &mini_fat, |index| {
+            let mini_stream = file.chain(u32_at(root, 116)?, &fat, file.sectors, read)?;
+            let mini_sectors = mini_stream.len() / 64;
+            file.chain(start, &mini_fat, mini_sectors, |index| {
                 let at = (index as usize).checked_mul(64)?;
                 mini_stream.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
             })?
         } else {
-            file.chain(start, &file.fat, read)?
+            file.chain(start, &fat, file.sectors, read)?
         };
+        if data.len() < size {
+            return None;
+        }
         data.truncate(size);
         Some(data)
     }
@@ -367,6 +507,28 @@ mod tests {
             cell("Company name")
         );
         assert_eq!(ods_cells(sheet(&rows).as_bytes()).unwrap(), 1);
+    }
+
+    #[test]
+    fn every_sheet_counts_and_tricks_of_writing_hide_nothing() {
+        let wide = "<table:table-row table:number-rows-repeated=\"2000\">\
+             <table:table-cell table:number-columns-repeated=\"1000\" table:formula=\"of:=1\"/></table:table-row>";
+        let two_sheets = format!("{}{}", sheet(wide), sheet(wide));
+        assert_eq!(ods_cells(two_sheets.as_bytes()).unwrap(), 4_000_000);
+        // A `>` in a quoted value, single quotes and spaces around `=`, and a comment holding a
+        // quote: the repeat counts are still read.
+        let hidden = "<table:table-row table:style-name=\"a>b\" table:number-rows-repeated = '3000'>\
+             <!-- don't --><table:table-cell table:number-columns-repeated='1000' office:value-type='float'/></table:table-row>";
+        assert_eq!(ods_cells(sheet(hidden).as_bytes()).unwrap(), 3_000_000);
+        // A sheet inside a cell's note counts as one more, and does not reset the outer one.
+        let nested = format!(
+            "<table:table-row table:number-rows-repeated=\"10\"><table:table-cell><office:annotation>{}</office:annotation></table:table-cell>\
+             <table:table-cell table:number-columns-repeated=\"9\" office:value-type=\"float\"/></table:table-row>",
+            sheet("<table:table-row><table:table-cell office:value-type=\"float\"/></table:table-row>")
+        );
+        assert_eq!(ods_cells(sheet(&nested).as_bytes()).unwrap(), 10 * 10 + 1);
+        let entity = "<table:table-row table:number-rows-repeated=\"&#49;000000\"><table:table-cell office:value-type=\"float\"/></table:table-row>";
+        assert!(ods_cells(sheet(entity).as_bytes()).is_err());
     }
 
     #[test]
@@ -459,22 +621,75 @@ mod tests {
         record(0x0203, &data)
     }
 
-    fn workbook(sheet_records: &[Vec<u8>]) -> Vec<u8> {
+    /// A workbook stream: the globals naming each sheet and where it starts, then the sheets.
+    fn workbook_of(sheets: &[&[Vec<u8>]]) -> Vec<u8> {
         let bof = record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0]);
-        let mut stream = bof.clone();
-        stream.extend(record(0x000A, &[]));
-        stream.extend(bof);
-        sheet_records.iter().for_each(|r| stream.extend(r));
-        stream.extend(record(0x000A, &[]));
-        compound_file(stream)
+        let globals_len = bof.len() + sheets.len() * (4 + 9) + 4;
+        let mut globals = bof.clone();
+        let mut body = Vec::new();
+        for records in sheets {
+            let mut sheet = bof.clone();
+            records.iter().for_each(|r| sheet.extend(r));
+            sheet.extend(record(0x000A, &[]));
+            let mut bound = ((globals_len + body.len()) as u32).to_le_bytes().to_vec();
+            bound.extend([0, 0, 1, 0, b'S']);
+            globals.extend(record(0x0085, &bound));
+            body.extend(sheet);
+        }
+        globals.extend(record(0x000A, &[]));
+        assert_eq!(globals.len(), globals_len);
+        globals.extend(body);
+        compound_file(globals)
+    }
+
+    fn workbook(sheet_records: &[Vec<u8>]) -> Vec<u8> {
+        workbook_of(&[sheet_records])
+    }
+
+    fn dimensions(first_row: u32, last_row: u32, first_column: u16, last_column: u16) -> Vec<u8> {
+        let mut data = first_row.to_le_bytes().to_vec();
+        data.extend(last_row.to_le_bytes());
+        data.extend(first_column.to_le_bytes());
+        data.extend(last_column.to_le_bytes());
+        data.extend([0, 0]);
+        record(0x0200, &data)
+    }
+
+    #[test]
+    fn every_sheet_counts_and_embedded_charts_do_not_hide_cells() {
+        let big = [number(0, 0), number(1_999, 999)];
+        assert_eq!(
+            xls_cells(&workbook_of(&[&big, &big, &big])).unwrap(),
+            3 * 2_000_000
+        );
+        let chart = record(0x0809, &[0, 6, 0x20, 0, 0, 0, 0, 0]);
+        let with_chart = [
+            number(0, 0),
+            chart,
+            number(5, 5),
+            record(0x000A, &[]),
+            number(65_535, 255),
+        ];
+        assert_eq!(xls_cells(&workbook(&with_chart)).unwrap(), 65_536 * 256);
+    }
+
+    #[test]
+    fn dimensions_are_read_as_the_reader_reads_them() {
+        // A first column past 255 is taken as 0; a last row before the first wraps around.
+        assert_eq!(
+            xls_cells(&workbook(&[dimensions(0, 1_000, 300, 300)])).unwrap(),
+            1_000 * 300
+        );
+        assert!(xls_cells(&workbook(&[dimensions(10, 5, 0, 1)])).unwrap() > 4_000_000_000);
     }
 
     #[test]
     fn a_real_xls_file_is_its_rows_by_its_columns() {
         let file = include_bytes!("../../tests/fixtures/libreoffice-customers.xls");
         let cells = xls_cells(file).unwrap();
-        // 4 rows (a header and three customers) of 13 columns, as LibreOffice declares them.
-        assert!((4 * 13..=4 * 16).contains(&cells), "{cells}");
+        // 4 rows (a header and three customers) of 13 columns: the room reserved for the
+        // dimensions LibreOffice declares, and the rectangle of the cells themselves.
+        assert_eq!(cells, 2 * 4 * 13);
     }
 
     #[test]
@@ -487,11 +702,8 @@ mod tests {
 
     #[test]
     fn declared_dimensions_count_even_without_cells() {
-        let mut data = 0u32.to_le_bytes().to_vec();
-        data.extend(4_000_000u32.to_le_bytes());
-        data.extend([0, 0, 0, 1, 0, 0]);
         assert_eq!(
-            xls_cells(&workbook(&[record(0x0200, &data)])).unwrap(),
+            xls_cells(&workbook(&[dimensions(0, 4_000_000, 0, 256)])).unwrap(),
             4_000_000 * 256
         );
     }

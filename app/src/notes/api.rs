@@ -53,7 +53,7 @@ pub async fn add_note(customer_id: i64, body: String) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn edit_note(id: i64, version: i64, body: String) -> Result<(), AppError> {
     let user = require_staff().await?;
-    let body = required_text(&body, "Note", MAX_NOTE).map_err(AppError::Refused)?;
+    let body = required_text(&body, "Note", MAX_NOTE).map_err(|m| AppError::field("body", m))?;
     let db = app_state()?.db;
     let now = now_ms();
     let note = own_note(&db, id, &user).await?;

@@ -158,6 +158,8 @@ pub async fn reset_password(
     log(&state, who, "password_reset", &link_email, "").await;
     match who {
         Who::Staff => {
+            // Sign-ins begun with the old password, halfway through their second step, end too.
+            crate::two_factor::db::end_challenges(&state.db, id).await?;
             // A reset proves the email, not the second factor: that step still comes.
             let step = crate::two_factor::api::after_password(&state, id).await?;
             Ok(step.path("/customers"))

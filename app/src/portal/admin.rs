@@ -142,11 +142,7 @@ pub async fn invite_contacts(customer_id: i64, contact_ids: Vec<i64>) -> Result<
     if contact_ids.is_empty() {
         return Err(AppError::Refused("Choose at least one contact to invite.".into()));
     }
-    if contact_ids.len() > MAX_INVITATIONS {
-        return Err(AppError::Refused(format!(
-            "Invite at most {MAX_INVITATIONS} contacts at a time."
-        )));
-    }
+    AppError::check_list_len("contact_ids", &contact_ids, MAX_INVITATIONS, "contacts")?;
     let contacts = crate::contacts::db::of_customer_among(&db, customer_id, &contact_ids).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;

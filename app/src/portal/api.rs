@@ -116,6 +116,8 @@ pub async fn check_invitation(token: String) -> Result<PortalLinkState, AppError
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn accept_invitation(token: String, password: String, confirm: String) -> Result<i64, AppError> {
     let token = crate::auth::session::check_token(&token)?;
+    crate::auth::password::check_typed("password", &password)?;
+    crate::auth::password::check_typed("confirm", &confirm)?;
     let state = app_state()?;
     let token_hash = hash_token(token.trim());
     let link = db::link(&state.db, &token_hash, link_rule(INVITATION).purpose)
@@ -134,7 +136,7 @@ pub async fn accept_invitation(token: String, password: String, confirm: String)
             let attempt =
                 sign_in_attempt(&state, &link.email, crate::security_log::db::Account::Contact).await?;
             let account = Some((link.contact_id, Some(hash.clone())));
-            if settle_sign_in(&state, &attempt, account, &password)
+            if settle_sign_in(&state, &attempt, account, &password, Some("signed_in"))
                 .await?
                 .is_none()
             {

@@ -35,11 +35,9 @@ pub async fn customer_requests(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(customer_id)))]
 pub async fn accept_recommendations(customer_id: i64, ids: Vec<i64>) -> Result<u64, AppError> {
     let user = require_staff().await?;
+    AppError::check_list_len("ids", &ids, MAX_SEND, "requests")?;
     let db = app_state()?.db;
     live_customer(&db, customer_id).await?;
-    if ids.len() > MAX_SEND {
-        return Err(AppError::Refused(format!("At most {MAX_SEND} requests at once.")));
-    }
     let now = now_ms();
     let mut tx = db.begin().await?;
     let accepted =
@@ -141,11 +139,7 @@ pub async fn send_documents(customer_id: i64, ids: Vec<i64>) -> Result<SendRepor
             "Select at least one fulfilled request to send.".into(),
         ));
     }
-    if ids.len() > MAX_SEND {
-        return Err(AppError::Refused(format!(
-            "At most {MAX_SEND} requests can be sent at once."
-        )));
-    }
+    AppError::check_list_len("ids", &ids, MAX_SEND, "requests")?;
     let mut ids = ids;
     ids.sort_unstable();
     ids.dedup();

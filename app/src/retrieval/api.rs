@@ -43,6 +43,8 @@ pub async fn check_link(token: String) -> Result<LinkState, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_account(token: String, password: String, confirm: String) -> Result<(), AppError> {
     let token = crate::auth::session::check_token(&token)?;
+    crate::auth::password::check_typed("password", &password)?;
+    crate::auth::password::check_typed("confirm", &confirm)?;
     let state = app_state()?;
     let link = db::link(&state.db, &hash_token(token.trim()))
         .await?
@@ -77,7 +79,7 @@ pub async fn contact_sign_in(email: String, password: String) -> Result<(), AppE
     let state = app_state()?;
     let attempt = sign_in_attempt(&state, &email, Account::Contact).await?;
     let account = db::contact_by_email(&state.db, attempt.email_key()).await?;
-    match settle_sign_in(&state, &attempt, account, &password).await? {
+    match settle_sign_in(&state, &attempt, account, &password, Some("signed_in")).await? {
         Some(id) => session::start(&state, id, None).await,
         None => Err(AppError::Refused(
             "That email and password do not match an account. First time here? Use the link in your email."

@@ -38,6 +38,8 @@ pub struct SecurityLogPage {
 pub fn kind_label(kind: &str) -> &'static str {
     match kind {
         "signed_in" => "Signed in",
+        "password_accepted" => "Password right; second step asked",
+        "password_confirmed" => "Confirmed their password (to change it)",
         "sign_in_failed" => "Failed sign-in",
         "sign_in_throttled" => "Sign-in refused: too many failures",
         "password_changed" => "Changed their password",

@@ -140,7 +140,7 @@ async fn check_code(
     code: &str,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    if row.locked(now) {
+    if !db::count_attempt(&state.db, user_id, now).await? {
         return Err(AppError::Busy(
             "Too many wrong codes for this account lately. Wait 15 minutes, then try again.".into(),
         ));
@@ -161,7 +161,7 @@ async fn check_code(
             Some(step) => db::spend_step(&state.db, user_id, step).await?,
             None => false,
         }
-    } else if let Some(hash) = recovery::hash_typed(code) {
+    } else if let Some(hash) = recovery::hash_typed(code, sealing_key(state)?) {
         let spent = db::spend_recovery_code(&state.db, user_id, &hash, now).await?;
         if spent {
             record_staff(state, "recovery_code_used", &row.email, String::new()).await;
@@ -171,7 +171,6 @@ async fn check_code(
         false
     };
     if !accepted {
-        db::note_failure(&state.db, user_id, now).await?;
         record_staff(state, "two_factor_failed", &row.email, String::new()).await;
         return Err(AppError::field("code", WRONG_CODE));
     }
@@ -187,11 +186,11 @@ async fn two_factor_row(state: &AppState, user_id: i64) -> Result<db::TwoFactorR
 
 /// Ten new recovery codes and their hashes.
 #[cfg(feature = "ssr")]
-fn new_recovery_codes() -> Result<(Vec<String>, Vec<String>), AppError> {
+fn new_recovery_codes(key: &SealingKey) -> Result<(Vec<String>, Vec<String>), AppError> {
     let codes = recovery::generate().map_err(unusable)?;
     let hashes = codes
         .iter()
-        .filter_map(|code| recovery::hash_typed(code))
+        .filter_map(|code| recovery::hash_typed(code, key))
         .collect();
     Ok((codes, hashes))
 }
@@ -215,7 +214,9 @@ pub async fn verify_two_factor(code: String) -> Result<(), AppError> {
         return Err(expired());
     }
     set_challenge_cookie(&state, "", 0);
-    crate::auth::api::start_session(&state, challenge.user_id).await
+    crate::auth::api::start_session(&state, challenge.user_id).await?;
+    record_staff(&state, "signed_in", &row.email, "With two-factor".into()).await;
+    Ok(())
 }
 
 /// The caller's two-factor state, for "Your account" and Settings.
@@ -273,7 +274,7 @@ pub async fn enable_two_factor(code: String) -> Result<Vec<String>, AppError> {
             "That code is not right. Type the code the app shows now for Clientele.",
         ));
     };
-    let (codes, hashes) = new_recovery_codes()?;
+    let (codes, hashes) = new_recovery_codes(key)?;
     if !db::enable(&state.db, user_id, &pending, step, &hashes).await? {
         return Err(AppError::Refused(
             "Two-factor sign-in was set up or started again meanwhile, in another window. Reload the page."
@@ -285,6 +286,7 @@ pub async fn enable_two_factor(code: String) -> Result<Vec<String>, AppError> {
         if db::end_challenge(&state.db, &hash).await? {
             set_challenge_cookie(&state, "", 0);
             crate::auth::api::start_session(&state, user_id).await?;
+            record_staff(&state, "signed_in", &row.email, "Setting up two-factor".into()).await;
         }
     }
     Ok(codes)
@@ -326,7 +328,7 @@ pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError>
         return Err(AppError::Refused("Turn two-factor sign-in on first.".into()));
     }
     check_code(&state, user.id, &row, &code).await?;
-    let (codes, hashes) = new_recovery_codes()?;
+    let (codes, hashes) = new_recovery_codes(sealing_key(&state)?)?;
     let mut tx = state.db.begin().await?;
     db::replace_codes(&mut tx, user.id, &hashes).await?;
     tx.commit().await?;

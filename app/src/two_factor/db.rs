@@ -15,24 +15,17 @@ pub struct TwoFactorRow {
     pub secret: Option<String>,
     pub pending: Option<String>,
     pub last_step: i64,
-    pub failures: i64,
-    pub failed_at: i64,
 }
 
 impl TwoFactorRow {
     pub fn enabled(&self) -> bool {
         self.secret.is_some()
     }
-
-    /// Whether wrong codes lately mean no code is checked now.
-    pub fn locked(&self, now: i64) -> bool {
-        self.failures >= MOST_FAILURES && now - self.failed_at < FAILURE_WINDOW_MS
-    }
 }
 
 pub async fn of_user(db: &Db, user_id: i64) -> Result<Option<TwoFactorRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT email, totp_secret, totp_pending, totp_last_step, totp_failures, totp_failed_at
+        "SELECT email, totp_secret, totp_pending, totp_last_step
          FROM staff_users WHERE id = $1 AND removed_at IS NULL",
     )
     .bind(user_id)
@@ -44,8 +37,6 @@ pub async fn of_user(db: &Db, user_id: i64) -> Result<Option<TwoFactorRow>, sqlx
             secret: row.try_get("totp_secret")?,
             pending: row.try_get("totp_pending")?,
             last_step: row.try_get("totp_last_step")?,
-            failures: row.try_get("totp_failures")?,
-            failed_at: row.try_get("totp_failed_at")?,
         })
     })
     .transpose()
@@ -185,20 +176,24 @@ pub async fn unused_codes(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Counts a wrong code; a count older than the window starts again.
-pub async fn note_failure(db: &Db, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Counts a code about to be checked, as wrong until it proves right (a right one sets the count
+/// back to 0): false, and nothing counted, when [`MOST_FAILURES`] codes were wrong in the last
+/// [`FAILURE_WINDOW_MS`]. One statement, so codes sent at once through many sign-ins cannot all
+/// slip past the count.
+pub async fn count_attempt(db: &Db, user_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE staff_users SET
              totp_failures = CASE WHEN totp_failed_at < $1 THEN 1 ELSE totp_failures + 1 END,
              totp_failed_at = $2
-         WHERE id = $3",
+         WHERE id = $3 AND NOT (totp_failures >= $4 AND totp_failed_at >= $1)",
     )
     .bind(now - FAILURE_WINDOW_MS)
     .bind(now)
     .bind(user_id)
+    .bind(MOST_FAILURES)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// A sign-in halfway through: whose, and whether they must set two-factor up first.
@@ -265,6 +260,15 @@ pub async fn end_challenge(db: &Db, token_hash: &str) -> Result<bool, sqlx::Erro
         .execute(&db.pool)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Ends the user's sign-ins halfway through (their password was reset).
+pub async fn end_challenges(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM two_factor_challenges WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// Ends the sessions of users who have not turned two-factor on: when it becomes required, they

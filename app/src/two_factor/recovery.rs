@@ -1,8 +1,9 @@
 //! Recovery codes: ten single-use codes shown once when two-factor sign-in is turned on, for the
-//! day the phone is lost. Only their SHA-256 is kept.
+//! day the phone is lost. Only a keyed hash of each is kept (HMAC with a key derived from
+//! `TWO_FACTOR_KEY`): unsalted, 50-bit codes could be found from a plain hash by trying them all.
 
+use super::sealing::SealingKey;
 use ring::rand::{SecureRandom, SystemRandom};
-use sha2::{Digest, Sha256};
 
 pub const COUNT: usize = 10;
 /// Letters and digits that cannot be mistaken for one another when read back from paper.
@@ -25,20 +26,24 @@ pub fn generate() -> Result<Vec<String>, ring::error::Unspecified> {
         .collect()
 }
 
-/// A typed recovery code as it is stored, hashed; `None` when it cannot be one.
-pub fn hash_typed(typed: &str) -> Option<String> {
+/// A typed recovery code as it is stored, hashed with `key`; `None` when it cannot be one.
+pub fn hash_typed(typed: &str, key: &SealingKey) -> Option<String> {
     let code: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .flat_map(char::to_lowercase)
         .collect();
     let shaped = code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b));
-    shaped.then(|| hex::encode(Sha256::digest(code.as_bytes())))
+    shaped.then(|| key.keyed_hash(code.as_bytes()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key() -> SealingKey {
+        SealingKey::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").unwrap()
+    }
 
     #[test]
     fn codes_are_ten_different_and_read_back_however_they_are_typed() {
@@ -50,9 +55,12 @@ mod tests {
         assert_eq!(unique.len(), 10);
         let code = &codes[0];
         assert_eq!(code.len(), 11);
-        let hash = hash_typed(code).unwrap();
-        assert_eq!(hash_typed(&code.to_uppercase()), Some(hash.clone()));
-        assert_eq!(hash_typed(&format!(" {} ", code.replace('-', " "))), Some(hash));
+        let hash = hash_typed(code, &key()).unwrap();
+        assert_eq!(hash_typed(&code.to_uppercase(), &key()), Some(hash.clone()));
+        assert_eq!(
+            hash_typed(&format!(" {} ", code.replace('-', " ")), &key()),
+            Some(hash)
+        );
     }
 
     #[test]
@@ -66,7 +74,7 @@ mod tests {
             "123456",
             "abcde_fghjk",
         ] {
-            assert_eq!(hash_typed(bad), None, "{bad:?}");
+            assert_eq!(hash_typed(bad, &key()), None, "{bad:?}");
         }
     }
 }

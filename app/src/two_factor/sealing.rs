@@ -2,6 +2,7 @@
 //! copy of the database (a backup, a stolen disk) cannot make anyone's codes.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use std::sync::Arc;
 
@@ -9,7 +10,11 @@ use std::sync::Arc;
 const PREFIX: &str = "v1.";
 
 #[derive(Clone)]
-pub struct SealingKey(Arc<LessSafeKey>);
+pub struct SealingKey {
+    sealing: Arc<LessSafeKey>,
+    /// For keyed hashes (recovery codes), derived from the key so that the two uses differ.
+    hashing: hmac::Key,
+}
 
 impl std::fmt::Debug for SealingKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27,7 +32,20 @@ impl SealingKey {
                 "TWO_FACTOR_KEY must be 64 hexadecimal digits (32 bytes), e.g. from `openssl rand -hex 32`",
             )?;
         let key = UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| "TWO_FACTOR_KEY is not a usable key")?;
-        Ok(SealingKey(Arc::new(LessSafeKey::new(key))))
+        let derived = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA256, &bytes),
+            b"clientele keyed hashes",
+        );
+        Ok(SealingKey {
+            sealing: Arc::new(LessSafeKey::new(key)),
+            hashing: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
+        })
+    }
+
+    /// A hash of `text` that only this key makes (HMAC-SHA256), as hex: a copy of the database
+    /// alone cannot be searched for the short texts it hashes.
+    pub fn keyed_hash(&self, text: &[u8]) -> String {
+        hex::encode(hmac::sign(&self.hashing, text).as_ref())
     }
 
     /// `plain` sealed for `owner` (a staff user's id): text for the database. A sealed secret
@@ -36,7 +54,7 @@ impl SealingKey {
         let mut nonce = [0u8; NONCE_LEN];
         SystemRandom::new().fill(&mut nonce)?;
         let mut sealed = plain.to_vec();
-        self.0.seal_in_place_append_tag(
+        self.sealing.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
             Aad::from(owner.to_be_bytes()),
             &mut sealed,
@@ -55,7 +73,7 @@ impl SealingKey {
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut in_out = sealed.to_vec();
         let plain = self
-            .0
+            .sealing
             .open_in_place(nonce, Aad::from(owner.to_be_bytes()), &mut in_out)
             .ok()?;
         Some(plain.to_vec())

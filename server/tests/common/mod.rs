@@ -215,6 +215,17 @@ impl TestApp {
             .expect("a staff user")
     }
 
+    /// The database the app uses, as `DATABASE_URL` names it.
+    pub fn database_url(&self) -> String {
+        match &self.postgres {
+            Some((admin, name)) => {
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+                format!("{base}/{name}")
+            }
+            None => format!("sqlite://{}/clientele.db", self.data_dir.display()),
+        }
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.pool)
@@ -376,7 +387,7 @@ pub fn day(offset: i64) -> String {
         .to_string()
 }
 
-/// A server process of this build on the SQLite database and files of `app`, delivering email to
+/// A server process of this build on the database and files of `app`, delivering email to
 /// `smtp_url` if given; with its address. Killing it is how tests crash a server.
 pub fn spawn_server(app: &TestApp, smtp_url: Option<&str>) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -386,16 +397,14 @@ pub fn spawn_server(app: &TestApp, smtp_url: Option<&str>) -> (std::process::Chi
         .port();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
     command
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/clientele.db", app.data_dir.display()),
-        )
+        .env("DATABASE_URL", app.database_url())
         .env("DATA_DIR", &app.data_dir)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", &app.site)
         .env("LEPTOS_HASH_FILES", "false")
         .env("RUST_LOG", "warn")
         .env_remove("SMTP_URL")
+        .env_remove("TWO_FACTOR_KEY")
         .stdout(std::process::Stdio::null());
     if let Some(url) = smtp_url {
         command.env("SMTP_URL", url);
