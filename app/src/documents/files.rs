@@ -108,20 +108,22 @@ impl FileStore {
             .to_vec())
     }
 
-    /// Makes sure the file at `path` (and its name in its folder) is on the disk, not only in
-    /// the operating system's memory, before the database says it exists: a power cut after the
-    /// commit must not leave a record without its bytes. S3 stores have it durably once put.
-    pub async fn sync(&self, path: &Path) -> std::io::Result<()> {
+    /// Makes sure what is at `path` is on the disk, not only in the operating system's memory,
+    /// before the database says it exists: a power cut after the commit must not leave a record
+    /// without its bytes. `Bytes` syncs the file's bytes (before it is moved into place, outside
+    /// any transaction: a 25 MB file takes a while); `Name` syncs its folder, where its name is
+    /// (after the move, cheap). S3 stores have it durably once put.
+    pub async fn sync(&self, path: &Path, what: Durable) -> std::io::Result<()> {
         let Some(folder) = &self.folder else {
             return Ok(());
         };
         let file = folder.join(path.as_ref());
-        tokio::task::spawn_blocking(move || {
-            std::fs::File::open(&file)?.sync_all()?;
-            match file.parent() {
+        tokio::task::spawn_blocking(move || match what {
+            Durable::Bytes => std::fs::File::open(&file)?.sync_all(),
+            Durable::Name => match file.parent() {
                 Some(parent) => std::fs::File::open(parent)?.sync_all(),
                 None => Ok(()),
-            }
+            },
         })
         .await
         .map_err(std::io::Error::other)?
@@ -257,7 +259,15 @@ async fn receive(
         let _ = writer.abort().await;
         return Err(response);
     }
-    if let Err(e) = writer.finish().await {
+    let finished = match writer.finish().await {
+        Ok(_) => state
+            .files
+            .sync(&temporary, Durable::Bytes)
+            .await
+            .map_err(store_error),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = finished {
         let _ = store.delete(&temporary).await;
         return Err(not_stored(name, &e));
     }
@@ -268,12 +278,9 @@ async fn receive(
             store.rename(&temporary, &FileStore::import(&id)).await?;
             state
                 .files
-                .sync(&FileStore::import(&id))
+                .sync(&FileStore::import(&id), Durable::Name)
                 .await
-                .map_err(|e| object_store::Error::Generic {
-                    store: "local",
-                    source: Box::new(e),
-                })
+                .map_err(store_error)
         };
         if let Err(e) = kept.await {
             let _ = store.delete(&temporary).await;
@@ -305,12 +312,11 @@ async fn receive(
             .rename(&temporary, &FileStore::blob(&sha256))
             .await
             .map_err(Stored::Files)?;
-        state.files.sync(&FileStore::blob(&sha256)).await.map_err(|e| {
-            Stored::Files(object_store::Error::Generic {
-                store: "local",
-                source: Box::new(e),
-            })
-        })?;
+        state
+            .files
+            .sync(&FileStore::blob(&sha256), Durable::Name)
+            .await
+            .map_err(|e| Stored::Files(store_error(e)))?;
         tx.commit().await.map_err(Stored::Database)
     };
     match stored.await {
@@ -330,6 +336,21 @@ async fn receive(
         file_name: record.file_name,
         size,
     })
+}
+
+/// What [`FileStore::sync`] puts on the disk.
+#[derive(Debug, Clone, Copy)]
+pub enum Durable {
+    Bytes,
+    Name,
+}
+
+/// A local store's error as the object store's.
+fn store_error(error: std::io::Error) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "local",
+        source: Box::new(error),
+    }
 }
 
 /// Why a file's bytes and record could not both be kept.

@@ -152,8 +152,8 @@ async fn check_code(
             .and_then(|sealed| sealing_key(state).ok()?.open(user_id, sealed))
             .ok_or_else(|| {
                 AppError::Refused(
-                    "This server cannot read your two-factor secret (its key changed). Use a recovery \
-                     code, or ask an Admin to reset your two-factor sign-in."
+                    "This server cannot read your two-factor secret: its TWO_FACTOR_KEY is not the one \
+                     it was set up with. Ask an Admin to reset your two-factor sign-in."
                         .into(),
                 )
             })?;
