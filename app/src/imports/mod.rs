@@ -8,6 +8,8 @@ pub mod columns;
 #[cfg(feature = "ssr")]
 pub mod commit;
 #[cfg(feature = "ssr")]
+mod compound;
+#[cfg(feature = "ssr")]
 pub mod contact_rows;
 #[cfg(feature = "ssr")]
 mod csv;
