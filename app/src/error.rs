@@ -67,8 +67,9 @@ pub enum AppError {
     /// Too much of a costly kind of work is under way (password checks, say): try again soon.
     #[error("{0}")]
     Busy(String),
-    /// The database is not answering (stopped, restarting, unreachable): try again soon.
-    #[error("Clientele cannot reach its database just now. Try again in a moment.")]
+    /// The database is not answering (stopped, restarting, unreachable, or too busy to answer in
+    /// time): try again soon.
+    #[error("Clientele's database is not answering just now. Try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. If it happens again, quote reference {0}.")]
     Internal(String),
@@ -130,7 +131,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        if database_unreachable(&error) {
+        if database_unavailable(&error) {
             tracing::warn!(%error, "the database is not answering");
             AppError::Unavailable
         } else {
@@ -139,10 +140,11 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Whether `error` says the database could not be reached, rather than that a statement failed:
-/// the connection broke or was refused, or PostgreSQL is shutting down or starting.
+/// Whether `error` says the database could not be reached or did not answer in time, rather than
+/// that a statement failed: the connection broke or was refused, PostgreSQL is shutting down or
+/// starting, no connection or write turn came free in time, or SQLite's busy timeout ran out.
 #[cfg(feature = "ssr")]
-fn database_unreachable(error: &sqlx::Error) -> bool {
+fn database_unavailable(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
@@ -152,9 +154,12 @@ fn database_unreachable(error: &sqlx::Error) -> bool {
         sqlx::Error::Database(error) => match error.code().as_deref() {
             // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
             Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006") => true,
-            // SQLite (numeric codes, never five characters like PostgreSQL's): the file could not
-            // be opened (CANTOPEN) or read or written (IOERR and its extended codes).
-            Some(code) if code.len() < 5 => code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 10 | 14)),
+            // SQLite (numeric codes, never five characters like PostgreSQL's): another process
+            // held the lock past the busy timeout (BUSY, LOCKED), or the file could not be opened
+            // (CANTOPEN) or read or written (IOERR and its extended codes).
+            Some(code) if code.len() < 5 => code
+                .parse::<u32>()
+                .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 14)),
             _ => false,
         },
         _ => false,

@@ -29,6 +29,8 @@ pub struct Db {
     pub backend: Backend,
     /// What searches learn of the trigram indexes to choose how to search (SQLite).
     pub trigram_counts: std::sync::Arc<crate::text_search::TrigramCounts>,
+    /// Whose turn it is to write (SQLite): see [`Db::begin`].
+    write_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -71,7 +73,9 @@ impl Db {
                 sqlx::Connection::close(first).await?;
                 options.after_connect(|conn, _| {
                     Box::pin(async move {
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                        // Checkpoints are the server's to run, in the background (see
+                        // `Db::checkpoint`); a writer checkpoints only if those fall far behind.
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000;")
                             .await?;
                         Ok(())
                     })
@@ -89,20 +93,60 @@ impl Db {
             pool,
             backend,
             trigram_counts: Default::default(),
+            write_turn: Default::default(),
         })
     }
 }
 
 impl Db {
     /// A transaction that writes. On SQLite it takes the write lock as it begins (`BEGIN
-    /// IMMEDIATE`), waiting its turn behind other writers; begun deferred, a new customer's
-    /// insert was answered "database is locked" at once, without waiting, when others wrote at
-    /// the same moment (6 of 384 requests from 48 clients).
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+    /// IMMEDIATE`); begun deferred, a new customer's insert was answered "database is locked" at
+    /// once when others wrote at the same moment (6 of 384 requests from 48 clients).
+    ///
+    /// SQLite has one writer at a time, and a connection waiting for the lock polls for it,
+    /// sleeping up to 100 ms between tries, in no order, while holding one of the pool's eight
+    /// connections. Under load the pool filled with writers asleep, and every reader waited
+    /// behind them: 6–7 s stalls for pages at 64 clients. So writers here queue for their turn
+    /// first, in the order they came, without a connection, and take one only when it is theirs.
+    /// Turns are per process; another process writing (a backup, `server` commands) is still
+    /// waited for by SQLite's busy timeout.
+    #[track_caller]
+    pub fn begin(&self) -> impl std::future::Future<Output = Result<WriteTx, sqlx::Error>> + '_ {
+        let site = std::panic::Location::caller();
+        async move {
+            match self.backend {
+                Backend::Sqlite => {
+                    let asked = std::time::Instant::now();
+                    let guard = tokio::time::timeout(WRITE_TURN_WAIT, self.write_turn.clone().lock_owned())
+                        .await
+                        .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                    let turn = Turn {
+                        _guard: guard,
+                        waited: asked.elapsed(),
+                        since: std::time::Instant::now(),
+                        site,
+                    };
+                    let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                    Ok(WriteTx { tx, turn: Some(turn) })
+                }
+                Backend::Postgres => Ok(WriteTx {
+                    tx: self.pool.begin().await?,
+                    turn: None,
+                }),
+            }
         }
+    }
+
+    /// Copies what the write-ahead log holds into the database file (SQLite), without waiting
+    /// for or holding up anyone: writers go on appending meanwhile. Left to SQLite, the write
+    /// that fills the log to 1,000 pages does it in its commit, holding the write turn while it
+    /// copies and syncs the file; every other writer waits.
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
+        }
+        Ok(())
     }
 
     /// Brings the planner's statistics up to date where a table changed much or an index has
@@ -117,6 +161,65 @@ impl Db {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// How long a write waits for its turn before the person is told the app is busy: as long as
+/// SQLite's own busy timeout.
+const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A transaction begun by [`Db::begin`]: used as a connection; ends with `commit`, or is rolled
+/// back when dropped. Holds the write turn (SQLite) until then.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    turn: Option<Turn>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let WriteTx { tx, turn } = self;
+        let committed = tx.commit().await;
+        drop(turn);
+        committed
+    }
+}
+
+/// The write turn held, and for the log, how it went: every other writer waits while one holds
+/// it, so a slow one is worth a line saying where it was taken.
+struct Turn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    waited: std::time::Duration,
+    since: std::time::Instant,
+    site: &'static std::panic::Location<'static>,
+}
+
+/// A write holding the turn longer than this is logged.
+const SLOW_TURN: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let held = self.since.elapsed();
+        if held > SLOW_TURN {
+            tracing::warn!(
+                held_ms = held.as_millis() as u64,
+                waited_ms = self.waited.as_millis() as u64,
+                at = %self.site,
+                "a write held SQLite's write turn long; other writes waited for it"
+            );
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 

@@ -84,6 +84,9 @@ struct Seeded {
     group: i64,
     staff: i64,
     portal_customer: i64,
+    /// An email the Security log holds events of.
+    security_email: String,
+    middle_security_event: i64,
 }
 
 async fn seeded(db: &Db) -> Result<Seeded, sqlx::Error> {
@@ -120,8 +123,19 @@ async fn seeded(db: &Db) -> Result<Seeded, sqlx::Error> {
     .fetch_one(&db.pool)
     .await?
     .try_get(0)?;
+    // A contact's events are one in ~300 of the log, spread over the year.
+    let security_email: String = one("SELECT email_key FROM security_events WHERE account = 'contact'
+         ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM security_events)")
+    .await
+    .and_then(|row| row.try_get(0))
+    .unwrap_or_else(|_| "nobody@nowhere.example".into());
+    let middle_security_event: i64 = one("SELECT COALESCE(MAX(id) / 2, 0) FROM security_events")
+        .await?
+        .try_get(0)?;
     Ok(Seeded {
         middle_customer,
+        security_email,
+        middle_security_event,
         middle_contact,
         email_part,
         account_part,
@@ -442,6 +456,27 @@ pub async fn pages(db: &Db, big: i64) -> Result<Vec<Page>, sqlx::Error> {
         activity("by dates (one month)", "", "", "", "2026-06-01", "2026-06-30"),
         get("Page /settings/email-log", "/settings/email-log".into()),
         form("Email Log: first page", "mail/log", &[]),
+        get("Page /settings/security", "/settings/security".into()),
+        form(
+            "Security log: first page",
+            "settings/security_log",
+            &[("email", "")],
+        ),
+        form(
+            "Security log: a page from the middle",
+            "settings/security_log",
+            &[("email", ""), ("before", &s.middle_security_event.to_string())],
+        ),
+        form(
+            "Security log: one contact's events",
+            "settings/security_log",
+            &[("email", &s.security_email)],
+        ),
+        form(
+            "Security log: an address with none",
+            "settings/security_log",
+            &[("email", "nobody@nowhere.example")],
+        ),
         get("Page /customers/trash", "/customers/trash".into()),
         form("Trash", "customers/trash", &[]),
         get("Page /share-settings (document types)", "/share-settings".into()),

@@ -35,6 +35,24 @@ pub fn spawn_housekeeping(state: AppState) {
     });
 }
 
+/// Every second: the SQLite write-ahead log copied into the database file (see
+/// [`app::state::Db::checkpoint`]). A second's writes are a few hundred pages at most.
+pub fn spawn_checkpoints(state: AppState) {
+    if state.db.backend != app::state::Backend::Sqlite {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut every_second = tokio::time::interval(Duration::from_secs(1));
+        every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every_second.tick().await;
+            if let Err(error) = state.db.checkpoint().await {
+                tracing::warn!(%error, "checkpointing the database failed; will retry in a second");
+            }
+        }
+    });
+}
+
 /// Expired staff sessions and reset links, failed sign-ins past their window, and browsers long
 /// unused.
 async fn prune_sign_ins(db: &app::state::Db, now: i64) -> Result<u64, sqlx::Error> {

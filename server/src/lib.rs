@@ -56,6 +56,7 @@ pub async fn build(config: &Config) -> Result<axum::Router, String> {
     state.trust_forwarded_for = config.trust_forwarded_for;
     state.two_factor_key = config.two_factor_key.clone();
     jobs::spawn_housekeeping(state.clone());
+    jobs::spawn_checkpoints(state.clone());
     reminders::spawn(state.clone(), config.reminders.clone());
     match &config.smtp_url {
         Some(url) => mail::spawn_worker(state.clone(), mail::Mailer::new(url, &config.mail_from)?),

@@ -43,6 +43,8 @@ pub struct Volume {
     pub orders: i64,
     pub activity: i64,
     pub emails: i64,
+    /// The Security log's year of sign-ins and failures.
+    pub security_events: i64,
 }
 
 impl Volume {
@@ -58,6 +60,7 @@ impl Volume {
             orders: n(200_000.0, (BIG_ACCOUNTS * BIG_ORDERS) as f64),
             activity: n(2_000_000.0, (BIG_ACCOUNTS * BIG_ACTIVITY) as f64),
             emails: n(500_000.0, 0.0),
+            security_events: n(500_000.0, 0.0),
         }
     }
 }
@@ -166,6 +169,7 @@ impl Seeder<'_> {
         self.orders().await?;
         self.activity().await?;
         self.emails().await?;
+        self.security_events().await?;
         let big: Vec<String> = self.ids.big.iter().map(i64::to_string).collect();
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
             .bind(BIG_ACCOUNTS_KEY)
@@ -833,6 +837,46 @@ impl Seeder<'_> {
             now - THREE_YEARS_MS,
             now - THREE_YEARS_MS,
             now - THREE_YEARS_MS
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// A year of the Security log: staff and contacts signing in, now and then a wrong password
+    /// or a lock-out, from a few hundred addresses. Every event is younger than a year, so
+    /// housekeeping keeps them all.
+    async fn security_events(&mut self) -> Result<(), sqlx::Error> {
+        let (fk, k, now) = (self.ids.contact, self.volume.contacts, self.now);
+        let count = self.volume.security_events;
+        if count == 0 {
+            return Ok(());
+        }
+        let kind = pick(
+            "n / 7",
+            &[
+                "signed_in",
+                "signed_in",
+                "signed_in",
+                "sign_in_failed",
+                "signed_in",
+                "password_changed",
+                "signed_in",
+                "sign_in_throttled",
+            ],
+        );
+        let year = 364 * DAY_MS;
+        let step = year / count;
+        // One event in ten is a staff user's; the rest are contacts', by the contact's email.
+        self.exec(&format!(
+            "{} INSERT INTO security_events (at, kind, account, email_key, address, detail)
+             SELECT {} + n * {step}, {kind},
+                 CASE WHEN n % 10 = 0 THEN 'staff' ELSE 'contact' END,
+                 CASE WHEN n % 10 = 0 THEN 'staff' || (n % {STAFF}) || '@supplier.example'
+                      ELSE COALESCE(k.email_key, 'no-email@customer.example') END,
+                 '198.51.100.' || (n % 250), ''
+             FROM seq JOIN contacts k ON k.id = {fk} + (n * 7919) % {k}",
+            numbers(count),
+            now - year,
         ))
         .await?;
         Ok(())

@@ -162,3 +162,52 @@ async fn the_trash_comes_a_page_at_a_time(engine: Engine) {
 }
 
 on_both_databases!(the_trash_comes_a_page_at_a_time);
+
+/// Customers added each just before the last one added, so that each halves the same gap, run
+/// out of room every 32 or so: only the neighbourhood is numbered afresh, not every customer
+/// (which held every other write back for seconds at a few thousand customers), and the numbers
+/// still sort as the names do.
+async fn customers_crowding_one_gap_renumber_only_their_neighbours(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    create(&app, "Anchor Farm", "", "Oslo").await;
+    for n in 0..40 {
+        create(&app, &format!("Yield {n:02}"), "", "Oslo").await;
+    }
+    let far = create(&app, "Zulu Dairy", "", "Oslo").await;
+    let number_of = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT name_order FROM customers WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    let far_number = number_of(far).await;
+    for n in (0..70).rev() {
+        create(&app, &format!("Step {n:02}"), "", "Oslo").await;
+    }
+    assert_eq!(number_of(far).await, far_number, "a far customer was renumbered");
+    let in_name_order: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY name_key, id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let in_number_order: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY name_order")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(in_number_order, in_name_order);
+    let page = list(
+        &app,
+        &ListQuery {
+            q: "step".into(),
+            ..ListQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(page.rows.first().map(|r| r.name.as_str()), Some("Step 00"));
+}
+
+on_both_databases!(customers_crowding_one_gap_renumber_only_their_neighbours);

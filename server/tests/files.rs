@@ -261,3 +261,45 @@ on_both_databases!(
     abandoned_uploads_are_removed_after_a_day_and_used_ones_kept,
     a_file_taken_up_after_it_was_found_abandoned_is_kept,
 );
+
+/// Housekeeping removes an abandoned upload's bytes while uploads of the same bytes come in, again
+/// and again: every upload kept is downloaded whole. An upload puts its bytes in place before its
+/// record's transaction, so a removal may run in between; the upload must see it and put them
+/// back.
+async fn uploads_racing_the_removal_of_the_same_bytes_keep_their_bytes(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let files = app::documents::files::FileStore::open(&app.data_dir.display().to_string(), None).unwrap();
+    let state = app::state::AppState::new(app.db.clone(), files, app.url.clone());
+    let mut kept = Vec::new();
+    for round in 0..30 {
+        // Bytes of its own each round, so that the files kept before do not keep them.
+        let bytes = pdf(&format!("raced {round}"));
+        let old = upload_ok(&app, "document", "old.pdf", bytes.clone()).await;
+        sqlx::query("UPDATE stored_files SET created_at = 0 WHERE id = $1")
+            .bind(old.as_str())
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (removed, new) = tokio::join!(
+            app::documents::files::prune_abandoned(&state),
+            upload_ok(&app, "document", "new.pdf", bytes.clone())
+        );
+        removed.unwrap();
+        kept.push((new, bytes));
+        // Kept from the next round's removal.
+        sqlx::query("UPDATE stored_files SET created_at = $1 WHERE id = $2")
+            .bind(now_ms() + 3_600_000)
+            .bind(kept[round].0.as_str())
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        for (id, bytes) in &kept {
+            let response = app.get(&format!("/files/{id}")).await;
+            assert_eq!(response.status(), 200, "file {id}");
+            assert_eq!(&response.bytes().await.unwrap().to_vec(), bytes);
+        }
+    }
+}
+
+on_both_databases!(uploads_racing_the_removal_of_the_same_bytes_keep_their_bytes);

@@ -1,6 +1,7 @@
 //! `name_order`: a number per customer that sorts as the list's name order (name_key, id) does,
 //! spaced out so that a new or renamed customer usually fits between its neighbours with one
-//! update. When two neighbours have no room left, every customer is numbered afresh.
+//! update. When two neighbours have no room left, the nearest customers around are numbered
+//! afresh, evenly over a gap wide enough for them (every customer only when none is).
 //! SQLite's name-ordered search index is keyed by it.
 
 use sqlx::{AnyConnection, Row};
@@ -55,8 +56,99 @@ pub async fn place(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error>
                 .await?;
             Ok(())
         }
-        None => renumber(conn).await,
+        None => make_room(conn, &name_key, id).await,
     }
+}
+
+/// The least spacing a renumbered window of the smallest reach leaves between neighbours: room
+/// for about 24 more customers added each between the last two, the worst case, before the
+/// window is renumbered again.
+const MIN_SPACING: i64 = 1 << 24;
+/// The smallest reach tried, customers on each side.
+const FIRST_REACH: i64 = 16;
+
+/// Evenly spaced numbers for `count` customers strictly between `low` and `high`, when they
+/// leave at least the spacing a window of `reach` needs. A wider window needs proportionally
+/// more, so that once renumbered its crowded spots are later made room for by narrow windows
+/// again; renumbered to the bare minimum, a crowded stretch of 5,000 customers needed all 5,000
+/// renumbered every few additions.
+pub fn spaced(low: i64, high: i64, count: usize, reach: i64) -> Option<Vec<i64>> {
+    let least = MIN_SPACING.saturating_mul((reach / FIRST_REACH).max(1));
+    let spacing = (high - low) / (count as i64 + 1);
+    (spacing >= least).then(|| (1..=count as i64).map(|k| low + spacing * k).collect())
+}
+
+/// Places customer `id` (named `name_key`) where its neighbours left no room: renumbers it and
+/// the `reach` nearest customers on each side evenly between the next ones out, widening the
+/// reach fourfold until that gap is wide enough. Numbering every customer afresh instead took
+/// each new customer's transaction 6 s with 4,000 customers (every number is a row of the
+/// trigram index too) while every other write waited.
+async fn make_room(conn: &mut AnyConnection, name_key: &str, id: i64) -> Result<(), sqlx::Error> {
+    let mut reach = FIRST_REACH;
+    loop {
+        // Nearest first; one more than `reach` on each side, the window's bounds.
+        let side = |sql: &'static str| {
+            sqlx::query(sql)
+                .bind(name_key.to_string())
+                .bind(id)
+                .bind(reach + 1)
+        };
+        let numbered = |rows: Vec<sqlx::any::AnyRow>| {
+            rows.iter()
+                .map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("name_order")?)))
+                .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()
+        };
+        let before = numbered(
+            side(
+                "SELECT id, name_order FROM customers WHERE name_order IS NOT NULL AND (name_key, id) < ($1, $2)
+                 ORDER BY name_key DESC, id DESC LIMIT $3",
+            )
+            .fetch_all(&mut *conn)
+            .await?,
+        )?;
+        let after = numbered(
+            side(
+                "SELECT id, name_order FROM customers WHERE name_order IS NOT NULL AND (name_key, id) > ($1, $2)
+                 ORDER BY name_key, id LIMIT $3",
+            )
+            .fetch_all(&mut *conn)
+            .await?,
+        )?;
+        let everyone = before.len() as i64 <= reach && after.len() as i64 <= reach;
+        let low = before.get(reach as usize).map_or(0, |b| b.1);
+        let high = after.get(reach as usize).map_or(SPAN, |a| a.1);
+        let window: Vec<i64> = before
+            .iter()
+            .take(reach as usize)
+            .rev()
+            .map(|b| b.0)
+            .chain(std::iter::once(id))
+            .chain(after.iter().take(reach as usize).map(|a| a.0))
+            .collect();
+        match spaced(low, high, window.len(), reach) {
+            Some(numbers) => return renumber_window(conn, &window, &numbers).await,
+            None if everyone => return renumber(conn).await,
+            None => reach *= 4,
+        }
+    }
+}
+
+/// Gives the customers `ids` the `numbers`, cleared first: a new number may be another's old.
+async fn renumber_window(conn: &mut AnyConnection, ids: &[i64], numbers: &[i64]) -> Result<(), sqlx::Error> {
+    for id in ids {
+        sqlx::query("UPDATE customers SET name_order = NULL WHERE id = $1")
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (id, number) in ids.iter().zip(numbers) {
+        sqlx::query("UPDATE customers SET name_order = $1 WHERE id = $2")
+            .bind(*number)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Numbers every customer afresh, evenly spaced, in name order.
@@ -218,6 +310,16 @@ mod tests {
         let placed = vec![("a".to_string(), 1, 10), ("c".to_string(), 2, 12)];
         assert_eq!(spread(&placed, &keyed(&[("b", 3)])), Some(vec![11]));
         assert_eq!(spread(&placed, &keyed(&[("b", 3), ("bb", 4)])), None);
+    }
+
+    #[test]
+    fn a_window_is_spread_evenly_only_when_it_leaves_room() {
+        let spread = Some(vec![MIN_SPACING, 2 * MIN_SPACING, 3 * MIN_SPACING]);
+        assert_eq!(spaced(0, 4 * MIN_SPACING, 3, FIRST_REACH), spread);
+        assert_eq!(spaced(0, 4 * MIN_SPACING - 1, 3, FIRST_REACH), None);
+        // Four times the reach needs four times the room.
+        assert_eq!(spaced(0, 4 * MIN_SPACING, 3, 4 * FIRST_REACH), None);
+        assert!(spaced(0, 16 * MIN_SPACING, 3, 4 * FIRST_REACH).is_some());
     }
 
     #[test]

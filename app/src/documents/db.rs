@@ -174,15 +174,7 @@ pub async fn insert_file(
     user_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // The upsert writes the row, so it waits for (and then locks out) a removal of the same bytes.
-    sqlx::query(
-        "INSERT INTO blobs (sha256, created_at) VALUES ($1, $2)
-         ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
-    )
-    .bind(file.sha256.clone())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    hold_blob(tx, &file.sha256, now).await?;
     sqlx::query(
         "INSERT INTO stored_files (id, sha256, size, content_type, file_name, purpose, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -202,6 +194,20 @@ pub async fn insert_file(
 
 /// Locks the row of these bytes until `tx` ends; `false` when there is none. An upload of the same
 /// bytes waits meanwhile, so what is decided about them under the lock stays true.
+/// Writes the row of these bytes, made if missing, so that it waits for (and then locks out) a
+/// removal of the same bytes.
+pub async fn hold_blob(tx: &mut AnyConnection, sha256: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, created_at) VALUES ($1, $2)
+         ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
+    )
+    .bind(sha256)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn lock_blob(tx: &mut AnyConnection, sha256: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE blobs SET sha256 = sha256 WHERE sha256 = $1")
         .bind(sha256)

@@ -133,6 +133,30 @@ impl FileStore {
         Path::from(format!("blobs/{sha256}"))
     }
 
+    /// Puts the complete, synced upload at `from` in place as the blob of its bytes, its name
+    /// synced too; the upload stays at `from`. A local store links it (the blob may be there
+    /// already: the same bytes); S3 copies it.
+    async fn place(&self, from: &Path, sha256: &str) -> Result<(), object_store::Error> {
+        let blob = Self::blob(sha256);
+        if self.folder.is_none() {
+            return self.store.copy(from, &blob).await;
+        }
+        match self.store.copy_if_not_exists(from, &blob).await {
+            Ok(()) | Err(object_store::Error::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        self.sync(&blob, Durable::Name).await.map_err(store_error)
+    }
+
+    /// Whether the blob of these bytes is stored.
+    async fn has_blob(&self, sha256: &str) -> Result<bool, object_store::Error> {
+        match self.store.head(&Self::blob(sha256)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Forgets a blob no stored file refers to any more.
     pub async fn delete_blob(&self, sha256: &str) -> Result<(), object_store::Error> {
         match self.store.delete(&Self::blob(sha256)).await {
@@ -301,32 +325,38 @@ async fn receive(
         file_name: name.trim().to_string(),
         purpose: purpose.key().to_string(),
     };
-    // The bytes are moved into place while their row is locked, so housekeeping cannot remove
-    // them between the record and the move; a failed move takes the record back.
+    // The bytes go in place, their name synced, before the record's transaction: synced in it,
+    // every other write in the app waited for the disk (3.3 ms of an upload's 3.6 ms turn at 64
+    // clients). A removal of the same bytes (housekeeping) that ran in between is seen once the
+    // record's transaction holds their row, and the bytes are put back.
+    if let Err(error) = state.files.place(&temporary, &sha256).await {
+        let _ = store.delete(&temporary).await;
+        return Err(not_stored(name, &error));
+    }
     let stored = async {
         let mut tx = state.db.begin().await.map_err(Stored::Database)?;
         db::insert_file(&mut tx, &record, user_id, now_ms())
             .await
             .map_err(Stored::Database)?;
-        store
-            .rename(&temporary, &FileStore::blob(&sha256))
-            .await
-            .map_err(Stored::Files)?;
-        state
-            .files
-            .sync(&FileStore::blob(&sha256), Durable::Name)
-            .await
-            .map_err(|e| Stored::Files(store_error(e)))?;
+        if !state.files.has_blob(&sha256).await.map_err(Stored::Files)? {
+            state
+                .files
+                .place(&temporary, &sha256)
+                .await
+                .map_err(Stored::Files)?;
+        }
         tx.commit().await.map_err(Stored::Database)
     };
-    match stored.await {
+    let outcome = stored.await;
+    let _ = store.delete(&temporary).await;
+    match outcome {
         Ok(()) => {}
         Err(Stored::Files(error)) => {
-            let _ = store.delete(&temporary).await;
+            forget_unused_blob(state, &sha256).await;
             return Err(not_stored(name, &error));
         }
         Err(Stored::Database(error)) => {
-            let _ = store.delete(&temporary).await;
+            forget_unused_blob(state, &sha256).await;
             let error = AppError::from(error);
             return Err(refuse(error.status(), error));
         }
@@ -336,6 +366,28 @@ async fn receive(
         file_name: record.file_name,
         size,
     })
+}
+
+/// Removes the blob of `sha256` unless a stored file has it: placed for an upload whose record
+/// was not kept. Under the lock of its row, as housekeeping removes one. A failure is logged: a
+/// blob left over costs only its room.
+async fn forget_unused_blob(state: &AppState, sha256: &str) {
+    let removed = async {
+        let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
+        db::hold_blob(&mut tx, sha256, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        if db::forget_unused_blob(&mut tx, sha256)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
+        }
+        tx.commit().await.map_err(|e| e.to_string())
+    };
+    if let Err(error) = removed.await {
+        tracing::warn!(%error, sha256, "could not remove the bytes of an upload that was not kept");
+    }
 }
 
 /// What [`FileStore::sync`] puts on the disk.

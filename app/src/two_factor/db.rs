@@ -90,19 +90,19 @@ pub async fn enable(
 }
 
 pub async fn replace_codes(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     user_id: i64,
     code_hashes: &[String],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM staff_recovery_codes WHERE user_id = $1")
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     for hash in code_hashes {
         sqlx::query("INSERT INTO staff_recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user_id)
             .bind(hash)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(())
