@@ -155,11 +155,12 @@ fn database_unavailable(error: &sqlx::Error) -> bool {
             // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
             Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006") => true,
             // SQLite (numeric codes, never five characters like PostgreSQL's): another process
-            // held the lock past the busy timeout (BUSY, LOCKED), or the file could not be opened
-            // (CANTOPEN) or read or written (IOERR and its extended codes).
+            // held the lock past the busy timeout (BUSY, and BUSY_RECOVERY and BUSY_TIMEOUT; not
+            // BUSY_SNAPSHOT, a read turned write, which is a bug), or the file could not be
+            // opened (CANTOPEN) or read or written (IOERR and its extended codes).
             Some(code) if code.len() < 5 => code
                 .parse::<u32>()
-                .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 14)),
+                .is_ok_and(|n| matches!(n, 5 | 261 | 773) || matches!(n & 0xff, 10 | 14)),
             _ => false,
         },
         _ => false,

@@ -74,8 +74,9 @@ impl Db {
                 options.after_connect(|conn, _| {
                     Box::pin(async move {
                         // Checkpoints are the server's to run, in the background (see
-                        // `Db::checkpoint`); a writer checkpoints only if those fall far behind.
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000;")
+                        // `Db::checkpoint`); a writer checkpoints only if those fall far behind
+                        // (40 MB). Once checkpointed, the log is cut back to 64 MB at most.
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864;")
                             .await?;
                         Ok(())
                     })

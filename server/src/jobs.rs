@@ -44,10 +44,20 @@ pub fn spawn_checkpoints(state: AppState) {
     tokio::spawn(async move {
         let mut every_second = tokio::time::interval(Duration::from_secs(1));
         every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Said once when checkpoints start failing and once when they work again, not every second.
+        let mut failing = false;
         loop {
             every_second.tick().await;
-            if let Err(error) = state.db.checkpoint().await {
-                tracing::warn!(%error, "checkpointing the database failed; will retry in a second");
+            match state.db.checkpoint().await {
+                Err(error) if !failing => {
+                    failing = true;
+                    tracing::warn!(%error, "checkpointing the database failed; retrying every second");
+                }
+                Ok(()) if failing => {
+                    failing = false;
+                    tracing::info!("checkpointing the database works again");
+                }
+                _ => {}
             }
         }
     });

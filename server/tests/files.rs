@@ -303,3 +303,34 @@ async fn uploads_racing_the_removal_of_the_same_bytes_keep_their_bytes(engine: E
 }
 
 on_both_databases!(uploads_racing_the_removal_of_the_same_bytes_keep_their_bytes);
+
+/// Bytes placed for an upload whose record was never kept (the server stopped between the two)
+/// are swept by housekeeping once a day old; bytes a stored file has, and young ones, stay.
+async fn bytes_no_record_names_are_swept_after_a_day(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.set_up_admin().await;
+    let kept = upload_ok(&app, "document", "kept.pdf", pdf("kept")).await;
+    let blobs = app.data_dir.join("files/blobs");
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    let stray = blobs.join(format!("{:064x}", 7));
+    let young = blobs.join(format!("{:064x}", 8));
+    std::fs::write(&stray, b"never recorded").unwrap();
+    std::fs::write(&young, b"being recorded").unwrap();
+    for entry in std::fs::read_dir(&blobs).unwrap() {
+        let path = entry.unwrap().path();
+        if path != young {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(two_days_ago).unwrap();
+        }
+    }
+    let files = app::documents::files::FileStore::open(&app.data_dir.display().to_string(), None).unwrap();
+    let state = app::state::AppState::new(app.db.clone(), files, app.url.clone());
+    app::documents::files::prune_abandoned(&state).await.unwrap();
+
+    assert!(!stray.exists(), "bytes no record names were kept");
+    assert!(young.exists(), "bytes perhaps being recorded were removed");
+    let response = app.get(&format!("/files/{kept}")).await;
+    assert_eq!(response.bytes().await.unwrap().to_vec(), pdf("kept"));
+}
+
+on_both_databases!(bytes_no_record_names_are_swept_after_a_day);

@@ -208,6 +208,29 @@ pub async fn hold_blob(tx: &mut AnyConnection, sha256: &str, now: i64) -> Result
     Ok(())
 }
 
+/// Which of `sha256s` have a row.
+pub async fn recorded_blobs(
+    db: &Db,
+    sha256s: &[String],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    if sha256s.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut sql = crate::sql::Sql::default();
+    sql.push("SELECT sha256 FROM blobs WHERE sha256 IN (");
+    for (i, sha256) in sha256s.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(crate::sql::Bind::Text(sha256.clone()));
+    }
+    sql.push(")");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| row.try_get::<String, _>("sha256"))
+        .collect()
+}
+
 pub async fn lock_blob(tx: &mut AnyConnection, sha256: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE blobs SET sha256 = sha256 WHERE sha256 = $1")
         .bind(sha256)

@@ -369,24 +369,29 @@ async fn receive(
 }
 
 /// Removes the blob of `sha256` unless a stored file has it: placed for an upload whose record
-/// was not kept. Under the lock of its row, as housekeeping removes one. A failure is logged: a
-/// blob left over costs only its room.
-async fn forget_unused_blob(state: &AppState, sha256: &str) {
+/// was not kept. Under the lock of its row, as housekeeping removes one. `true` when it removed
+/// them; a failure is logged, and housekeeping sweeps the blob a day on.
+async fn forget_unused_blob(state: &AppState, sha256: &str) -> bool {
     let removed = async {
         let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
         db::hold_blob(&mut tx, sha256, now_ms())
             .await
             .map_err(|e| e.to_string())?;
-        if db::forget_unused_blob(&mut tx, sha256)
+        let unused = db::forget_unused_blob(&mut tx, sha256)
             .await
-            .map_err(|e| e.to_string())?
-        {
+            .map_err(|e| e.to_string())?;
+        if unused {
             state.files.delete_blob(sha256).await.map_err(|e| e.to_string())?;
         }
-        tx.commit().await.map_err(|e| e.to_string())
+        tx.commit().await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(unused)
     };
-    if let Err(error) = removed.await {
-        tracing::warn!(%error, sha256, "could not remove the bytes of an upload that was not kept");
+    match removed.await {
+        Ok(unused) => unused,
+        Err(error) => {
+            tracing::warn!(%error, sha256, "could not remove the bytes of an upload that was not kept");
+            false
+        }
     }
 }
 
@@ -529,6 +534,10 @@ pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
     let abandoned = db::abandoned_files(&state.db, before)
         .await
         .map_err(|e| e.to_string())?;
+    match sweep_unrecorded_blobs(state, before).await {
+        Ok(swept) => tracing::debug!(swept, "bytes of uploads never recorded removed"),
+        Err(error) => tracing::warn!(%error, "could not sweep the bytes of uploads never recorded"),
+    }
     match state.files.sweep_incoming(before) {
         Ok(swept) => tracing::debug!(swept, "parts of interrupted uploads removed"),
         Err(error) => tracing::warn!(%error, "could not sweep interrupted uploads"),
@@ -539,6 +548,32 @@ pub async fn prune_abandoned(state: &AppState) -> Result<usize, String> {
             Ok(true) => removed += 1,
             Ok(false) => {}
             Err(error) => tracing::warn!(file = %id, %error, "could not remove an abandoned upload"),
+        }
+    }
+    Ok(removed)
+}
+
+/// Removes the blobs written before `before` that no row names: placed for an upload whose
+/// record was never kept (the server stopped in between, or the clean-up after a failure failed
+/// too). Listed a page at a time, each page's rows read in one statement.
+async fn sweep_unrecorded_blobs(state: &AppState, before: i64) -> Result<usize, String> {
+    let mut listed = state.files.store.list(Some(&Path::from("blobs"))).chunks(500);
+    let mut removed = 0;
+    while let Some(page) = listed.next().await {
+        let mut old = Vec::new();
+        for meta in page {
+            let meta = meta.map_err(|e| e.to_string())?;
+            if meta.last_modified.timestamp_millis() < before {
+                old.extend(meta.location.filename().map(str::to_string));
+            }
+        }
+        let recorded = db::recorded_blobs(&state.db, &old)
+            .await
+            .map_err(|e| e.to_string())?;
+        for sha256 in old.iter().filter(|sha256| !recorded.contains(*sha256)) {
+            if forget_unused_blob(state, sha256).await {
+                removed += 1;
+            }
         }
     }
     Ok(removed)
