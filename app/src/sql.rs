@@ -30,6 +30,16 @@ impl Sql {
         self.text.push_str(&format!("${}", self.binds.len()));
     }
 
+    /// Appends placeholders for `values`, separated by commas: the inside of an `IN (…)` list.
+    pub fn bind_list(&mut self, values: impl IntoIterator<Item = Bind>) {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(value);
+        }
+    }
+
     /// The statement with its values moved in, for statements run once with many values.
     pub fn into_query(self) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
         self.binds.into_iter().fold(

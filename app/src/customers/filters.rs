@@ -188,10 +188,7 @@ impl<'q> MatchSearch<'q> {
 fn push_only(sql: &mut Sql, only: &[i64]) {
     if !only.is_empty() {
         sql.push(" AND c.id IN (");
-        for (i, id) in only.iter().enumerate() {
-            sql.push(if i == 0 { "" } else { ", " });
-            sql.bind(Bind::Int(*id));
-        }
+        sql.bind_list(only.iter().copied().map(Bind::Int));
         sql.push(")");
     }
 }

@@ -218,12 +218,7 @@ pub async fn recorded_blobs(
     }
     let mut sql = crate::sql::Sql::default();
     sql.push("SELECT sha256 FROM blobs WHERE sha256 IN (");
-    for (i, sha256) in sha256s.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(crate::sql::Bind::Text(sha256.clone()));
-    }
+    sql.bind_list(sha256s.iter().cloned().map(crate::sql::Bind::Text));
     sql.push(")");
     let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter()

@@ -253,12 +253,7 @@ async fn assign_contacts(
     for chunk in keys.chunks(256) {
         let mut sql = Sql::default();
         sql.push("SELECT id, email_key FROM contacts WHERE email_key IN (");
-        for (i, key) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(text(key));
-        }
+        sql.bind_list(chunk.iter().map(|key| text(key)));
         sql.push(")");
         for row in sql.into_query().fetch_all(&mut *tx).await? {
             ids.insert(row.try_get("email_key")?, row.try_get("id")?);

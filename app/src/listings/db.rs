@@ -314,12 +314,7 @@ pub async fn count_locations(db: &Db, ids: &[i64]) -> Result<i64, sqlx::Error> {
 }
 
 fn push_ids(sql: &mut Sql, ids: &[i64]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Bind::Int(*id));
-    }
+    sql.bind_list(ids.iter().copied().map(Bind::Int));
 }
 
 fn bind_item<'q>(
